@@ -1,0 +1,335 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/odoogql/odoogql/loaders"
+	"github.com/odoogql/odoogql/odoo"
+)
+
+// Options tune the engine. Zero values take the defaults.
+type Options struct {
+	// DefaultLimit is the page size of a list without a limit (default 100).
+	DefaultLimit int
+	// MaxLimit is the largest limit a list may ask for (default 1000).
+	MaxLimit int
+	Logger   *slog.Logger
+}
+
+// Engine runs GraphQL fields against Odoo. It is safe for concurrent use and
+// holds no per-request state: that lives in the request's loaders.
+type Engine struct {
+	models map[string]*odoo.Model
+	opt    Options
+	log    *slog.Logger
+
+	structs sync.Map // reflect.Type → *structInfo
+}
+
+// New returns an engine for the models of meta.
+func New(meta *odoo.Metadata, opt Options) *Engine {
+	if opt.DefaultLimit <= 0 {
+		opt.DefaultLimit = 100
+	}
+	if opt.MaxLimit <= 0 {
+		opt.MaxLimit = 1000
+	}
+	if opt.DefaultLimit > opt.MaxLimit {
+		opt.DefaultLimit = opt.MaxLimit
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	e := &Engine{models: map[string]*odoo.Model{}, opt: opt, log: log}
+	for i := range meta.Models {
+		m := &meta.Models[i]
+		e.models[m.Model] = m
+	}
+	return e
+}
+
+// model returns the metadata of an exposed model, nil for others.
+func (e *Engine) model(name string) *odoo.Model { return e.models[name] }
+
+// minimalFields are the fields of a model outside the exposed set.
+var minimalFields = map[string]odoo.Field{
+	"id":           {Name: "id", Type: "integer"},
+	"display_name": {Name: "display_name", Type: "char"},
+}
+
+// fieldOf returns a field of m; for a nil m (a model outside the snapshot),
+// only id and display_name exist.
+func fieldOf(m *odoo.Model, name string) (odoo.Field, bool) {
+	if m == nil {
+		f, ok := minimalFields[name]
+		return f, ok
+	}
+	f, ok := m.Fields[name]
+	if ok && f.Name == "" {
+		f.Name = name
+	}
+	return f, ok
+}
+
+func requestLoaders(ctx context.Context) (*loaders.Loaders, error) {
+	l := loaders.For(ctx)
+	if l == nil {
+		return nil, errors.New("engine: no loaders in the request context (loaders.Middleware missing)")
+	}
+	return l, nil
+}
+
+// Get resolves a by-id root field: one record of model, or nil when it does
+// not exist or is not visible.
+func Get[T any](ctx context.Context, e *Engine, model, id string) (*T, error) {
+	l, err := requestLoaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	fc := graphql.GetFieldContext(ctx)
+	n, err := e.planObject(graphql.GetOperationContext(ctx), model, reflect.TypeFor[T](), fc.Field.Selections)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := e.fetchByIDs(ctx, l, n, []int{rid})
+	if err != nil {
+		return nil, err
+	}
+	if len(objs) == 0 {
+		return nil, nil
+	}
+	return objs[0].Interface().(*T), nil
+}
+
+// List resolves a list root field, returning its connection type T
+// ({totalCount, nodes}).
+func List[T any](ctx context.Context, e *Engine, model string) (*T, error) {
+	l, err := requestLoaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fc := graphql.GetFieldContext(ctx)
+	conn := reflect.New(reflect.TypeFor[T]())
+	if err := e.list(ctx, l, model, fc.Args, fc.Field.Selections, conn); err != nil {
+		return nil, err
+	}
+	return conn.Interface().(*T), nil
+}
+
+// Children returns the records of an x2many field of obj, which the engine
+// fetched together with obj.
+func Children[T any](ctx context.Context, obj any) ([]*T, error) {
+	l, err := requestLoaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	v, ok := l.Children(obj, alias)
+	if !ok {
+		return []*T{}, nil
+	}
+	out, ok := v.([]*T)
+	if !ok {
+		return nil, fmt.Errorf("engine: children of %T.%s have type %T", obj, alias, v)
+	}
+	return out, nil
+}
+
+// Create creates one record from input and returns it, read back with the
+// mutation's selection set.
+func Create[T any](ctx context.Context, e *Engine, model string, input map[string]any) (*T, error) {
+	out, err := CreateMany[T](ctx, e, model, []map[string]any{input})
+	if err != nil || len(out) == 0 {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// CreateMany creates records in one Odoo call and returns them.
+func CreateMany[T any](ctx context.Context, e *Engine, model string, inputs []map[string]any) ([]*T, error) {
+	l, err := requestLoaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vals := make([]map[string]any, len(inputs))
+	for i, in := range inputs {
+		if vals[i], err = e.writeValues(model, in); err != nil {
+			return nil, err
+		}
+	}
+	ids, err := l.Session().CreateMany(ctx, model, vals)
+	if err != nil {
+		return nil, err
+	}
+	return readBack[T](ctx, e, l, model, ids)
+}
+
+// Update writes input to the records ids and returns them.
+func Update[T any](ctx context.Context, e *Engine, model string, ids []string, input map[string]any) ([]*T, error) {
+	l, err := requestLoaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rids, err := parseIDs(ids)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := e.writeValues(model, input)
+	if err != nil {
+		return nil, err
+	}
+	if len(vals) > 0 && len(rids) > 0 {
+		if err := l.Session().Write(ctx, model, rids, vals); err != nil {
+			return nil, err
+		}
+	}
+	return readBack[T](ctx, e, l, model, rids)
+}
+
+// Delete deletes the records ids and returns their ids.
+func Delete(ctx context.Context, e *Engine, model string, ids []string) ([]string, error) {
+	l, err := requestLoaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rids, err := parseIDs(ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(rids) > 0 {
+		if err := l.Session().Unlink(ctx, model, rids); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+func readBack[T any](ctx context.Context, e *Engine, l *loaders.Loaders, model string, ids []int) ([]*T, error) {
+	fc := graphql.GetFieldContext(ctx)
+	n, err := e.planObject(graphql.GetOperationContext(ctx), model, reflect.TypeFor[T](), fc.Field.Selections)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := e.fetchByIDs(ctx, l, n, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, len(objs))
+	for i, o := range objs {
+		out[i] = o.Interface().(*T)
+	}
+	return out, nil
+}
+
+func parseIDs(ids []string) ([]int, error) {
+	out := make([]int, 0, len(ids))
+	seen := map[int]bool{}
+	for _, s := range ids {
+		id, err := parseID(s)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// writeValues converts a create/update input into Odoo values.
+func (e *Engine) writeValues(model string, input map[string]any) (map[string]any, error) {
+	m := e.model(model)
+	input, _ = plain(input).(map[string]any)
+	vals := make(map[string]any, len(input))
+	for _, k := range sortedKeys(input) {
+		v := input[k]
+		f, ok := fieldOf(m, k)
+		if !ok {
+			return nil, badInput("unknown field %q in input of %s", k, model)
+		}
+		if f.Readonly {
+			return nil, badInput("field %q of %s is read-only", k, model)
+		}
+		switch {
+		case f.IsX2Many():
+			cmds, err := x2manyCommands(k, v)
+			if err != nil {
+				return nil, err
+			}
+			vals[k] = cmds
+		case v == nil:
+			vals[k] = false
+		default:
+			x, err := inputValue(f, v)
+			if err != nil {
+				return nil, fmt.Errorf("input.%s: %w", k, err)
+			}
+			vals[k] = x
+		}
+	}
+	return vals, nil
+}
+
+// x2manyCommands turns {set, add, remove} into Odoo's x2many commands:
+// (6, 0, ids), (4, id) and (3, id).
+func x2manyCommands(field string, v any) ([]any, error) {
+	if v == nil {
+		return []any{[]any{6, 0, []any{}}}, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, badInput("input.%s must be an object {set, add, remove}", field)
+	}
+	ids := func(key string) ([]int, error) {
+		raw, _ := m[key].([]any)
+		out := make([]int, 0, len(raw))
+		for _, x := range raw {
+			id, err := parseID(x)
+			if err != nil {
+				return nil, fmt.Errorf("input.%s.%s: %w", field, key, err)
+			}
+			out = append(out, id)
+		}
+		return out, nil
+	}
+	var cmds []any
+	if m["set"] != nil {
+		set, err := ids("set")
+		if err != nil {
+			return nil, err
+		}
+		list := make([]any, len(set))
+		for i, id := range set {
+			list[i] = id
+		}
+		cmds = append(cmds, []any{6, 0, list})
+	}
+	add, err := ids("add")
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range add {
+		cmds = append(cmds, []any{4, id})
+	}
+	remove, err := ids("remove")
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range remove {
+		cmds = append(cmds, []any{3, id})
+	}
+	return cmds, nil
+}

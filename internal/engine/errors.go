@@ -1,0 +1,125 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/odoogql/odoogql/odoo"
+)
+
+// Error codes, in GraphQL errors' extensions.code.
+const (
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeNotFound        = "NOT_FOUND"
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeUnavailable     = "ODOO_UNAVAILABLE"
+	CodeInternal        = "INTERNAL"
+)
+
+// Error is an error with a GraphQL error code and a message fit for clients.
+type Error struct {
+	Code    string
+	Message string
+	Err     error // the cause, never shown to clients
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// badInput returns a BAD_USER_INPUT error.
+func badInput(format string, a ...any) error {
+	return &Error{Code: CodeBadUserInput, Message: fmt.Sprintf(format, a...)}
+}
+
+// Classify returns the GraphQL code of err and the message a client may see.
+// Odoo's user-facing messages are kept; Python tracebacks, which the odoo
+// package already strips, never reach this point.
+func Classify(err error) (code, msg string) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code, e.Message
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return CodeUnavailable, "Odoo did not answer in time"
+	}
+	if errors.Is(err, context.Canceled) {
+		return CodeUnavailable, "request cancelled"
+	}
+	if errors.Is(err, odoo.ErrAuthentication) {
+		return CodeUnauthenticated, "authentication failed"
+	}
+	var te *odoo.TransportError
+	if errors.As(err, &te) {
+		return CodeUnavailable, "Odoo is unavailable"
+	}
+	var f *odoo.Fault
+	if errors.As(err, &f) {
+		switch f.Kind {
+		case odoo.KindAuthentication:
+			return CodeUnauthenticated, "authentication failed"
+		case odoo.KindAccess:
+			return CodeForbidden, f.Message
+		case odoo.KindMissing:
+			return CodeNotFound, f.Message
+		case odoo.KindValidation:
+			return CodeBadUserInput, f.Message
+		}
+		return CodeInternal, "Odoo could not complete the request"
+	}
+	return CodeInternal, "internal error"
+}
+
+// ErrorPresenter is gqlgen's error presenter for odoogql: every error gets an
+// extensions.code, and only messages fit for clients are shown.
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gerr *gqlerror.Error
+		if errors.As(err, &gerr) && gerr.Err == nil {
+			// gqlgen's own errors (parse, validation): already fit for clients.
+			if gerr.Extensions == nil {
+				gerr.Extensions = map[string]any{}
+			}
+			if _, ok := gerr.Extensions["code"]; !ok {
+				gerr.Extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+			}
+			return gerr
+		}
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		cause := err
+		if errors.As(err, &gerr) && gerr.Err != nil {
+			cause = gerr.Err
+		}
+		var inner *gqlerror.Error
+		if errors.As(cause, &inner) && inner.Extensions["code"] != nil {
+			// An error that already says what it is (a scalar's bad input).
+			out.Message = inner.Message
+			if out.Extensions == nil {
+				out.Extensions = map[string]any{}
+			}
+			out.Extensions["code"] = inner.Extensions["code"]
+			return out
+		}
+		code, msg := Classify(cause)
+		if code == CodeInternal || code == CodeUnavailable {
+			log.LogAttrs(ctx, slog.LevelWarn, "request error", slog.String("code", code), slog.Any("err", cause))
+		}
+		out.Message = msg
+		if out.Extensions == nil {
+			out.Extensions = map[string]any{}
+		}
+		out.Extensions["code"] = code
+		return out
+	}
+}

@@ -1,0 +1,97 @@
+package gencmd
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/odoogql/odoogql/internal/schemagen"
+	"github.com/odoogql/odoogql/odoo/odootest"
+)
+
+var update = flag.Bool("update", false, "rewrite ../../metadata.json from the test server")
+
+// TestFetchReproducesSnapshot reads the metadata of generate.yml's models from
+// the test server (which serves real Odoo 18 fields_get and ir.model
+// captures) with the same code as "odoogql-gen fetch", and checks that the
+// committed metadata.json is exactly what it wrote.
+func TestFetchReproducesSnapshot(t *testing.T) {
+	srv := odootest.NewServer()
+	defer srv.Close()
+	root := filepath.Join("..", "..")
+	raw, err := os.ReadFile(filepath.Join(root, "generate.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := schemagen.ParseConfig(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := Fetch(context.Background(), FetchOptions{URL: srv.URL, DB: srv.DB(), User: "admin", Password: "admin", Patterns: cfg.Models})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := MarshalMetadata(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(root, "metadata.json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("metadata.json is not what fetch reads from the test server (run go test ./internal/gencmd -update)")
+	}
+	if len(meta.Models) != len(cfg.Models) {
+		t.Errorf("fetched %d models, want %d", len(meta.Models), len(cfg.Models))
+	}
+	p, ok := meta.Model("res.partner")
+	if !ok || p.Name != "Contact" || p.Fields["country_id"].Relation != "res.country" || !p.Fields["country_id"].Searchable {
+		t.Errorf("res.partner metadata: %+v", p)
+	}
+}
+
+func TestFetchDepth(t *testing.T) {
+	srv := odootest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	opt := FetchOptions{URL: srv.URL, DB: srv.DB(), User: "admin", Password: "admin", Patterns: []string{"res.partner.category"}}
+	meta, err := Fetch(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(meta.Models) != 1 {
+		t.Fatalf("depth 0: %d models, want 1", len(meta.Models))
+	}
+	opt.Depth = 1
+	meta, err = Fetch(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// res.partner.category points at itself (parent_id, child_ids) and at
+	// res.partner (partner_ids): depth 1 adds res.partner, and the models
+	// the test server knows beyond it are not followed.
+	var names []string
+	for _, m := range meta.Models {
+		names = append(names, m.Model)
+	}
+	if !strings.Contains(strings.Join(names, ","), "res.partner,res.partner.category") {
+		t.Errorf("depth 1: %v", names)
+	}
+	if _, err := Fetch(ctx, FetchOptions{URL: srv.URL, DB: srv.DB(), User: "admin", Password: "wrong", Patterns: []string{"res.partner"}}); err == nil {
+		t.Error("a bad password must fail")
+	}
+	if _, err := Fetch(ctx, FetchOptions{URL: srv.URL, DB: srv.DB(), User: "admin", Password: "admin", Patterns: []string{"nothing.*"}}); err == nil {
+		t.Error("no matching model must fail")
+	}
+}

@@ -1,0 +1,528 @@
+package schemagen
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/99designs/gqlgen/codegen/templates"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/odoogql/odoogql/odoo"
+)
+
+// Output file names, relative to the module root.
+const (
+	SchemaFile    = "schema.graphqls"
+	GqlgenFile    = "gqlgen.yml"
+	ResolversFile = "graph/resolvers_gen.go"
+	ModulePath    = "github.com/odoogql/odoogql"
+)
+
+// Result is what Generate produces: file contents keyed by path relative to
+// the module root, and warnings about what was left out and why.
+type Result struct {
+	Files    map[string][]byte
+	Warnings []string
+}
+
+// field is one exposed field of a model, resolved against the type table.
+type field struct {
+	odoo.Field
+	mapping  TypeMapping
+	output   string // GraphQL output type, without the outer !
+	filter   string // where input type, "" if not filterable
+	input    string // create/update input type, "" if not writable
+	target   *model // related model for relations, nil when outside
+	enum     string // enum type name for selections exposed as enums
+	enumVals []odoo.Selection
+}
+
+type model struct {
+	odoo.Model
+	Names
+	fields []*field
+}
+
+// Generate turns a metadata snapshot into the GraphQL schema, the gqlgen
+// configuration and the resolver code. It is a pure function: the same input
+// gives the same bytes.
+func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
+	res := &Result{Files: map[string][]byte{}}
+	warn := func(format string, a ...any) { res.Warnings = append(res.Warnings, fmt.Sprintf(format, a...)) }
+
+	var names []string
+	byName := map[string]odoo.Model{}
+	for _, m := range meta.Models {
+		if !cfg.modelIncluded(m.Model) {
+			continue
+		}
+		if _, dup := byName[m.Model]; dup {
+			return nil, fmt.Errorf("schemagen: model %s appears twice in the metadata", m.Model)
+		}
+		byName[m.Model] = m
+		names = append(names, m.Model)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("schemagen: no model selected (config models %v)", cfg.Models)
+	}
+	sort.Strings(names)
+	allNames := ModelNames(names)
+
+	models := make([]*model, 0, len(names))
+	index := map[string]*model{}
+	for _, n := range names {
+		m := &model{Model: byName[n], Names: allNames[n]}
+		models = append(models, m)
+		index[n] = m
+	}
+	types := newNamer()
+	for _, m := range models {
+		types.take(m.Type)
+	}
+	for _, m := range models {
+		for _, suffix := range []string{"Connection", "Where", "OrderBy", "CreateInput", "UpdateInput"} {
+			if got := types.take(m.Type + suffix); got != m.Type+suffix {
+				return nil, fmt.Errorf("schemagen: type %s%s of %s collides with a model type; exclude one of the models", m.Type, suffix, m.Model.Model)
+			}
+		}
+	}
+
+	for _, m := range models {
+		for _, fname := range m.FieldNames() {
+			f := m.Fields[fname]
+			if f.Name == "" {
+				f.Name = fname
+			}
+			switch {
+			case strings.HasPrefix(fname, "__"):
+				warn("%s.%s: left out: names starting with __ are reserved in GraphQL", m.Model.Model, fname)
+				continue
+			case !validName(fname):
+				warn("%s.%s: left out: not a valid GraphQL name", m.Model.Model, fname)
+				continue
+			case fname != "id" && cfg.fieldExcluded(m.Model.Model, fname):
+				continue
+			}
+			mapping, known := FieldTypes[f.Type]
+			if !known {
+				warn("%s.%s: left out: unknown Odoo field type %q (add it to schemagen.FieldTypes)", m.Model.Model, fname, f.Type)
+				continue
+			}
+			if f.Type == "binary" && !cfg.Binary {
+				continue
+			}
+			fd := &field{Field: f, mapping: mapping, output: mapping.Output, filter: mapping.Filter, input: mapping.Input}
+			switch {
+			case fname == "id":
+				fd.output, fd.filter, fd.input = "ID", "IDFilter", ""
+			case mapping.kind != kindScalar:
+				fd.target = index[f.Relation]
+				if f.Relation == "" {
+					warn("%s.%s: left out: %s field without a relation", m.Model.Model, fname, f.Type)
+					continue
+				}
+				if fd.target != nil {
+					fd.output, fd.filter = fd.target.Type, fd.target.Type+"Where"
+				} else {
+					fd.output, fd.filter = "OdooRecord", "OdooRecordWhere"
+				}
+			case f.Type == "selection":
+				fd.output, fd.filter, fd.input = "String", "StringFilter", "String"
+				if enumable(f.Selection) {
+					fd.enum = types.take(m.Type + pascal(modelWords(fname)))
+					fd.enumVals = f.Selection
+					fd.output, fd.input = fd.enum, fd.enum
+					if f.Searchable {
+						fd.filter = types.take(fd.enum + "Filter")
+					}
+				}
+			}
+			if !f.Searchable {
+				fd.filter = ""
+			}
+			if f.Readonly || fname == "id" {
+				fd.input = ""
+			}
+			m.fields = append(m.fields, fd)
+		}
+		sort.SliceStable(m.fields, func(i, j int) bool { return m.fields[i].Name == "id" && m.fields[j].Name != "id" })
+	}
+
+	schema := printSchema(models)
+	if _, err := gqlparser.LoadSchema(&ast.Source{Name: SchemaFile, Input: schema}); err != nil {
+		return nil, fmt.Errorf("schemagen: generated schema is invalid: %w", err)
+	}
+	res.Files[SchemaFile] = []byte(schema)
+	res.Files[GqlgenFile] = []byte(printGqlgen(models))
+	code, err := printResolvers(models)
+	if err != nil {
+		return nil, err
+	}
+	res.Files[ResolversFile] = code
+	return res, nil
+}
+
+// enumable reports whether every selection value can be a GraphQL enum value
+// (and a distinct Go constant).
+func enumable(sel []odoo.Selection) bool {
+	if len(sel) == 0 {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, s := range sel {
+		if !validName(s.Value) || s.Value == "true" || s.Value == "false" || s.Value == "null" {
+			return false
+		}
+		g := strings.ToLower(templates.ToGo(s.Value))
+		if seen[g] {
+			return false
+		}
+		seen[g] = true
+	}
+	return true
+}
+
+// description quotes text as a GraphQL block string, indented by ind.
+func description(b *bytes.Buffer, ind, text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	text = strings.ReplaceAll(text, `"""`, `\"""`)
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	if !strings.Contains(text, "\n") && !strings.HasSuffix(text, `"`) && !strings.HasSuffix(text, `\`) {
+		fmt.Fprintf(b, "%s\"\"\"%s\"\"\"\n", ind, text)
+		return
+	}
+	fmt.Fprintf(b, "%s\"\"\"\n", ind)
+	for _, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			b.WriteString("\n")
+			continue
+		}
+		fmt.Fprintf(b, "%s%s\n", ind, strings.TrimRight(line, " \t"))
+	}
+	fmt.Fprintf(b, "%s\"\"\"\n", ind)
+}
+
+func fieldDescription(m *model, f *field) string {
+	label := f.String
+	if label == "" {
+		label = f.Name
+	}
+	var facts []string
+	switch {
+	case f.Name == "id":
+		facts = append(facts, "Database id of the record.")
+	case f.mapping.kind == kindMany2One:
+		facts = append(facts, fmt.Sprintf("Odoo many2one to %s; null when empty.", f.Relation))
+	case f.mapping.kind == kindX2Many:
+		facts = append(facts, fmt.Sprintf("Odoo %s to %s.", f.Type, f.Relation))
+	case f.Type == "selection" && f.enum == "":
+		var vals []string
+		for _, s := range f.Selection {
+			vals = append(vals, fmt.Sprintf("%q (%s)", s.Value, s.Label))
+		}
+		facts = append(facts, "Odoo selection; allowed values: "+strings.Join(vals, ", ")+".")
+	case f.Type == "binary":
+		facts = append(facts, "Base64-encoded content.")
+	case f.Type == "datetime":
+		facts = append(facts, "Odoo datetime, UTC.")
+	case f.Type == "reference":
+		facts = append(facts, `Odoo reference: "model,id".`)
+	default:
+		facts = append(facts, fmt.Sprintf("Odoo %s.", f.Type))
+	}
+	if f.Required {
+		facts = append(facts, "Required.")
+	}
+	if f.Readonly && f.Name != "id" {
+		facts = append(facts, "Read-only.")
+	}
+	if f.Groups != "" {
+		facts = append(facts, "Restricted to groups: "+f.Groups+".")
+	}
+	head := label + " — " + strings.Join(facts, " ")
+	if f.Help != "" && f.Help != f.String {
+		return head + "\n\n" + f.Help
+	}
+	return head
+}
+
+const header = "# Code generated by odoogql-gen from metadata.json and generate.yml; DO NOT EDIT.\n"
+
+const sharedSDL = `"""A calendar date, YYYY-MM-DD (ISO 8601)."""
+scalar Date
+
+"""A date and time in UTC, ISO 8601 with a Z suffix: 2026-11-21T20:40:00Z. Odoo stores datetimes in UTC."""
+scalar DateTime
+
+"""
+Any JSON value. Used for Odoo json and properties fields, reference fields ("model,id"),
+many2one_reference fields (an id) and raw Odoo domains.
+"""
+scalar JSON
+
+"""Sort direction."""
+enum OrderDirection {
+  ASC
+  DESC
+}
+
+"""Filter on a record id. isSet: false matches records where a many2one is empty."""
+input IDFilter {
+  eq: ID
+  ne: ID
+  in: [ID!]
+  nin: [ID!]
+  gt: ID
+  gte: ID
+  lt: ID
+  lte: ID
+  isSet: Boolean
+}
+
+"""
+Filter on a text field. like/ilike match a substring (Odoo's like/ilike: case-sensitive/insensitive);
+isSet: false matches empty values.
+"""
+input StringFilter {
+  eq: String
+  ne: String
+  in: [String!]
+  nin: [String!]
+  gt: String
+  gte: String
+  lt: String
+  lte: String
+  like: String
+  ilike: String
+  notLike: String
+  notIlike: String
+  isSet: Boolean
+}
+
+"""Filter on an integer field."""
+input IntFilter {
+  eq: Int
+  ne: Int
+  in: [Int!]
+  nin: [Int!]
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
+  isSet: Boolean
+}
+
+"""Filter on a float or monetary field."""
+input FloatFilter {
+  eq: Float
+  ne: Float
+  in: [Float!]
+  nin: [Float!]
+  gt: Float
+  gte: Float
+  lt: Float
+  lte: Float
+  isSet: Boolean
+}
+
+"""Filter on a boolean field."""
+input BooleanFilter {
+  eq: Boolean
+  ne: Boolean
+}
+
+"""Filter on a date field."""
+input DateFilter {
+  eq: Date
+  ne: Date
+  in: [Date!]
+  nin: [Date!]
+  gt: Date
+  gte: Date
+  lt: Date
+  lte: Date
+  isSet: Boolean
+}
+
+"""Filter on a datetime field (UTC)."""
+input DateTimeFilter {
+  eq: DateTime
+  ne: DateTime
+  in: [DateTime!]
+  nin: [DateTime!]
+  gt: DateTime
+  gte: DateTime
+  lt: DateTime
+  lte: DateTime
+  isSet: Boolean
+}
+
+"""Changes to a one2many or many2many field: replace the whole set, or add and remove ids."""
+input X2ManyInput {
+  set: [ID!]
+  add: [ID!]
+  remove: [ID!]
+}
+
+"""A record of a model the API does not expose: its id and display name only."""
+type OdooRecord {
+  id: ID!
+  display_name: String
+}
+
+"""Filter on a record of a model the API does not expose."""
+input OdooRecordWhere {
+  id: IDFilter
+}
+
+"""Sort key for records of a model the API does not expose."""
+input OdooRecordOrderBy {
+  id: OrderDirection
+}
+`
+
+func printSchema(models []*model) string {
+	var b bytes.Buffer
+	b.WriteString(header)
+	b.WriteString("# Field names are Odoo's; type and query names are made by schemagen.ModelNames.\n\n")
+	b.WriteString(sharedSDL)
+
+	for _, m := range models {
+		b.WriteString("\n")
+		desc := m.Name
+		if desc == "" {
+			desc = m.Model.Model
+		}
+		description(&b, "", fmt.Sprintf("%s (Odoo model %s)", desc, m.Model.Model))
+		fmt.Fprintf(&b, "type %s {\n", m.Type)
+		for _, f := range m.fields {
+			description(&b, "  ", fieldDescription(m, f))
+			switch {
+			case f.mapping.kind == kindX2Many:
+				fmt.Fprintf(&b, "  %s(where: %sWhere, orderBy: [%sOrderBy!], limit: Int, offset: Int): [%s!]!\n",
+					f.Name, whereOf(f), orderOf(f), f.output)
+			case f.mapping.NonNull || f.Name == "id":
+				fmt.Fprintf(&b, "  %s: %s!\n", f.Name, f.output)
+			default:
+				fmt.Fprintf(&b, "  %s: %s\n", f.Name, f.output)
+			}
+		}
+		b.WriteString("}\n\n")
+
+		description(&b, "", fmt.Sprintf("A page of %s records.", m.Model.Model))
+		fmt.Fprintf(&b, "type %sConnection {\n", m.Type)
+		b.WriteString("  \"\"\"Number of records matching the filter, ignoring limit and offset. Costs one count when selected.\"\"\"\n")
+		b.WriteString("  totalCount: Int!\n")
+		fmt.Fprintf(&b, "  nodes: [%s!]!\n}\n\n", m.Type)
+
+		description(&b, "", fmt.Sprintf("Filter on %s records. Conditions in one object must all hold; and/or/not combine filters.", m.Model.Model))
+		fmt.Fprintf(&b, "input %sWhere {\n", m.Type)
+		fmt.Fprintf(&b, "  and: [%sWhere!]\n  or: [%sWhere!]\n  not: %sWhere\n", m.Type, m.Type, m.Type)
+		for _, f := range m.fields {
+			if f.filter != "" {
+				fmt.Fprintf(&b, "  %s: %s\n", f.Name, f.filter)
+			}
+		}
+		b.WriteString("}\n\n")
+
+		description(&b, "", fmt.Sprintf("One sort key of %s records: set exactly one field.", m.Model.Model))
+		fmt.Fprintf(&b, "input %sOrderBy {\n", m.Type)
+		for _, f := range m.fields {
+			if f.Sortable || f.Name == "id" {
+				fmt.Fprintf(&b, "  %s: OrderDirection\n", f.Name)
+			}
+		}
+		b.WriteString("}\n")
+
+		for _, kindName := range []string{"Create", "Update"} {
+			if !hasWritable(m) {
+				break
+			}
+			b.WriteString("\n")
+			description(&b, "", fmt.Sprintf("Values to %s a %s record with; only writable fields.", strings.ToLower(kindName), m.Model.Model))
+			fmt.Fprintf(&b, "input %s%sInput {\n", m.Type, kindName)
+			for _, f := range m.fields {
+				if f.input != "" {
+					fmt.Fprintf(&b, "  %s: %s\n", f.Name, f.input)
+				}
+			}
+			b.WriteString("}\n")
+		}
+
+		for _, f := range m.fields {
+			if f.enum == "" {
+				continue
+			}
+			b.WriteString("\n")
+			description(&b, "", fmt.Sprintf("Values of %s.%s (%s).", m.Model.Model, f.Name, f.String))
+			fmt.Fprintf(&b, "enum %s {\n", f.enum)
+			for _, s := range f.enumVals {
+				description(&b, "  ", s.Label)
+				fmt.Fprintf(&b, "  %s\n", s.Value)
+			}
+			b.WriteString("}\n")
+			if f.filter == "" {
+				continue
+			}
+			b.WriteString("\n")
+			description(&b, "", fmt.Sprintf("Filter on %s.%s.", m.Model.Model, f.Name))
+			fmt.Fprintf(&b, "input %s {\n  eq: %s\n  ne: %s\n  in: [%s!]\n  nin: [%s!]\n  isSet: Boolean\n}\n",
+				f.filter, f.enum, f.enum, f.enum, f.enum)
+		}
+	}
+
+	b.WriteString("\ntype Query {\n")
+	for _, m := range models {
+		description(&b, "  ", fmt.Sprintf("One %s record by id; null when it does not exist or is not visible to the caller.", m.Model.Model))
+		fmt.Fprintf(&b, "  %s(id: ID!): %s\n", m.Singular, m.Type)
+		description(&b, "  ", fmt.Sprintf("%s records matching where and domain (a raw Odoo domain as JSON), sorted by orderBy.", m.Model.Model))
+		fmt.Fprintf(&b, "  %s(where: %sWhere, domain: JSON, orderBy: [%sOrderBy!], limit: Int, offset: Int): %sConnection!\n",
+			m.Plural, m.Type, m.Type, m.Type)
+	}
+	b.WriteString("}\n\ntype Mutation {\n")
+	for _, m := range models {
+		if !hasWritable(m) {
+			fmt.Fprintf(&b, "  %s(ids: [ID!]!): [ID!]!\n", m.Delete)
+			continue
+		}
+		description(&b, "  ", fmt.Sprintf("Create one %s record and return it.", m.Model.Model))
+		fmt.Fprintf(&b, "  %s(input: %sCreateInput!): %s!\n", m.Create, m.Type, m.Type)
+		description(&b, "  ", fmt.Sprintf("Create several %s records in one call and return them.", m.Model.Model))
+		fmt.Fprintf(&b, "  %s(inputs: [%sCreateInput!]!): [%s!]!\n", m.CreateN, m.Type, m.Type)
+		description(&b, "  ", fmt.Sprintf("Write the same values to %s records and return them.", m.Model.Model))
+		fmt.Fprintf(&b, "  %s(ids: [ID!]!, input: %sUpdateInput!): [%s!]!\n", m.Update, m.Type, m.Type)
+		description(&b, "  ", fmt.Sprintf("Delete %s records and return their ids.", m.Model.Model))
+		fmt.Fprintf(&b, "  %s(ids: [ID!]!): [ID!]!\n", m.Delete)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func whereOf(f *field) string {
+	if f.target == nil {
+		return "OdooRecord"
+	}
+	return f.target.Type
+}
+
+func orderOf(f *field) string {
+	if f.target == nil {
+		return "OdooRecord"
+	}
+	return f.target.Type
+}
+
+func hasWritable(m *model) bool {
+	for _, f := range m.fields {
+		if f.input != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the gateway's configuration, from flags and environment
+// variables (a flag wins over its variable).
+type Config struct {
+	OdooURL      string
+	OdooDB       string
+	OdooUser     string
+	OdooPassword string
+	Listen       string
+	DefaultLimit int
+	MaxLimit     int
+	OdooTimeout  time.Duration
+	MaxConns     int
+	LogLevel     string
+	LogFormat    string
+}
+
+// Demo reports whether no Odoo is configured, so the embedded demo Odoo is
+// served.
+func (c Config) Demo() bool { return c.OdooURL == "" }
+
+// setting is one row of the configuration table (README.md documents the
+// same table).
+type setting struct {
+	flag, env, def, help string
+	set                  func(c *Config, v string) error
+}
+
+func settings() []setting {
+	str := func(dst func(*Config) *string) func(*Config, string) error {
+		return func(c *Config, v string) error { *dst(c) = v; return nil }
+	}
+	posInt := func(name string, dst func(*Config) *int) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("%s must be a positive integer, got %q", name, v)
+			}
+			*dst(c) = n
+			return nil
+		}
+	}
+	return []setting{
+		{"odoo-url", "ODOO_URL", "", "Odoo base URL (http://host:8069); empty serves the embedded demo Odoo", str(func(c *Config) *string { return &c.OdooURL })},
+		{"odoo-db", "ODOO_DB", "", "Odoo database", str(func(c *Config) *string { return &c.OdooDB })},
+		{"odoo-username", "ODOO_USERNAME", "", "Odoo login of the service account", str(func(c *Config) *string { return &c.OdooUser })},
+		{"odoo-password", "ODOO_PASSWORD", "", "password or API key of the service account", str(func(c *Config) *string { return &c.OdooPassword })},
+		{"port", "PORT", "8080", "port to listen on (ignored when -listen is set)", func(c *Config, v string) error {
+			if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 65535 {
+				return fmt.Errorf("PORT must be a port number, got %q", v)
+			}
+			if c.Listen == "" || strings.HasPrefix(c.Listen, ":") {
+				c.Listen = ":" + v
+			}
+			return nil
+		}},
+		{"listen", "LISTEN_ADDR", "", "address to listen on, host:port (overrides PORT)", func(c *Config, v string) error {
+			if v != "" {
+				c.Listen = v
+			}
+			return nil
+		}},
+		{"default-limit", "ODOOGQL_DEFAULT_LIMIT", "100", "page size of a list without limit", posInt("ODOOGQL_DEFAULT_LIMIT", func(c *Config) *int { return &c.DefaultLimit })},
+		{"max-limit", "ODOOGQL_MAX_LIMIT", "1000", "largest limit a list may ask for", posInt("ODOOGQL_MAX_LIMIT", func(c *Config) *int { return &c.MaxLimit })},
+		{"odoo-timeout", "ODOOGQL_ODOO_TIMEOUT", "30s", "longest wait for one Odoo call", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("ODOOGQL_ODOO_TIMEOUT must be a positive duration such as 30s, got %q", v)
+			}
+			c.OdooTimeout = d
+			return nil
+		}},
+		{"odoo-max-conns", "ODOOGQL_ODOO_MAX_CONNS", "64", "keep-alive connections to Odoo", posInt("ODOOGQL_ODOO_MAX_CONNS", func(c *Config) *int { return &c.MaxConns })},
+		{"log-level", "ODOOGQL_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
+			switch v {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = v
+				return nil
+			}
+			return fmt.Errorf("ODOOGQL_LOG_LEVEL must be debug, info, warn or error, got %q", v)
+		}},
+		{"log-format", "ODOOGQL_LOG_FORMAT", "text", "text or json", func(c *Config, v string) error {
+			if v != "text" && v != "json" {
+				return fmt.Errorf("ODOOGQL_LOG_FORMAT must be text or json, got %q", v)
+			}
+			c.LogFormat = v
+			return nil
+		}},
+	}
+}
+
+// LoadConfig reads the configuration from args and getenv, validating every
+// value.
+func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("odoogql", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vals := map[string]*string{}
+	all := settings()
+	for _, s := range all {
+		vals[s.flag] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.help, s.env, s.def))
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	var errs []error
+	for _, s := range all {
+		v := *vals[s.flag]
+		if v == "" {
+			v = getenv(s.env)
+		}
+		if v == "" {
+			v = s.def
+		}
+		if err := s.set(&c, v); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.DefaultLimit > c.MaxLimit {
+		errs = append(errs, fmt.Errorf("ODOOGQL_DEFAULT_LIMIT (%d) must not exceed ODOOGQL_MAX_LIMIT (%d)", c.DefaultLimit, c.MaxLimit))
+	}
+	if c.OdooURL != "" {
+		u, err := url.Parse(c.OdooURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("ODOO_URL must be an http(s) URL such as https://odoo.example.com, got %q", c.OdooURL))
+		}
+		if c.OdooDB == "" {
+			errs = append(errs, errors.New("ODOO_DB is required when ODOO_URL is set"))
+		}
+		if c.OdooUser == "" || c.OdooPassword == "" {
+			errs = append(errs, errors.New("ODOO_USERNAME and ODOO_PASSWORD are required when ODOO_URL is set"))
+		}
+	}
+	return c, errors.Join(errs...)
+}
