@@ -716,3 +716,92 @@ func TestReadmeExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestFieldSelectionDrivesFetch checks that Odoo is asked for exactly the
+// fields a query names, and that a many2one whose sub-selection the pair
+// [id, name] already answers costs no read.
+func TestFieldSelectionDrivesFetch(t *testing.T) {
+	g := newGateway(t)
+	g.mustDo(`{ resPartners(limit: 3) { nodes { name country_id { code } } } }`, nil, nil)
+	g.odoo.ResetCounters()
+	g.mustDo(`{ resPartners(limit: 3) { nodes { name country_id { code } parent_id { id display_name } } } }`, nil, nil)
+	log := g.odoo.CallLog()
+	if len(log) != 2 {
+		t.Fatalf("want 2 calls (search_read res.partner, read res.country), got %d: %+v", len(log), log)
+	}
+	if log[0].Model != "res.partner" || log[0].Method != "search_read" {
+		t.Fatalf("first call %s.%s", log[0].Model, log[0].Method)
+	}
+	fieldsOf := func(c odootest.Call) string {
+		var out []string
+		for _, f := range c.Kwargs["fields"].([]any) {
+			out = append(out, f.(string))
+		}
+		sort.Strings(out)
+		return fmt.Sprint(out)
+	}
+	if got := fieldsOf(log[0]); got != "[country_id id name parent_id]" {
+		t.Errorf("partner fields = %s, want [country_id id name parent_id]", got)
+	}
+	if log[1].Model != "res.country" || log[1].Method != "read" {
+		t.Fatalf("second call %s.%s", log[1].Model, log[1].Method)
+	}
+	if got := fieldsOf(log[1]); got != "[code id]" {
+		t.Errorf("country fields = %s, want [code id]", got)
+	}
+	if n := g.odoo.Calls("res.partner", "search_count"); n != 0 {
+		t.Errorf("totalCount not selected, yet %d search_count calls", n)
+	}
+}
+
+func TestScalarMappings(t *testing.T) {
+	g := newGateway(t)
+	task := demo(t, "project.task")[0]
+	line := demo(t, "sale.order.line")[0]
+	partner := filter(demo(t, "res.partner"), func(r record) bool { return r.id() == "12" })[0]
+	var got struct {
+		T struct {
+			State    *string `json:"state"`
+			Priority *string `json:"priority"`
+		} `json:"t"`
+		L struct {
+			Distribution any      `json:"analytic_distribution"`
+			Qty          *float64 `json:"product_uom_qty"`
+			Sequence     *int     `json:"sequence"`
+		} `json:"l"`
+		P struct {
+			Rank     *int     `json:"customer_rank"`
+			Lat      *float64 `json:"partner_latitude"`
+			Type     *string  `json:"type"`
+			Function *string  `json:"function"`
+		} `json:"p"`
+	}
+	g.mustDo(`{ t: projectTask(id: "`+task.id()+`") { state priority }
+		l: saleOrderLine(id: "`+line.id()+`") { analytic_distribution product_uom_qty sequence }
+		p: resPartner(id: "12") { customer_rank partner_latitude type function } }`, nil, &got)
+	// Selections whose values are not GraphQL names are strings.
+	if got.T.State == nil || *got.T.State != task.str("state") || got.T.Priority == nil || *got.T.Priority != task.str("priority") {
+		t.Errorf("task state/priority = %v/%v, want %s/%s", got.T.State, got.T.Priority, task.str("state"), task.str("priority"))
+	}
+	if got.L.Distribution != nil {
+		t.Errorf("empty json must be null, got %v", got.L.Distribution)
+	}
+	if got.L.Qty == nil || *got.L.Qty != line["product_uom_qty"].(float64) {
+		t.Errorf("product_uom_qty = %v, want %v", got.L.Qty, line["product_uom_qty"])
+	}
+	if got.L.Sequence == nil || float64(*got.L.Sequence) != line["sequence"].(float64) {
+		t.Errorf("sequence = %v, want %v", got.L.Sequence, line["sequence"])
+	}
+	if got.P.Rank == nil || float64(*got.P.Rank) != partner["customer_rank"].(float64) {
+		t.Errorf("customer_rank = %v, want %v", got.P.Rank, partner["customer_rank"])
+	}
+	if got.P.Lat == nil || *got.P.Lat != partner["partner_latitude"].(float64) {
+		t.Errorf("partner_latitude = %v, want %v", got.P.Lat, partner["partner_latitude"])
+	}
+	if got.P.Type == nil || *got.P.Type != partner.str("type") {
+		t.Errorf("type (enum) = %v, want %s", got.P.Type, partner.str("type"))
+	}
+	if partner["function"] == false && got.P.Function != nil {
+		t.Errorf("empty char must be null, got %q", *got.P.Function)
+	}
+}

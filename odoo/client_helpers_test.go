@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -58,7 +57,7 @@ func refDecodeTyped(dec *xml.Decoder, t xml.StartElement) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			switch m := tok.(type) {
+			switch tok.(type) {
 			case xml.EndElement:
 				return r, nil
 			case xml.StartElement: // <member>
@@ -86,13 +85,11 @@ func refDecodeTyped(dec *xml.Decoder, t xml.StartElement) (any, error) {
 						done = true
 					}
 				}
-				_ = m
 				r[name] = val
 			}
 		}
 	case "array":
 		list := []any{}
-		depth := 0
 		for {
 			tok, err := dec.Token()
 			if err != nil {
@@ -101,7 +98,6 @@ func refDecodeTyped(dec *xml.Decoder, t xml.StartElement) (any, error) {
 			switch e := tok.(type) {
 			case xml.StartElement:
 				if e.Name.Local == "data" {
-					depth++
 					continue
 				}
 				v, err := refDecodeValue(dec, e)
@@ -111,7 +107,6 @@ func refDecodeTyped(dec *xml.Decoder, t xml.StartElement) (any, error) {
 				list = append(list, v)
 			case xml.EndElement:
 				if e.Name.Local == "data" {
-					depth--
 					continue
 				}
 				return list, nil
@@ -267,5 +262,3 @@ func ctxT(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
-
-var errTest = errors.New("test")

@@ -102,8 +102,10 @@ func (s *Session) ExecuteKW(ctx context.Context, model, method string, args []an
 // SearchOptions are the paging and ordering options of search methods.
 // Zero fields are not sent (Odoo's defaults apply).
 type SearchOptions struct {
+	// Offset skips that many matching records.
 	Offset int
-	Limit  int
+	// Limit caps the number of records returned (0: no limit sent).
+	Limit int
 	// Order is an SQL-like order, e.g. "name desc, id".
 	Order string
 	// CountLimit caps the length counted by WebSearchRead.
@@ -350,7 +352,9 @@ func (s *Session) Unlink(ctx context.Context, model string, ids []int) error {
 
 // NameResult is one result of name_search.
 type NameResult struct {
-	ID   int
+	// ID of the matching record.
+	ID int
+	// Name is its display name.
 	Name string
 }
 
@@ -412,9 +416,13 @@ type Spec map[string]SpecField
 // (records past Limit come back as {id} only); Context is the Odoo context
 // for reading the related records.
 type SpecField struct {
-	Fields  Spec
-	Limit   int
-	Order   string
+	// Fields is the sub-specification of a relational field.
+	Fields Spec
+	// Limit caps the records read of an x2many.
+	Limit int
+	// Order orders an x2many's records, e.g. "id desc".
+	Order string
+	// Context is the Odoo context for reading the related records.
 	Context map[string]any
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,41 +29,43 @@ func TestDecodeMatchesReferenceOnAllCaptures(t *testing.T) {
 	if len(files) < 150 {
 		t.Fatalf("found only %d captured responses", len(files))
 	}
-	faults := 0
-	for _, f := range files {
-		stem := strings.TrimSuffix(f, ".response.xml")
-		body := fixture(t, stem, "response")
-		_, want, wantFault, err := refParse(body)
-		if err != nil || len(want) == 0 {
-			t.Fatalf("%s: reference parser: %v", f, err)
+	var faults atomic.Int64
+	t.Run("files", func(t *testing.T) {
+		for _, f := range files {
+			t.Run(filepath.Base(f), func(t *testing.T) {
+				t.Parallel()
+				stem := strings.TrimSuffix(f, ".response.xml")
+				body := fixture(t, stem, "response")
+				_, want, wantFault, err := refParse(body)
+				if err != nil || len(want) == 0 {
+					t.Fatalf("reference parser: %v", err)
+				}
+				got, fault, err := decodeResponse(body)
+				if err != nil {
+					t.Fatalf("decode: %v", err)
+				}
+				if wantFault != (fault != nil) {
+					t.Fatalf("fault = %v, want %v", fault != nil, wantFault)
+				}
+				if fault != nil {
+					faults.Add(1)
+					code := fault.code
+					if n, ok := code.(int64); ok {
+						code = int(n)
+					}
+					if diff := cmp.Diff(want[0].(Record), Record{"faultCode": code, "faultString": fault.string}); diff != "" {
+						t.Errorf("fault (-ref +got):\n%s", diff)
+					}
+					return
+				}
+				if !reflect.DeepEqual(want[0], got) {
+					t.Errorf("decoded value differs (-ref +got):\n%s", cmp.Diff(want[0], got))
+				}
+			})
 		}
-		got, fault, err := decodeResponse(body)
-		if err != nil {
-			t.Errorf("%s: decode: %v", f, err)
-			continue
-		}
-		if wantFault != (fault != nil) {
-			t.Errorf("%s: fault = %v, want %v", f, fault != nil, wantFault)
-			continue
-		}
-		if fault != nil {
-			faults++
-			ref := want[0].(Record)
-			code := fault.code
-			if n, ok := code.(int64); ok {
-				code = int(n)
-			}
-			if diff := cmp.Diff(ref, Record{"faultCode": code, "faultString": fault.string}); diff != "" {
-				t.Errorf("%s: fault (-ref +got):\n%s", f, diff)
-			}
-			continue
-		}
-		if !reflect.DeepEqual(want[0], got) {
-			t.Errorf("%s: decoded value differs (-ref +got):\n%s", f, cmp.Diff(want[0], got))
-		}
-	}
-	if faults < 20 {
-		t.Errorf("only %d faults among the captures", faults)
+	})
+	if n := faults.Load(); n < 20 {
+		t.Errorf("only %d faults among the captures", n)
 	}
 }
 

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -149,3 +151,40 @@ func TestErrorMatching(t *testing.T) {
 		}
 	}
 }
+
+func TestTracebackLoggedAtDebugOnly(t *testing.T) {
+	rs := newReplayServer(t)
+	rs.respond(200, fixture(t, findFixture(t, dir18, "071"), "response"))
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := NewClient(Config{URL: rs.URL, DB: "demo", Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.CloseIdleConnections)
+	_, err = c.Session(2, "admin").Read(ctxT(t), "res.partner", []int{1}, []string{"no_such_field"})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	if !strings.Contains(out, "level=DEBUG") || !strings.Contains(out, "Traceback (most recent call last)") {
+		t.Errorf("traceback not logged at debug:\n%s", out)
+	}
+	if strings.Contains(out, "level=INFO") || strings.Contains(out, "level=WARN") || strings.Contains(out, "level=ERROR") {
+		t.Errorf("logged above debug:\n%s", out)
+	}
+	if strings.Contains(out, "admin") {
+		t.Errorf("password logged:\n%s", out)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

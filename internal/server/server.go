@@ -171,7 +171,8 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer, m
 // Run serves until ctx is done, then shuts down gracefully. When ready is not
 // nil it receives the listening address once the server accepts requests.
 func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger, ready chan<- string) error {
-	if cfg.Demo() {
+	demoMode := cfg.Demo()
+	if demoMode {
 		demo := odootest.NewServer()
 		defer demo.Close()
 		cfg.OdooURL, cfg.OdooDB, cfg.OdooUser, cfg.OdooPassword = demo.URL, demo.DB(), "admin", "admin"
@@ -192,14 +193,14 @@ func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger,
 		IdleTimeout:       2 * time.Minute,
 	}
 	odooDesc := cfg.OdooURL
-	if cfg.Demo() {
+	if demoMode {
 		odooDesc = "embedded demo Odoo (" + cfg.OdooURL + ")"
 	}
 	log.Info("odoogql listening",
 		slog.String("addr", "http://"+ln.Addr().String()),
 		slog.String("odoo", odooDesc),
 		slog.String("db", cfg.OdooDB),
-		slog.Bool("demo", cfg.Demo()),
+		slog.Bool("demo", demoMode),
 		slog.Int("models", len(meta.Models)))
 	if ready != nil {
 		ready <- ln.Addr().String()

@@ -45,6 +45,7 @@ type Server struct {
 	cmu   sync.Mutex
 	calls map[callKey]int
 	total int
+	log   []Call
 
 	inflight atomic.Int64
 	peak     atomic.Int64
@@ -219,6 +220,45 @@ func (s *Server) Calls(model, method string) int {
 	return s.calls[callKey{model, method}]
 }
 
+// Call is one execute_kw call the server received, as decoded: positional
+// args and keyword args.
+type Call struct {
+	Model, Method string
+	UID           int
+	Args          []any
+	Kwargs        map[string]any
+}
+
+// plainValue turns decoded structs into maps, recursively, for the call log.
+func plainValue(v any) any {
+	switch x := v.(type) {
+	case ostruct:
+		m := make(map[string]any, len(x))
+		for _, mem := range x {
+			m[mem.Name] = plainValue(mem.Value)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = plainValue(item)
+		}
+		return out
+	}
+	return v
+}
+
+// maxCallLog bounds the call log; past it the older half is dropped.
+const maxCallLog = 10000
+
+// CallLog returns the execute_kw calls received since the server started or
+// since ResetCounters, oldest first (at most the last 10,000).
+func (s *Server) CallLog() []Call {
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	return append([]Call(nil), s.log...)
+}
+
 // TotalCalls returns the number of calls received.
 func (s *Server) TotalCalls() int {
 	s.cmu.Lock()
@@ -248,6 +288,7 @@ func (s *Server) ResetCounters() {
 	defer s.cmu.Unlock()
 	s.calls = map[callKey]int{}
 	s.total = 0
+	s.log = nil
 }
 
 // PeakInFlight returns the largest number of requests the server was
@@ -436,6 +477,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.cmu.Lock()
 	s.calls[callKey{model, method}]++
 	s.total++
+	if service == "object" && len(mc.Params) >= 5 {
+		c := Call{Model: model, Method: method}
+		c.UID, _ = mc.Params[1].(int)
+		if len(mc.Params) > 5 {
+			c.Args, _ = plainValue(mc.Params[5]).([]any)
+		}
+		if len(mc.Params) > 6 {
+			c.Kwargs, _ = plainValue(mc.Params[6]).(map[string]any)
+		}
+		if len(s.log) >= maxCallLog {
+			s.log = append(s.log[:0], s.log[len(s.log)/2:]...)
+		}
+		s.log = append(s.log, c)
+	}
 	s.cmu.Unlock()
 
 	kind, plan := s.pickFault(model, method)
