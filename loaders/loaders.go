@@ -3,18 +3,58 @@ package loaders
 import (
 	"context"
 	"net/http"
+	"sort"
+	"strings"
 	"sync"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/odoogql/odoogql/odoo"
 )
 
+// Reader reads records by id: an *odoo.Session, or a cache in front of one.
+type Reader interface {
+	Read(ctx context.Context, model string, ids []int, fields []string) ([]odoo.Record, error)
+}
+
+// RecordKey identifies one record read: the model, the id, and the fields
+// asked for (sorted, comma-joined).
+type RecordKey struct {
+	Model  string
+	ID     int
+	Fields string
+}
+
+// Options tune the loaders of a request.
+type Options struct {
+	// Wait is how long a batch waits for more keys before it runs when
+	// nobody flushes it. Records flushes every batch as soon as it has
+	// enqueued it, so a level never waits for this timer (dataloader's own
+	// default of 16ms would otherwise be added to every level); it only
+	// bounds the wait of keys enqueued by other paths. Default 50ms: long
+	// enough never to split a level's batch while it is being enqueued.
+	Wait time.Duration
+	// Reader overrides where records are read from (a cache, in tests a
+	// counter); default the session.
+	Reader Reader
+	// OnBatch is told the size of every batch (for metrics).
+	OnBatch func(model string, keys int)
+}
+
 // Loaders is the per-request state of one GraphQL request: the Odoo session
-// it runs as, and the results handed from the engine to child resolvers.
+// it runs as, the batched record loader, and the results handed from the
+// engine to child resolvers.
 type Loaders struct {
 	session *odoo.Session
+	reader  Reader
+	records *dataloader.Loader[RecordKey, odoo.Record]
+	onBatch func(string, int)
 
 	mu       sync.RWMutex
 	children map[childKey]any
+	values   map[any]any
 }
 
 type childKey struct {
@@ -23,12 +63,145 @@ type childKey struct {
 }
 
 // New returns the loaders of one request that runs as session.
-func New(session *odoo.Session) *Loaders {
-	return &Loaders{session: session, children: map[childKey]any{}}
+func New(session *odoo.Session, opt Options) *Loaders {
+	if opt.Wait <= 0 {
+		opt.Wait = 50 * time.Millisecond
+	}
+	l := &Loaders{session: session, reader: opt.Reader, onBatch: opt.OnBatch,
+		children: map[childKey]any{}, values: map[any]any{}}
+	if l.reader == nil {
+		l.reader = session
+	}
+	l.records = dataloader.NewBatchedLoader(l.batchRead,
+		dataloader.WithWait[RecordKey, odoo.Record](opt.Wait),
+		dataloader.WithInputCapacity[RecordKey, odoo.Record](1024))
+	return l
 }
 
 // Session is the Odoo identity of the request.
 func (l *Loaders) Session() *odoo.Session { return l.session }
+
+// FieldsKey is the canonical form of a field list in a RecordKey.
+func FieldsKey(fields []string) string {
+	f := append([]string(nil), fields...)
+	sort.Strings(f)
+	return strings.Join(f, ",")
+}
+
+// ReadRequest asks for records of one model.
+type ReadRequest struct {
+	Model  string
+	IDs    []int
+	Fields []string
+}
+
+// Records reads every request through the request's record loader and runs
+// the batch at once: one Odoo read per model, whatever the number of
+// requests and ids, with the union of the fields asked for. Records Odoo
+// does not return (deleted, or hidden by a record rule) are absent from the
+// result; that is not an error.
+func (l *Loaders) Records(ctx context.Context, reqs []ReadRequest) (map[string]map[int]odoo.Record, error) {
+	var keys []RecordKey
+	for _, r := range reqs {
+		fk := FieldsKey(r.Fields)
+		for _, id := range r.IDs {
+			keys = append(keys, RecordKey{Model: r.Model, ID: id, Fields: fk})
+		}
+	}
+	out := make(map[string]map[int]odoo.Record, len(reqs))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	// Load enqueues each key before it returns (LoadMany would enqueue from
+	// one goroutine per key, after the Flush below), so the flush runs the
+	// whole level as one batch.
+	thunks := make([]dataloader.Thunk[odoo.Record], len(keys))
+	for i, k := range keys {
+		thunks[i] = l.records.Load(ctx, k)
+	}
+	l.records.Flush()
+	for i, k := range keys {
+		rec, err := thunks[i]()
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			continue
+		}
+		m := out[k.Model]
+		if m == nil {
+			m = map[int]odoo.Record{}
+			out[k.Model] = m
+		}
+		m[k.ID] = rec
+	}
+	return out, nil
+}
+
+// batchRead is the dataloader batch function: one read per model, with the
+// union of the fields of that model's keys. Results come back in key order.
+func (l *Loaders) batchRead(ctx context.Context, keys []RecordKey) []*dataloader.Result[odoo.Record] {
+	type group struct {
+		ids    []int
+		seen   map[int]bool
+		fields map[string]bool
+		recs   map[int]odoo.Record
+		err    error
+	}
+	groups := map[string]*group{}
+	for _, k := range keys {
+		g := groups[k.Model]
+		if g == nil {
+			g = &group{seen: map[int]bool{}, fields: map[string]bool{}}
+			groups[k.Model] = g
+		}
+		if !g.seen[k.ID] {
+			g.seen[k.ID] = true
+			g.ids = append(g.ids, k.ID)
+		}
+		for _, f := range strings.Split(k.Fields, ",") {
+			if f != "" {
+				g.fields[f] = true
+			}
+		}
+	}
+	var wg errgroup.Group
+	for model, g := range groups {
+		if l.onBatch != nil {
+			l.onBatch(model, len(g.ids))
+		}
+		wg.Go(func() error {
+			fields := make([]string, 0, len(g.fields))
+			for f := range g.fields {
+				fields = append(fields, f)
+			}
+			sort.Strings(fields)
+			recs, err := l.reader.Read(ctx, model, g.ids, fields)
+			if err != nil {
+				g.err = err
+				return nil
+			}
+			g.recs = make(map[int]odoo.Record, len(recs))
+			for _, r := range recs {
+				if id, ok := r.ID(); ok {
+					g.recs[id] = r
+				}
+			}
+			return nil
+		})
+	}
+	_ = wg.Wait()
+	out := make([]*dataloader.Result[odoo.Record], len(keys))
+	for i, k := range keys {
+		g := groups[k.Model]
+		if g.err != nil {
+			out[i] = &dataloader.Result[odoo.Record]{Error: g.err}
+			continue
+		}
+		out[i] = &dataloader.Result[odoo.Record]{Data: g.recs[k.ID]} // nil when absent
+	}
+	return out
+}
 
 // SetChildren records the records of an x2many field, asked for under alias,
 // of the parent object, for the field's resolver to return.
@@ -46,6 +219,19 @@ func (l *Loaders) Children(parent any, alias string) (any, bool) {
 	return v, ok
 }
 
+// Value returns the request-scoped value stored under key, creating it with
+// make on first use. The engine keeps its per-operation state here.
+func (l *Loaders) Value(key any, make func() any) any {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.values[key]
+	if !ok {
+		v = make()
+		l.values[key] = v
+	}
+	return v
+}
+
 type ctxKey struct{}
 
 // NewContext returns ctx carrying l.
@@ -61,8 +247,7 @@ func For(ctx context.Context) *Loaders {
 }
 
 // Middleware builds fresh loaders for every HTTP request with build, and
-// makes them reachable with For. A build error answers 401 when it is an
-// authentication error and 503 otherwise.
+// makes them reachable with For. A build error is answered by onError.
 func Middleware(build func(r *http.Request) (*Loaders, error), onError func(w http.ResponseWriter, r *http.Request, err error)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -903,3 +903,22 @@ func compareRequests(t *testing.T, captured, sent []byte) {
 		t.Errorf("request params differ from the capture (-captured +sent):\n%s", diff)
 	}
 }
+
+// FuzzDecodeResponse checks that no body, however broken, panics the
+// decoder (kolo works by reflection on untrusted input).
+func FuzzDecodeResponse(f *testing.F) {
+	for _, num := range []string{"001", "003", "013", "068", "071", "091", "102"} {
+		f.Add(fixture(f, findFixture(f, dir18, num), "response"))
+	}
+	f.Add([]byte(`<methodResponse><params><param><value><array><data><value></value><value/></data></array></value></param></params></methodResponse>`))
+	f.Add([]byte(`<methodResponse><fault><value><struct><member><name>faultCode</name><value><string>x</string></value></member></struct></value></fault></methodResponse>`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		v, fault, err := decodeResponse(body)
+		if err == nil && fault == nil {
+			_ = normalize(v)
+		}
+		if fault != nil {
+			_ = newFault("op", "m", "x", fault.code, fault.string).Error()
+		}
+	})
+}

@@ -14,8 +14,39 @@ import (
 	"github.com/odoogql/odoogql/odoo"
 )
 
+// Strategy is how the engine fetches a selection from Odoo.
+type Strategy int
+
+const (
+	// Auto picks Nested on Odoo 17 and later, Batched before.
+	Auto Strategy = iota
+	// Nested fetches a root field and its whole selection with one
+	// web_search_read (or web_read) and a nested specification.
+	Nested
+	// Batched fetches one level at a time, one read per model and level.
+	Batched
+)
+
+// ParseStrategy reads "auto", "nested" or "batched".
+func ParseStrategy(s string) (Strategy, error) {
+	switch s {
+	case "", "auto":
+		return Auto, nil
+	case "nested":
+		return Nested, nil
+	case "batched":
+		return Batched, nil
+	}
+	return Auto, fmt.Errorf("unknown fetch strategy %q (want auto, nested or batched)", s)
+}
+
 // Options tune the engine. Zero values take the defaults.
 type Options struct {
+	// Strategy forces a fetch strategy; Auto asks ServerMajor.
+	Strategy Strategy
+	// ServerMajor returns the Odoo major version (cached by the caller);
+	// used by Auto. Nil means Batched.
+	ServerMajor func(ctx context.Context) (int, error)
 	// DefaultLimit is the page size of a list without a limit (default 100).
 	DefaultLimit int
 	// MaxLimit is the largest limit a list may ask for (default 1000).
@@ -54,6 +85,25 @@ func New(meta *odoo.Metadata, opt Options) *Engine {
 		e.models[m.Model] = m
 	}
 	return e
+}
+
+// useNested reports whether this request uses the nested strategy.
+func (e *Engine) useNested(ctx context.Context) bool {
+	switch e.opt.Strategy {
+	case Nested:
+		return true
+	case Batched:
+		return false
+	}
+	if e.opt.ServerMajor == nil {
+		return false
+	}
+	major, err := e.opt.ServerMajor(ctx)
+	if err != nil {
+		e.log.WarnContext(ctx, "server version unknown, using batched reads", "err", err)
+		return false
+	}
+	return major >= 17
 }
 
 // model returns the metadata of an exposed model, nil for others.
@@ -99,18 +149,11 @@ func Get[T any](ctx context.Context, e *Engine, model, id string) (*T, error) {
 		return nil, err
 	}
 	fc := graphql.GetFieldContext(ctx)
-	n, err := e.planObject(graphql.GetOperationContext(ctx), model, reflect.TypeFor[T](), fc.Field.Selections)
-	if err != nil {
+	v, err := e.runRoot(ctx, l, &root{alias: fc.Field.Alias, model: model, kind: rootGet, typ: reflect.TypeFor[T](), field: fc.Field, id: rid})
+	if err != nil || !v.IsValid() {
 		return nil, err
 	}
-	objs, err := e.fetchByIDs(ctx, l, n, []int{rid})
-	if err != nil {
-		return nil, err
-	}
-	if len(objs) == 0 {
-		return nil, nil
-	}
-	return objs[0].Interface().(*T), nil
+	return v.Interface().(*T), nil
 }
 
 // List resolves a list root field, returning its connection type T
@@ -121,11 +164,11 @@ func List[T any](ctx context.Context, e *Engine, model string) (*T, error) {
 		return nil, err
 	}
 	fc := graphql.GetFieldContext(ctx)
-	conn := reflect.New(reflect.TypeFor[T]())
-	if err := e.list(ctx, l, model, fc.Args, fc.Field.Selections, conn); err != nil {
+	v, err := e.runRoot(ctx, l, &root{alias: fc.Field.Alias, model: model, kind: rootList, typ: reflect.TypeFor[T](), field: fc.Field})
+	if err != nil {
 		return nil, err
 	}
-	return conn.Interface().(*T), nil
+	return v.Interface().(*T), nil
 }
 
 // Children returns the records of an x2many field of obj, which the engine
@@ -222,7 +265,7 @@ func readBack[T any](ctx context.Context, e *Engine, l *loaders.Loaders, model s
 	if err != nil {
 		return nil, err
 	}
-	objs, err := e.fetchByIDs(ctx, l, n, ids)
+	objs, err := e.readIDs(ctx, l, n, ids)
 	if err != nil {
 		return nil, err
 	}

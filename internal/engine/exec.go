@@ -2,10 +2,11 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
-	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -23,116 +24,338 @@ type batch struct {
 	objs []reflect.Value
 }
 
-// list runs a list root field into conn, a pointer to a generated
-// connection struct.
-func (e *Engine) list(ctx context.Context, l *loaders.Loaders, model string, _ map[string]any, sel ast.SelectionSet, conn reflect.Value) error {
+// listPlan is what a list root field asks for.
+type listPlan struct {
+	node      *node // nil when nodes is not selected
+	domain    expr
+	opt       odoo.SearchOptions
+	wantCount bool
+	count     int
+}
+
+// execute runs the plans of roots as one: level 0 (the root searches and
+// reads), then every deeper level for all roots together. It fills each
+// root's result or error and closes its done channel.
+func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root) {
+	defer func() {
+		for _, r := range roots {
+			close(r.done)
+		}
+	}()
 	oc := graphql.GetOperationContext(ctx)
-	fc := graphql.GetFieldContext(ctx)
-	args := fc.Field.ArgumentMap(oc.Variables)
-	ct := conn.Elem().Type()
-	info := e.structOf(ct)
-	nodesIdx, okN := info.byJSON["nodes"]
-	countIdx, okC := info.byJSON["totalCount"]
-	if !okN || !okC {
-		return fmt.Errorf("engine: %s is not a connection type", ct)
+	nested := e.useNested(ctx)
+
+	nodes := make([]*node, len(roots))
+	lists := make([]*listPlan, len(roots))
+	for i, r := range roots {
+		var err error
+		switch r.kind {
+		case rootGet:
+			nodes[i], err = e.planObject(oc, r.model, r.typ, r.field.Selections)
+		case rootList:
+			lists[i], err = e.planList(oc, r)
+			if err == nil {
+				nodes[i] = lists[i].node
+			}
+		}
+		if err != nil {
+			r.err = err
+			continue
+		}
+		if nested && nodes[i] != nil {
+			e.markPrefetch(nodes[i])
+		}
 	}
 
-	domain := expr{}
-	if w, ok := args["where"].(map[string]any); ok {
-		d, err := e.compileWhere(model, w, "")
-		if err != nil {
-			return err
+	// Level 0.
+	level0 := make([]*batch, len(roots))
+	var wg sync.WaitGroup
+	var getRoots []int
+	for i, r := range roots {
+		if r.err != nil {
+			continue
 		}
-		domain = d
+		if r.kind == rootGet {
+			getRoots = append(getRoots, i)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			level0[i], r.err = e.listLevel0(ctx, l, r.model, lists[i], nested)
+		}()
+	}
+	if len(getRoots) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.getLevel0(ctx, l, roots, nodes, getRoots, level0, nested)
+		}()
+	}
+	wg.Wait()
+
+	var batches []*batch
+	for i, b := range level0 {
+		if roots[i].err == nil && b != nil {
+			batches = append(batches, b)
+		}
+	}
+	if err := e.run(ctx, l, batches); err != nil {
+		for i, r := range roots {
+			if r.err == nil && level0[i] != nil {
+				r.err = err
+			}
+		}
+	}
+
+	for i, r := range roots {
+		if r.err != nil {
+			continue
+		}
+		switch r.kind {
+		case rootGet:
+			if b := level0[i]; b != nil && len(b.objs) > 0 {
+				r.result = b.objs[0]
+			}
+		case rootList:
+			r.result = e.connection(r.typ, lists[i], level0[i])
+		}
+	}
+}
+
+// planList reads a list root field's arguments and selection.
+func (e *Engine) planList(oc *graphql.OperationContext, r *root) (*listPlan, error) {
+	args := r.field.ArgumentMap(oc.Variables)
+	p := &listPlan{domain: expr{}}
+	if w, ok := args["where"].(map[string]any); ok {
+		d, err := e.compileWhere(r.model, w, "")
+		if err != nil {
+			return nil, err
+		}
+		p.domain = d
 	}
 	if raw, ok := args["domain"]; ok && raw != nil {
-		d, err := e.parseDomain(model, raw)
+		d, err := e.parseDomain(r.model, raw)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		domain = and(domain, d)
+		p.domain = and(p.domain, d)
 	}
-	opt := odoo.SearchOptions{}
 	if ob, ok := args["orderBy"].([]any); ok && len(ob) > 0 {
-		order, err := compileOrder(e.model(model), ob)
+		order, err := compileOrder(e.model(r.model), ob)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		opt.Order = order
+		p.opt.Order = order
 	}
-	limit := e.opt.DefaultLimit
+	p.opt.Limit = e.opt.DefaultLimit
 	if v, ok := args["limit"]; ok && v != nil {
 		n, err := e.checkLimit(v)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		limit = n
+		p.opt.Limit = n
 	}
 	if v, ok := args["offset"]; ok && v != nil {
 		n, err := checkOffset(v)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		opt.Offset = n
+		p.opt.Offset = n
 	}
-	opt.Limit = limit
-
+	info := e.structOf(r.typ)
+	nodesIdx := info.byJSON["nodes"]
 	var nodeSel ast.SelectionSet
-	wantNodes, wantCount := false, false
-	for _, cf := range graphql.CollectFields(oc, sel, []string{ct.Name()}) {
+	wantNodes := false
+	for _, cf := range graphql.CollectFields(oc, r.field.Selections, []string{r.typ.Name()}) {
 		switch cf.Name {
 		case "nodes":
 			wantNodes = true
 			nodeSel = append(nodeSel, cf.Selections...)
 		case "totalCount":
-			wantCount = true
+			p.wantCount = true
 		}
 	}
-	nodesField := conn.Elem().Field(nodesIdx)
-	nodesField.Set(reflect.MakeSlice(nodesField.Type(), 0, 0))
-
-	g, gctx := errgroup.WithContext(ctx)
-	if wantCount {
-		g.Go(func() error {
-			n, err := l.Session().SearchCount(gctx, model, domain)
-			if err != nil {
-				return err
-			}
-			conn.Elem().Field(countIdx).SetInt(int64(n))
-			return nil
-		})
+	if wantNodes && p.opt.Limit > 0 {
+		n, err := e.planObject(oc, r.model, r.typ.Field(nodesIdx).Type.Elem().Elem(), nodeSel)
+		if err != nil {
+			return nil, err
+		}
+		p.node = n
 	}
-	if wantNodes && limit > 0 {
-		g.Go(func() error {
-			n, err := e.planObject(oc, model, nodesField.Type().Elem().Elem(), nodeSel)
-			if err != nil {
-				return err
-			}
-			recs, err := l.Session().SearchRead(gctx, model, domain, n.odooFields(), opt)
-			if err != nil {
-				return err
-			}
-			b := e.newBatch(n, recs)
-			if err := e.run(gctx, l, []*batch{b}); err != nil {
-				return err
-			}
-			nodes := reflect.MakeSlice(nodesField.Type(), len(b.objs), len(b.objs))
-			for i, o := range b.objs {
-				nodes.Index(i).Set(o)
-			}
-			nodesField.Set(nodes)
-			return nil
-		})
-	}
-	return g.Wait()
+	return p, nil
 }
 
-// fetchByIDs reads the records ids of the node's model, in the order of
-// ids, skipping those Odoo does not return.
-func (e *Engine) fetchByIDs(ctx context.Context, l *loaders.Loaders, n *node, ids []int) ([]reflect.Value, error) {
-	recs, err := l.Session().Read(ctx, n.model, ids, n.odooFields())
-	if err != nil {
+// listLevel0 runs a list root's search: search_read (and search_count when
+// totalCount is asked for), or one web_search_read with the nested strategy.
+func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, model string, p *listPlan, nested bool) (*batch, error) {
+	s := l.Session()
+	if p.node == nil {
+		if p.wantCount {
+			n, err := s.SearchCount(ctx, model, p.domain)
+			p.count = n
+			return nil, err
+		}
+		return nil, nil
+	}
+	if nested {
+		opt := p.opt
+		if !p.wantCount {
+			// Odoo counts only when the page is full and count_limit is not
+			// reached: a count_limit of offset+limit skips the count.
+			opt.CountLimit = opt.Offset + opt.Limit
+		}
+		res, err := s.WebSearchRead(ctx, model, p.domain, e.spec(p.node), opt)
+		if err != nil {
+			return nil, err
+		}
+		p.count = res.Length
+		if p.wantCount && len(res.Records) == 0 && p.opt.Offset > 0 {
+			// Odoo answers length 0 for a page past the end.
+			if p.count, err = s.SearchCount(ctx, model, p.domain); err != nil {
+				return nil, err
+			}
+		}
+		return e.newBatch(p.node, res.Records), nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	if p.wantCount {
+		g.Go(func() error {
+			n, err := s.SearchCount(gctx, model, p.domain)
+			p.count = n
+			return err
+		})
+	}
+	var recs []odoo.Record
+	g.Go(func() error {
+		var err error
+		recs, err = s.SearchRead(gctx, model, p.domain, p.node.odooFields(), p.opt)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	return e.newBatch(p.node, recs), nil
+}
+
+// getLevel0 reads the records of by-id root fields: with batched reads, all
+// of them through the record loader (one read per model); with the nested
+// strategy, one web_read per model and specification.
+func (e *Engine) getLevel0(ctx context.Context, l *loaders.Loaders, roots []*root, nodes []*node, idx []int, out []*batch, nested bool) {
+	if !nested {
+		reqs := make([]loaders.ReadRequest, 0, len(idx))
+		for _, i := range idx {
+			reqs = append(reqs, loaders.ReadRequest{Model: roots[i].model, IDs: []int{roots[i].id}, Fields: nodes[i].odooFields()})
+		}
+		got, err := l.Records(ctx, reqs)
+		for _, i := range idx {
+			if err != nil {
+				roots[i].err = err
+				continue
+			}
+			var recs []odoo.Record
+			if rec, ok := got[roots[i].model][roots[i].id]; ok {
+				recs = append(recs, rec)
+			}
+			out[i] = e.newBatch(nodes[i], recs)
+		}
+		return
+	}
+	type group struct {
+		model string
+		spec  odoo.Spec
+		ids   []int
+		roots []int
+		recs  map[int]odoo.Record
+		err   error
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, i := range idx {
+		spec := e.rootSpec(nodes[i])
+		b, _ := json.Marshal(spec)
+		key := roots[i].model + " " + string(b)
+		g := groups[key]
+		if g == nil {
+			g = &group{model: roots[i].model, spec: spec}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.ids = append(g.ids, roots[i].id)
+		g.roots = append(g.roots, i)
+	}
+	var wg sync.WaitGroup
+	for _, key := range order {
+		g := groups[key]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			recs, err := l.Session().WebRead(ctx, g.model, uniqueInts(g.ids), g.spec)
+			g.err = err
+			g.recs = map[int]odoo.Record{}
+			for _, r := range recs {
+				if id, ok := r.ID(); ok {
+					g.recs[id] = r
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, key := range order {
+		g := groups[key]
+		for _, i := range g.roots {
+			if g.err != nil {
+				roots[i].err = g.err
+				continue
+			}
+			var recs []odoo.Record
+			if rec, ok := g.recs[roots[i].id]; ok {
+				recs = append(recs, rec)
+			}
+			out[i] = e.newBatch(nodes[i], recs)
+		}
+	}
+}
+
+// connection builds a list root's result.
+func (e *Engine) connection(typ reflect.Type, p *listPlan, b *batch) reflect.Value {
+	info := e.structOf(typ)
+	conn := reflect.New(typ)
+	nodes := conn.Elem().Field(info.byJSON["nodes"])
+	n := 0
+	if b != nil {
+		n = len(b.objs)
+	}
+	list := reflect.MakeSlice(nodes.Type(), n, n)
+	for i := 0; i < n; i++ {
+		list.Index(i).Set(b.objs[i])
+	}
+	nodes.Set(list)
+	conn.Elem().Field(info.byJSON["totalCount"]).SetInt(int64(p.count))
+	return conn
+}
+
+// readIDs reads records of n's model by id, in the order of ids, for the
+// read-back of mutations.
+func (e *Engine) readIDs(ctx context.Context, l *loaders.Loaders, n *node, ids []int) ([]reflect.Value, error) {
+	var recs []odoo.Record
+	if e.useNested(ctx) {
+		e.markPrefetch(n)
+		got, err := l.Session().WebRead(ctx, n.model, ids, e.rootSpec(n))
+		if err != nil {
+			return nil, err
+		}
+		recs = got
+	} else {
+		got, err := l.Records(ctx, []loaders.ReadRequest{{Model: n.model, IDs: ids, Fields: n.odooFields()}})
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if r, ok := got[n.model][id]; ok {
+				recs = append(recs, r)
+			}
+		}
 	}
 	byID := make(map[int]odoo.Record, len(recs))
 	for _, r := range recs {
@@ -161,6 +384,127 @@ func (e *Engine) newBatch(n *node, recs []odoo.Record) *batch {
 	return b
 }
 
+// markPrefetch decides, for the nested strategy, which relations of the plan
+// Odoo's specification fetches in the same call: every many2one, and every
+// x2many whose arguments a specification can express (limit and order, but
+// not where or offset). spec may still take the mark back from a field
+// selected under several aliases whose arguments conflict.
+func (e *Engine) markPrefetch(n *node) {
+	for _, pf := range n.fields {
+		if pf.sub == nil {
+			continue
+		}
+		pf.prefetched = pf.field.Type == "many2one" || (len(pf.where) == 0 && pf.offset == 0)
+		if pf.prefetched {
+			e.markPrefetch(pf.sub)
+		}
+	}
+}
+
+// rootSpec is spec for records read by id. Odoo's web_read answers {id} for
+// any id, existing or not, when the specification is empty; asking for
+// display_name makes it read, so missing records are left out.
+func (e *Engine) rootSpec(n *node) odoo.Spec {
+	s := e.spec(n)
+	if len(s) == 0 {
+		s["display_name"] = odoo.SpecField{}
+	}
+	return s
+}
+
+// spec turns a plan node into an Odoo 17+ specification. A relation
+// selected under several aliases is fetched once with the union of their
+// sub-selections when their limit and order agree; when they conflict, it is
+// fetched as ids and resolved with batched reads.
+func (e *Engine) spec(n *node) odoo.Spec {
+	s := odoo.Spec{}
+	groups := map[string][]*planField{}
+	var names []string
+	for _, pf := range n.fields {
+		if pf.name == "id" {
+			continue
+		}
+		if _, seen := groups[pf.name]; !seen {
+			names = append(names, pf.name)
+		}
+		groups[pf.name] = append(groups[pf.name], pf)
+	}
+	for _, name := range names {
+		pfs := groups[name]
+		if pfs[0].sub == nil {
+			s[name] = odoo.SpecField{}
+			continue
+		}
+		var merged odoo.SpecField
+		ok := true
+		for i, pf := range pfs {
+			if !pf.prefetched {
+				ok = false
+				break
+			}
+			sf := odoo.SpecField{Fields: e.spec(pf.sub)}
+			if pf.field.IsX2Many() {
+				if pf.limit >= 0 {
+					sf.Limit = pf.limit
+				}
+				sf.Order = pf.order
+			}
+			if i == 0 {
+				merged = sf
+				continue
+			}
+			if merged, ok = mergeSpecField(merged, sf); !ok {
+				break
+			}
+		}
+		if !ok {
+			for _, pf := range pfs {
+				unmarkPrefetch(pf)
+			}
+			s[name] = odoo.SpecField{}
+			continue
+		}
+		s[name] = merged
+	}
+	return s
+}
+
+// unmarkPrefetch takes back the prefetch mark of pf and of every relation
+// below it: their records now come from batched reads.
+func unmarkPrefetch(pf *planField) {
+	pf.prefetched = false
+	if pf.sub != nil {
+		for _, f := range pf.sub.fields {
+			unmarkPrefetch(f)
+		}
+	}
+}
+
+// mergeSpecField unions two sub-specifications of the same field; they
+// conflict when their limit, order or the sub-specification of a field in
+// both differ in those.
+func mergeSpecField(a, b odoo.SpecField) (odoo.SpecField, bool) {
+	if a.Limit != b.Limit || a.Order != b.Order {
+		return a, false
+	}
+	out := odoo.SpecField{Limit: a.Limit, Order: a.Order, Fields: odoo.Spec{}}
+	for k, v := range a.Fields {
+		out.Fields[k] = v
+	}
+	for k, v := range b.Fields {
+		if prev, ok := out.Fields[k]; ok {
+			m, ok := mergeSpecField(prev, v)
+			if !ok {
+				return a, false
+			}
+			out.Fields[k] = m
+			continue
+		}
+		out.Fields[k] = v
+	}
+	return out, true
+}
+
 // relation is one relational plan field to resolve for the parents of a
 // batch.
 type relation struct {
@@ -168,18 +512,11 @@ type relation struct {
 	pf     *planField
 }
 
-// readKey groups the plain reads of one level: one Odoo read per model.
-type readReq struct {
-	ids    []int
-	seen   map[int]bool
-	fields map[string]bool
-	recs   map[int]odoo.Record
-}
-
 // run fills the batches' structs and resolves their relations level by
-// level: every level costs one read per related model (plus one search per
-// filtered, sorted or paginated x2many field), whatever the number of
-// parent records.
+// level. Relations the nested strategy fetched already cost nothing; the
+// others cost, per level, one read per related model (through the request's
+// record loader, for all batches together) plus one search per filtered or
+// offset x2many field, whatever the number of parent records.
 func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) error {
 	for len(level) > 0 {
 		var rels []relation
@@ -199,14 +536,19 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 			return nil
 		}
 
-		// Plan this level's Odoo calls.
-		reads := map[string]*readReq{}
+		// This level's Odoo calls: reads grouped by model, and searches.
+		readFields := map[string]map[string]bool{}
+		readIDs := map[string][]int{}
+		readSeen := map[string]map[int]bool{}
 		type search struct {
 			rel  relation
 			recs []odoo.Record
 		}
 		var searches []*search
 		for _, r := range rels {
+			if r.pf.prefetched {
+				continue
+			}
 			ids := relIDs(r)
 			if len(ids) == 0 {
 				continue
@@ -218,36 +560,33 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 			if !r.pf.sub.needsRead(r.pf.field.Type == "many2one") {
 				continue
 			}
-			rq := reads[r.pf.sub.model]
-			if rq == nil {
-				rq = &readReq{seen: map[int]bool{}, fields: map[string]bool{}}
-				reads[r.pf.sub.model] = rq
+			m := r.pf.sub.model
+			if readFields[m] == nil {
+				readFields[m] = map[string]bool{}
+				readSeen[m] = map[int]bool{}
 			}
 			for _, id := range ids {
-				if !rq.seen[id] {
-					rq.seen[id] = true
-					rq.ids = append(rq.ids, id)
+				if !readSeen[m][id] {
+					readSeen[m][id] = true
+					readIDs[m] = append(readIDs[m], id)
 				}
 			}
 			for _, f := range r.pf.sub.odooFields() {
-				rq.fields[f] = true
+				readFields[m][f] = true
 			}
 		}
 
 		g, gctx := errgroup.WithContext(ctx)
-		for model, rq := range reads {
+		var read map[string]map[int]odoo.Record
+		if len(readIDs) > 0 {
+			reqs := make([]loaders.ReadRequest, 0, len(readIDs))
+			for _, m := range sortedKeys(readIDs) {
+				reqs = append(reqs, loaders.ReadRequest{Model: m, IDs: readIDs[m], Fields: sortedKeys(readFields[m])})
+			}
 			g.Go(func() error {
-				recs, err := l.Session().Read(gctx, model, rq.ids, sortedKeys(rq.fields))
-				if err != nil {
-					return err
-				}
-				rq.recs = make(map[int]odoo.Record, len(recs))
-				for _, rec := range recs {
-					if id, ok := rec.ID(); ok {
-						rq.recs[id] = rec
-					}
-				}
-				return nil
+				var err error
+				read, err = l.Records(gctx, reqs)
+				return err
 			})
 		}
 		for _, s := range searches {
@@ -268,7 +607,7 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 			return err
 		}
 		searched := map[*planField]map[int]odoo.Record{}
-		searchOrder := map[*planField]map[int]int{}
+		searchPos := map[*planField]map[int]int{}
 		for _, s := range searches {
 			m := make(map[int]odoo.Record, len(s.recs))
 			pos := make(map[int]int, len(s.recs))
@@ -279,87 +618,119 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 				}
 			}
 			searched[s.rel.pf] = m
-			searchOrder[s.rel.pf] = pos
+			searchPos[s.rel.pf] = pos
 		}
 
 		// Hand the records to their parents and build the next level.
 		var next []*batch
 		for _, r := range rels {
-			pf := r.pf
-			var source map[int]odoo.Record
-			switch {
-			case pf.hasArgs:
-				source = searched[pf]
-			case reads[pf.sub.model] != nil && pf.sub.needsRead(pf.field.Type == "many2one"):
-				source = reads[pf.sub.model].recs
-			}
-			child := &batch{node: pf.sub}
-			made := map[int]reflect.Value{}
-			obj := func(id int, rec odoo.Record) reflect.Value {
-				if o, ok := made[id]; ok {
-					return o
-				}
-				o := reflect.New(pf.sub.typ)
-				made[id] = o
-				child.recs = append(child.recs, rec)
-				child.objs = append(child.objs, o)
-				return o
-			}
-			for i, prec := range r.parent.recs {
-				pobj := r.parent.objs[i]
-				raw := prec[pf.name]
-				if pf.field.Type == "many2one" {
-					id, name, ok := odoo.Many2One(raw)
-					if !ok {
-						continue
-					}
-					rec := odoo.Record{"id": id, "display_name": name}
-					if source != nil {
-						full, found := source[id]
-						if !found {
-							continue // deleted or not visible: null
-						}
-						rec = full
-						if _, has := rec["display_name"]; !has {
-							rec["display_name"] = name
-						}
-					}
-					pobj.Elem().Field(pf.index).Set(obj(id, rec))
-					continue
-				}
-				ids := odoo.IDs(raw)
-				if pf.hasArgs {
-					pos := searchOrder[pf]
-					kept := ids[:0:0]
-					for _, id := range ids {
-						if _, ok := pos[id]; ok {
-							kept = append(kept, id)
-						}
-					}
-					sortByPos(kept, pos)
-					ids = page(kept, pf.offset, pf.limit)
-				}
-				list := reflect.MakeSlice(reflect.SliceOf(reflect.PointerTo(pf.sub.typ)), 0, len(ids))
-				for _, id := range ids {
-					rec := odoo.Record{"id": id}
-					if source != nil {
-						full, found := source[id]
-						if !found {
-							continue
-						}
-						rec = full
-					}
-					list = reflect.Append(list, obj(id, rec))
-				}
-				l.SetChildren(pobj.Interface(), pf.alias, list.Interface())
-			}
-			if len(child.recs) > 0 {
+			if child := e.attach(l, r, read, searched[r.pf], searchPos[r.pf]); child != nil {
 				next = append(next, child)
 			}
 		}
 		level = next
 	}
 	return nil
+}
+
+// attach sets relation r on every parent of its batch and returns the batch
+// of related records for the next level.
+func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]odoo.Record, searched map[int]odoo.Record, pos map[int]int) *batch {
+	pf := r.pf
+	var source map[int]odoo.Record
+	switch {
+	case pf.prefetched:
+	case pf.hasArgs:
+		source = searched
+	case pf.sub.needsRead(pf.field.Type == "many2one"):
+		source = read[pf.sub.model]
+	}
+	child := &batch{node: pf.sub}
+	made := map[int]reflect.Value{}
+	obj := func(id int, rec odoo.Record) reflect.Value {
+		if o, ok := made[id]; ok {
+			return o
+		}
+		o := reflect.New(pf.sub.typ)
+		made[id] = o
+		child.recs = append(child.recs, rec)
+		child.objs = append(child.objs, o)
+		return o
+	}
+	lookup := func(id int, rec odoo.Record) (odoo.Record, bool) {
+		if pf.prefetched || source == nil {
+			return rec, true
+		}
+		full, ok := source[id]
+		return full, ok
+	}
+	for i, prec := range r.parent.recs {
+		pobj := r.parent.objs[i]
+		raw := prec[pf.name]
+		if pf.field.Type == "many2one" {
+			id, name, ok := odoo.Many2One(raw)
+			if !ok {
+				continue
+			}
+			rec, _ := raw.(odoo.Record)
+			if rec == nil {
+				rec = odoo.Record{"id": id, "display_name": name}
+			}
+			full, found := lookup(id, rec)
+			if !found {
+				continue // deleted or not visible: null
+			}
+			if _, has := full["display_name"]; !has && name != "" {
+				full["display_name"] = name
+			}
+			pobj.Elem().Field(pf.index).Set(obj(id, full))
+			continue
+		}
+		var items []odoo.Record
+		if pf.prefetched {
+			list, _ := raw.([]any)
+			for _, it := range list {
+				if rec, ok := it.(odoo.Record); ok {
+					items = append(items, rec)
+				}
+			}
+			if pf.limit >= 0 && len(items) > pf.limit {
+				items = items[:pf.limit] // Odoo returns {id} past a sub-limit
+			}
+		} else {
+			ids := odoo.IDs(raw)
+			if pf.hasArgs {
+				kept := ids[:0:0]
+				for _, id := range ids {
+					if _, ok := pos[id]; ok {
+						kept = append(kept, id)
+					}
+				}
+				sortByPos(kept, pos)
+				ids = page(kept, pf.offset, pf.limit)
+			}
+			for _, id := range ids {
+				items = append(items, odoo.Record{"id": id})
+			}
+		}
+		list := reflect.MakeSlice(reflect.SliceOf(reflect.PointerTo(pf.sub.typ)), 0, len(items))
+		for _, it := range items {
+			id, ok := it.ID()
+			if !ok {
+				continue
+			}
+			full, found := lookup(id, it)
+			if !found {
+				continue
+			}
+			list = reflect.Append(list, obj(id, full))
+		}
+		l.SetChildren(pobj.Interface(), pf.alias, list.Interface())
+	}
+	if len(child.recs) == 0 {
+		return nil
+	}
+	return child
 }
 
 // relIDs returns the distinct ids a relation of a batch points at.
@@ -385,8 +756,19 @@ func relIDs(r relation) []int {
 	return out
 }
 
+func uniqueInts(ids []int) []int {
+	seen := map[int]bool{}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func sortByPos(ids []int, pos map[int]int) {
-	// insertion sort: x2many lists are short
 	for i := 1; i < len(ids); i++ {
 		for j := i; j > 0 && pos[ids[j]] < pos[ids[j-1]]; j-- {
 			ids[j], ids[j-1] = ids[j-1], ids[j]
@@ -490,5 +872,3 @@ func setScalar(dst reflect.Value, f odoo.Field, raw any) error {
 	dst.Set(v)
 	return nil
 }
-
-var _ = strings.TrimSpace

@@ -37,6 +37,10 @@ type planField struct {
 	limit   int // -1: none
 	offset  int
 	hasArgs bool
+
+	// prefetched: the nested strategy's specification fetches this relation
+	// with its parent, so resolving it costs no call.
+	prefetched bool
 }
 
 // odooFields returns the distinct Odoo field names the node reads, sorted.

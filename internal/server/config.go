@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/odoogql/odoogql/internal/engine"
 )
 
 // Config is the gateway's configuration, from flags and environment
@@ -26,6 +28,7 @@ type Config struct {
 	MaxConns     int
 	LogLevel     string
 	LogFormat    string
+	Strategy     engine.Strategy
 }
 
 // Demo reports whether no Odoo is configured, so the embedded demo Odoo is
@@ -84,6 +87,14 @@ func settings() []setting {
 			return nil
 		}},
 		{"odoo-max-conns", "ODOOGQL_ODOO_MAX_CONNS", "64", "keep-alive connections to Odoo", posInt("ODOOGQL_ODOO_MAX_CONNS", func(c *Config) *int { return &c.MaxConns })},
+		{"fetch-strategy", "ODOOGQL_FETCH_STRATEGY", "auto", "nested (one web_search_read per root field, Odoo 17+), batched (one read per model and level) or auto (by Odoo's version)", func(c *Config, v string) error {
+			s, err := engine.ParseStrategy(v)
+			if err != nil {
+				return fmt.Errorf("ODOOGQL_FETCH_STRATEGY: %w", err)
+			}
+			c.Strategy = s
+			return nil
+		}},
 		{"log-level", "ODOOGQL_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
 			switch v {
 			case "debug", "info", "warn", "error":

@@ -22,10 +22,10 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/odoogql/odoogql/graph"
 	"github.com/odoogql/odoogql/internal/engine"
+	"github.com/odoogql/odoogql/internal/graphiql"
 	"github.com/odoogql/odoogql/loaders"
 	"github.com/odoogql/odoogql/odoo"
 	"github.com/odoogql/odoogql/odoo/odootest"
@@ -38,8 +38,24 @@ type Gateway struct {
 	client *odoo.Client
 	engine *engine.Engine
 
-	mu  sync.Mutex
-	uid int // the service account's uid, once authenticated
+	mu      sync.Mutex
+	uid     int // the service account's uid, once authenticated
+	version odoo.Version
+	verAt   time.Time
+}
+
+// serverMajor returns Odoo's major version, asking Odoo at most once an hour.
+func (g *Gateway) serverMajor(ctx context.Context) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.verAt.IsZero() || time.Since(g.verAt) > time.Hour {
+		v, err := g.client.Version(ctx)
+		if err != nil {
+			return 0, err
+		}
+		g.version, g.verAt = v, time.Now()
+	}
+	return g.version.Major, nil
 }
 
 // New builds a gateway for cfg and the metadata snapshot meta. It does not
@@ -55,8 +71,15 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng := engine.New(meta, engine.Options{DefaultLimit: cfg.DefaultLimit, MaxLimit: cfg.MaxLimit, Logger: log})
-	return &Gateway{cfg: cfg, log: log, client: client, engine: eng}, nil
+	g := &Gateway{cfg: cfg, log: log, client: client}
+	g.engine = engine.New(meta, engine.Options{
+		Strategy:     cfg.Strategy,
+		ServerMajor:  g.serverMajor,
+		DefaultLimit: cfg.DefaultLimit,
+		MaxLimit:     cfg.MaxLimit,
+		Logger:       log,
+	})
+	return g, nil
 }
 
 // session returns the service account's session, logging in on first use.
@@ -90,7 +113,7 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return loaders.New(s), nil
+		return loaders.New(s, loaders.Options{}), nil
 	}
 	return loaders.Middleware(build, g.writeRequestError)(srv)
 }
@@ -115,7 +138,8 @@ func (g *Gateway) writeRequestError(w http.ResponseWriter, r *http.Request, err 
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", g.GraphQLHandler())
-	mux.Handle("GET /{$}", playground.Handler("odoogql", "/graphql"))
+	mux.Handle("GET /{$}", graphiql.Handler(graphiql.Config{Title: "odoogql", Endpoint: "/graphql", DefaultQuery: graphiql.DemoQuery}))
+	mux.Handle("GET "+graphiql.AssetsPath, graphiql.Assets())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

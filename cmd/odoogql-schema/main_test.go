@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/odoogql/odoogql/internal/sdl"
+	"github.com/odoogql/odoogql/internal/server"
+	"github.com/odoogql/odoogql/odoo/odootest"
+)
+
+// startGateway serves odoogql in front of the demo Odoo on loopback; when
+// token is not empty, /graphql requires "Authorization: Bearer <token>".
+func startGateway(t *testing.T, token string) string {
+	t.Helper()
+	raw, err := os.ReadFile("../../metadata.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := server.ParseMetadata(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := odootest.NewServer()
+	t.Cleanup(o.Close)
+	cfg := server.Config{
+		OdooURL: o.URL, OdooDB: o.DB(), OdooUser: "admin", OdooPassword: "admin",
+		DefaultLimit: 100, MaxLimit: 1000, OdooTimeout: 30 * time.Second, MaxConns: 16,
+	}
+	gw, err := server.New(cfg, meta, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := gw.Handler()
+	if token != "" {
+		next := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") != "Bearer "+token {
+				http.Error(w, "unauthorized", http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out, errb bytes.Buffer
+	code = run(ctx, args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestSchemaFromLiveEndpoint prints the schema of a running gateway and
+// checks it against schema.graphqls, definition by definition, and against
+// -file, as text.
+func TestSchemaFromLiveEndpoint(t *testing.T) {
+	base := startGateway(t, "")
+	code, live, stderr := runCmd(t, "-url", base+"/graphql")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+
+	got, err := gqlparser.LoadSchema(&ast.Source{Name: "output", Input: live})
+	if err != nil {
+		t.Fatalf("output does not parse as a schema: %v", err)
+	}
+	raw, err := os.ReadFile("../../schema.graphqls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(raw)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Types) < 100 {
+		t.Fatalf("schema.graphqls has only %d types", len(want.Types))
+	}
+	for name, w := range want.Types {
+		g := got.Types[name]
+		if g == nil {
+			t.Errorf("type %s of schema.graphqls is missing", name)
+			continue
+		}
+		if g.Kind != w.Kind || g.Description != w.Description {
+			t.Errorf("%s: kind %s, description %q; want %s, %q", name, g.Kind, g.Description, w.Kind, w.Description)
+		}
+		if gf, wf := memberNames(g), memberNames(w); !slices.Equal(gf, wf) {
+			t.Errorf("%s: members\n%v\nwant\n%v", name, gf, wf)
+		}
+	}
+	for name := range got.Types {
+		if want.Types[name] == nil {
+			t.Errorf("type %s is not in schema.graphqls", name)
+		}
+	}
+	for _, q := range []string{"type Query {", "resPartners(", "type ResPartner {", "input ResPartnerWhere {", "createResPartner("} {
+		if !strings.Contains(live, q) {
+			t.Errorf("output lacks %q", q)
+		}
+	}
+
+	// The same text as the compiled-in schema printed the same way, and as
+	// schema.graphqls printed the same way.
+	code, file, stderr := runCmd(t, "-file")
+	if code != 0 {
+		t.Fatalf("-file: exit %d: %s", code, stderr)
+	}
+	if live != file {
+		t.Errorf("-url and -file differ:\n%s", firstDiff(live, file))
+	}
+	if printed := sdl.Print(want); live != printed {
+		t.Errorf("-url and schema.graphqls differ:\n%s", firstDiff(live, printed))
+	}
+
+	// Deterministic.
+	if _, again, _ := runCmd(t, "-url", base+"/graphql"); again != live {
+		t.Errorf("two runs differ:\n%s", firstDiff(live, again))
+	}
+}
+
+// memberNames lists a definition's fields (with their arguments) or enum
+// values, in order.
+func memberNames(d *ast.Definition) []string {
+	var out []string
+	for _, f := range d.Fields {
+		s := f.Name + ": " + f.Type.String()
+		for _, a := range f.Arguments {
+			s += " " + a.Name + ": " + a.Type.String()
+		}
+		out = append(out, s)
+	}
+	for _, v := range d.EnumValues {
+		out = append(out, v.Name)
+	}
+	return out
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return "line " + strconv.Itoa(i+1) + ":\n- " + al[i] + "\n+ " + bl[i]
+		}
+	}
+	return "lengths " + strconv.Itoa(len(al)) + " and " + strconv.Itoa(len(bl)) + " lines"
+}
+
+func TestHeaders(t *testing.T) {
+	base := startGateway(t, "s3cret")
+	if code, _, stderr := runCmd(t, "-url", base+"/graphql"); code != 1 || !strings.Contains(stderr, "401") {
+		t.Errorf("without the header: exit %d, stderr %q; want 1 and the 401", code, stderr)
+	}
+	code, out, stderr := runCmd(t, "-url", base+"/graphql", "-H", "Authorization: Bearer s3cret")
+	if code != 0 || !strings.Contains(out, "type ResPartner {") {
+		t.Errorf("with the header: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	// A loopback port with nothing listening.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String() + "/graphql"
+	ln.Close()
+	notGraphQL := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"errors":[{"message":"introspection disabled"}]}`))
+	}))
+	defer notGraphQL.Close()
+	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "<html>not found</html>", http.StatusNotFound)
+	}))
+	defer html.Close()
+
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no flags", nil, 2, "usage"},
+		{"both", []string{"-file", "-url", "http://127.0.0.1:1/graphql"}, 2, "usage"},
+		{"extra argument", []string{"-file", "x"}, 2, "usage"},
+		{"bad header", []string{"-url", closed, "-H", "no colon"}, 2, "want 'Name: value'"},
+		{"nothing listening", []string{"-url", closed}, 1, "connection refused"},
+		{"GraphQL error", []string{"-url", notGraphQL.URL}, 1, "introspection disabled"},
+		{"not GraphQL", []string{"-url", html.URL}, 1, "404"},
+		{"help", []string{"-h"}, 0, "usage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := runCmd(t, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.stderr)
+			}
+			if code != 0 && out != "" {
+				t.Errorf("stdout on failure: %q", out)
+			}
+		})
+	}
+}

@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/odoogql/odoogql/internal/server"
+	"github.com/odoogql/odoogql/odoo/odootest"
+)
+
+// startGateway starts an odoogql in front of a fresh demo Odoo, both on
+// loopback, and returns the gateway's base URL (http://127.0.0.1:port).
+func startGateway(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile("../metadata.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := server.ParseMetadata(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := odootest.NewServer()
+	t.Cleanup(o.Close)
+	cfg := server.Config{
+		OdooURL: o.URL, OdooDB: o.DB(), OdooUser: "admin", OdooPassword: "admin",
+		DefaultLimit: 100, MaxLimit: 1000, OdooTimeout: 30 * time.Second, MaxConns: 16,
+	}
+	gw, err := server.New(cfg, meta, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(gw.Handler()) // listens on 127.0.0.1
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// postQuery sends a GraphQL query to the gateway and returns the response's
+// data, failing the test on any GraphQL error.
+func postQuery(t *testing.T, ctx context.Context, endpoint, query string) json.RawMessage {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var env struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []any           `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil || len(env.Errors) > 0 || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST %s: %d %s", endpoint, resp.StatusCode, raw)
+	}
+	return env.Data
+}
+
+// inCI reports whether the tests run in CI (CI=true), where every tool the
+// tests need is installed by .ci/run and a missing one is a failure.
+func inCI() bool { return os.Getenv("CI") == "true" }
+
+// skipOrFail skips the test for a missing tool, or fails it in CI.
+func skipOrFail(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if inCI() {
+		t.Fatalf("CI=true: "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// lookTool returns the path of the first of names found on PATH (or given as
+// an absolute path that exists), or "".
+func lookTool(names ...string) string {
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
