@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,7 +27,16 @@ import (
 type gateway struct {
 	t    *testing.T
 	odoo *odootest.Server
+	gw   *server.Gateway
 	url  string
+	auth string // Authorization header of requests, "" for none
+}
+
+// as returns a copy of g whose requests log in as login.
+func (g *gateway) as(login, password string) *gateway {
+	c := *g
+	c.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(login+":"+password))
+	return &c
 }
 
 // strategies are the fetch strategies every end-to-end test runs under.
@@ -50,6 +60,12 @@ func newGateway(t *testing.T, strategy engine.Strategy, opts ...odootest.Option)
 // newGatewayWith is newGateway with a maximum list limit.
 func newGatewayWith(t *testing.T, strategy engine.Strategy, maxLimit int, opts ...odootest.Option) *gateway {
 	t.Helper()
+	return newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.MaxLimit = strategy, maxLimit }, opts...)
+}
+
+// newGatewayConfig builds a gateway whose configuration edit may change.
+func newGatewayConfig(t *testing.T, edit func(*server.Config), opts ...odootest.Option) *gateway {
+	t.Helper()
 	o := odootest.NewServer(opts...)
 	t.Cleanup(o.Close)
 	meta, err := server.ParseMetadata(metadataJSON)
@@ -58,16 +74,18 @@ func newGatewayWith(t *testing.T, strategy engine.Strategy, maxLimit int, opts .
 	}
 	cfg := server.Config{
 		OdooURL: o.URL, OdooDB: o.DB(), OdooUser: "admin", OdooPassword: "admin",
-		DefaultLimit: 100, MaxLimit: maxLimit, OdooTimeout: 30 * time.Second, MaxConns: 16,
-		Strategy: strategy,
+		DefaultLimit: 100, MaxLimit: 1000, OdooTimeout: 30 * time.Second, MaxConns: 16,
+		MetadataTTL: time.Hour, LoginTTL: 5 * time.Minute,
+		CacheMaxEntries: 100000, CacheMaxBytes: 256 << 20, AllowAnonymous: true,
 	}
+	edit(&cfg)
 	gw, err := server.New(cfg, meta, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(gw.Handler())
 	t.Cleanup(hs.Close)
-	return &gateway{t: t, odoo: o, url: hs.URL}
+	return &gateway{t: t, odoo: o, gw: gw, url: hs.URL}
 }
 
 type gqlError struct {
@@ -82,7 +100,15 @@ func (e gqlError) code() string { s, _ := e.Extensions["code"].(string); return 
 func (g *gateway) do(query string, vars map[string]any, out any) []gqlError {
 	g.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(g.url+"/graphql", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, g.url+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if g.auth != "" {
+		req.Header.Set("Authorization", g.auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		g.t.Fatal(err)
 	}

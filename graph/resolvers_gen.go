@@ -19,6 +19,33 @@ type queryResolver struct{ *Resolver }
 
 type mutationResolver struct{ *Resolver }
 
+// exposedModels lists the models of the schema: technical name, Odoo's
+// description, GraphQL type.
+func exposedModels() []*model.OdooModel {
+	return []*model.OdooModel{
+		{Model: "account.tax", Name: "Tax", Type: "AccountTax"},
+		{Model: "crm.tag", Name: "CRM Tag", Type: "CrmTag"},
+		{Model: "product.category", Name: "Product Category", Type: "ProductCategory"},
+		{Model: "product.product", Name: "Product Variant", Type: "ProductProduct"},
+		{Model: "product.template", Name: "Product", Type: "ProductTemplate"},
+		{Model: "project.project", Name: "Project", Type: "ProjectProject"},
+		{Model: "project.task", Name: "Task", Type: "ProjectTask"},
+		{Model: "res.company", Name: "Companies", Type: "ResCompany"},
+		{Model: "res.country", Name: "Country", Type: "ResCountry"},
+		{Model: "res.country.state", Name: "Country state", Type: "ResCountryState"},
+		{Model: "res.currency", Name: "Currency", Type: "ResCurrency"},
+		{Model: "res.partner", Name: "Contact", Type: "ResPartner"},
+		{Model: "res.partner.category", Name: "Partner Tags", Type: "ResPartnerCategory"},
+		{Model: "res.users", Name: "User", Type: "ResUsers"},
+		{Model: "sale.order", Name: "Sales Order", Type: "SaleOrder"},
+		{Model: "sale.order.line", Name: "Sales Order Line", Type: "SaleOrderLine"},
+		{Model: "stock.move", Name: "Stock Move", Type: "StockMove"},
+		{Model: "stock.picking", Name: "Transfer", Type: "StockPicking"},
+		{Model: "stock.warehouse", Name: "Warehouse", Type: "StockWarehouse"},
+		{Model: "uom.uom", Name: "Product Unit of Measure", Type: "UomUom"},
+	}
+}
+
 // AccountTax returns one account.tax record by id.
 func (r *queryResolver) AccountTax(ctx context.Context, id string) (*model.AccountTax, error) {
 	return engine.Get[model.AccountTax](ctx, r.Engine, "account.tax", id)

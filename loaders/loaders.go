@@ -36,9 +36,8 @@ type Options struct {
 	// bounds the wait of keys enqueued by other paths. Default 50ms: long
 	// enough never to split a level's batch while it is being enqueued.
 	Wait time.Duration
-	// Reader overrides where records are read from (a cache, in tests a
-	// counter); default the session.
-	Reader Reader
+	// Records is the gateway's cross-request record cache; nil for none.
+	Records *RecordCache
 	// OnBatch is told the size of every batch (for metrics).
 	OnBatch func(model string, keys int)
 }
@@ -48,7 +47,7 @@ type Options struct {
 // engine to child resolvers.
 type Loaders struct {
 	session *odoo.Session
-	reader  Reader
+	rc      *RecordCache
 	records *dataloader.Loader[RecordKey, odoo.Record]
 	onBatch func(string, int)
 
@@ -67,11 +66,8 @@ func New(session *odoo.Session, opt Options) *Loaders {
 	if opt.Wait <= 0 {
 		opt.Wait = 50 * time.Millisecond
 	}
-	l := &Loaders{session: session, reader: opt.Reader, onBatch: opt.OnBatch,
+	l := &Loaders{session: session, rc: opt.Records, onBatch: opt.OnBatch,
 		children: map[childKey]any{}, values: map[any]any{}}
-	if l.reader == nil {
-		l.reader = session
-	}
 	l.records = dataloader.NewBatchedLoader(l.batchRead,
 		dataloader.WithWait[RecordKey, odoo.Record](opt.Wait),
 		dataloader.WithInputCapacity[RecordKey, odoo.Record](1024))
@@ -176,7 +172,7 @@ func (l *Loaders) batchRead(ctx context.Context, keys []RecordKey) []*dataloader
 				fields = append(fields, f)
 			}
 			sort.Strings(fields)
-			recs, err := l.reader.Read(ctx, model, g.ids, fields)
+			recs, err := l.Odoo(ctx).Read(ctx, model, g.ids, fields)
 			if err != nil {
 				g.err = err
 				return nil

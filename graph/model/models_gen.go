@@ -172,6 +172,26 @@ type CrmTagConnection struct {
 type Mutation struct {
 }
 
+// What the caller may do with records of a model: Odoo's access rights for the caller's user.
+type OdooAccess struct {
+	Read   bool `json:"read"`
+	Create bool `json:"create"`
+	Write  bool `json:"write"`
+	Unlink bool `json:"unlink"`
+}
+
+// A model this API exposes.
+type OdooModel struct {
+	// Odoo's technical name, such as res.partner.
+	Model string `json:"model"`
+	// Odoo's description of the model, such as Contact.
+	Name string `json:"name"`
+	// The GraphQL type of its records, such as ResPartner.
+	Type string `json:"type"`
+	// The caller's access rights (Odoo's check_access_rights), cached per user.
+	Access *OdooAccess `json:"access"`
+}
+
 // A record of a model the API does not expose: its id and display name only.
 type OdooRecord struct {
 	ID          string  `json:"id"`

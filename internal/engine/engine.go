@@ -212,7 +212,7 @@ func CreateMany[T any](ctx context.Context, e *Engine, model string, inputs []ma
 			return nil, err
 		}
 	}
-	ids, err := l.Session().CreateMany(ctx, model, vals)
+	ids, err := l.Odoo(ctx).CreateMany(ctx, model, vals)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func Update[T any](ctx context.Context, e *Engine, model string, ids []string, i
 		return nil, err
 	}
 	if len(vals) > 0 && len(rids) > 0 {
-		if err := l.Session().Write(ctx, model, rids, vals); err != nil {
+		if err := l.Odoo(ctx).Write(ctx, model, rids, vals); err != nil {
 			return nil, err
 		}
 	}
@@ -252,7 +252,7 @@ func Delete(ctx context.Context, e *Engine, model string, ids []string) ([]strin
 		return nil, err
 	}
 	if len(rids) > 0 {
-		if err := l.Session().Unlink(ctx, model, rids); err != nil {
+		if err := l.Odoo(ctx).Unlink(ctx, model, rids); err != nil {
 			return nil, err
 		}
 	}

@@ -189,7 +189,7 @@ func (e *Engine) planList(oc *graphql.OperationContext, r *root) (*listPlan, err
 // listLevel0 runs a list root's search: search_read (and search_count when
 // totalCount is asked for), or one web_search_read with the nested strategy.
 func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, model string, p *listPlan, nested bool) (*batch, error) {
-	s := l.Session()
+	s := l.Odoo(ctx)
 	if p.node == nil {
 		if p.wantCount {
 			n, err := s.SearchCount(ctx, model, p.domain)
@@ -290,7 +290,7 @@ func (e *Engine) getLevel0(ctx context.Context, l *loaders.Loaders, roots []*roo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			recs, err := l.Session().WebRead(ctx, g.model, uniqueInts(g.ids), g.spec)
+			recs, err := l.Odoo(ctx).WebRead(ctx, g.model, uniqueInts(g.ids), g.spec)
 			g.err = err
 			g.recs = map[int]odoo.Record{}
 			for _, r := range recs {
@@ -341,7 +341,7 @@ func (e *Engine) readIDs(ctx context.Context, l *loaders.Loaders, n *node, ids [
 	var recs []odoo.Record
 	if e.useNested(ctx) {
 		e.markPrefetch(n)
-		got, err := l.Session().WebRead(ctx, n.model, ids, e.rootSpec(n))
+		got, err := l.Odoo(ctx).WebRead(ctx, n.model, ids, e.rootSpec(n))
 		if err != nil {
 			return nil, err
 		}
@@ -598,7 +598,7 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 					list[i] = id
 				}
 				domain := and(expr{[]any{"id", "in", list}}, pf.where)
-				recs, err := l.Session().SearchRead(gctx, pf.sub.model, domain, pf.sub.odooFields(), odoo.SearchOptions{Order: pf.order})
+				recs, err := l.Odoo(gctx).SearchRead(gctx, pf.sub.model, domain, pf.sub.odooFields(), odoo.SearchOptions{Order: pf.order})
 				s.recs = recs
 				return err
 			})
@@ -681,7 +681,13 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 				continue // deleted or not visible: null
 			}
 			if _, has := full["display_name"]; !has && name != "" {
-				full["display_name"] = name
+				// Records may be shared with the cache: copy, never mutate.
+				cp := make(odoo.Record, len(full)+1)
+				for k, v := range full {
+					cp[k] = v
+				}
+				cp["display_name"] = name
+				full = cp
 			}
 			pobj.Elem().Field(pf.index).Set(obj(id, full))
 			continue

@@ -187,16 +187,19 @@ func Assets() http.Handler {
 		} else {
 			h.Set("Cache-Control", "no-cache")
 		}
-		if etagMatch(r.Header.Get("If-None-Match"), a.etag) {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
 		body := a.body
 		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 			if gz := a.gzipped(); gz != nil {
+				// Each encoding is its own representation, with its own ETag.
 				h.Set("Content-Encoding", "gzip")
+				h.Set("ETag", a.etag[:len(a.etag)-1]+`-gzip"`)
 				body = gz
 			}
+		}
+		if inm := r.Header.Get("If-None-Match"); etagMatch(inm, a.etag) || etagMatch(inm, h.Get("ETag")) {
+			h.Del("Content-Encoding")
+			w.WriteHeader(http.StatusNotModified)
+			return
 		}
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 		_, _ = w.Write(body)

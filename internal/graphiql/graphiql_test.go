@@ -150,6 +150,7 @@ func TestAssets(t *testing.T) {
 		{"gzip", AssetsPath + "graphiql.min.js", map[string]string{"Accept-Encoding": "br, gzip"}, 200, "text/javascript; charset=utf-8", "no-cache", "gzip"},
 		{"gzip refused", AssetsPath + "graphiql.min.js", map[string]string{"Accept-Encoding": "gzip;q=0"}, 200, "text/javascript; charset=utf-8", "no-cache", ""},
 		{"not modified", AssetsPath + "graphiql.min.js", map[string]string{"If-None-Match": `"x", ` + js.etag}, 304, "text/javascript; charset=utf-8", "no-cache", ""},
+		{"not modified, gzip", AssetsPath + "graphiql.min.js", map[string]string{"If-None-Match": js.etag[:len(js.etag)-1] + `-gzip"`, "Accept-Encoding": "gzip"}, 304, "text/javascript; charset=utf-8", "no-cache", ""},
 		{"unknown", AssetsPath + "nope.js", nil, 404, "text/plain; charset=utf-8", "", ""},
 		{"license not served", AssetsPath + "LICENSE.react", nil, 404, "text/plain; charset=utf-8", "", ""},
 		{"template not served", AssetsPath + "page.html", nil, 404, "text/plain; charset=utf-8", "", ""},
@@ -177,6 +178,9 @@ func TestAssets(t *testing.T) {
 				t.Errorf("headers %v", resp.Header)
 			}
 			if tt.encoding == "gzip" {
+				if etag := resp.Header.Get("ETag"); etag == js.etag || !strings.HasSuffix(etag, `-gzip"`) {
+					t.Errorf("gzip ETag %s, want its own", etag)
+				}
 				zr, err := gzip.NewReader(bytes.NewReader(b))
 				if err != nil {
 					t.Fatal(err)

@@ -266,6 +266,33 @@ many2one_reference fields (an id) and raw Odoo domains.
 """
 scalar JSON
 
+"""
+Serve this query's Odoo reads from the gateway's record cache, for ttl seconds (0: no cache for
+this query). Cached values are kept per database, Odoo user and Odoo context, so no user is
+served what another user read; writes through the gateway invalidate them at once.
+"""
+directive @cached(ttl: Int!) on QUERY
+
+"""What the caller may do with records of a model: Odoo's access rights for the caller's user."""
+type OdooAccess {
+  read: Boolean!
+  create: Boolean!
+  write: Boolean!
+  unlink: Boolean!
+}
+
+"""A model this API exposes."""
+type OdooModel {
+  """Odoo's technical name, such as res.partner."""
+  model: String!
+  """Odoo's description of the model, such as Contact."""
+  name: String!
+  """The GraphQL type of its records, such as ResPartner."""
+  type: String!
+  """The caller's access rights (Odoo's check_access_rights), cached per user."""
+  access: OdooAccess!
+}
+
 """Sort direction."""
 enum OrderDirection {
   ASC
@@ -478,6 +505,8 @@ func printSchema(models []*model) string {
 	}
 
 	b.WriteString("\ntype Query {\n")
+	b.WriteString("  \"\"\"The models this API exposes, with the caller's access rights.\"\"\"\n")
+	b.WriteString("  odooModels: [OdooModel!]!\n")
 	for _, m := range models {
 		description(&b, "  ", fmt.Sprintf("One %s record by id; null when it does not exist or is not visible to the caller.", m.Model.Model))
 		fmt.Fprintf(&b, "  %s(id: ID!): %s\n", m.Singular, m.Type)

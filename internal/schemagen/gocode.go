@@ -50,6 +50,10 @@ models:
     model: "map[string]interface{}"
   X2ManyInput:
     model: "map[string]interface{}"
+  OdooModel:
+    fields:
+      access:
+        resolver: true
 `
 
 func printGqlgen(models []*model) string {
@@ -97,6 +101,11 @@ func printResolvers(models []*model) ([]byte, error) {
 	b.WriteString("// Query returns the query resolver.\nfunc (r *Resolver) Query() QueryResolver { return &queryResolver{r} }\n\n")
 	b.WriteString("// Mutation returns the mutation resolver.\nfunc (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }\n\n")
 	b.WriteString("type queryResolver struct{ *Resolver }\n\ntype mutationResolver struct{ *Resolver }\n\n")
+	b.WriteString("// exposedModels lists the models of the schema: technical name, Odoo's\n// description, GraphQL type.\nfunc exposedModels() []*model.OdooModel {\n\treturn []*model.OdooModel{\n")
+	for _, m := range models {
+		fmt.Fprintf(&b, "\t\t{Model: %q, Name: %q, Type: %q},\n", m.Model.Model, m.Name, m.Type)
+	}
+	b.WriteString("\t}\n}\n\n")
 	for _, m := range models {
 		t := goModel(m.Type)
 		fmt.Fprintf(&b, "// %s returns one %s record by id.\n", templates.ToGo(m.Singular), m.Model.Model)

@@ -100,7 +100,7 @@ var reservedTypeNames = map[string]bool{
 	"Date": true, "DateTime": true, "JSON": true, "OrderDirection": true,
 	"IDFilter": true, "StringFilter": true, "IntFilter": true, "FloatFilter": true,
 	"BooleanFilter": true, "DateFilter": true, "DateTimeFilter": true,
-	"X2ManyInput": true, "OdooRecord": true, "OdooRecordWhere": true, "OdooRecordOrderBy": true,
+	"X2ManyInput": true, "OdooRecord": true, "OdooRecordWhere": true, "OdooRecordOrderBy": true, "OdooModel": true, "OdooAccess": true,
 	// gqlgen's generated identifiers in the executable package.
 	"Resolver": true, "ResolverRoot": true, "DirectiveRoot": true, "ComplexityRoot": true,
 	"Config": true,

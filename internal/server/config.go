@@ -29,6 +29,13 @@ type Config struct {
 	LogLevel     string
 	LogFormat    string
 	Strategy     engine.Strategy
+
+	MetadataTTL     time.Duration
+	LoginTTL        time.Duration
+	CacheTTL        time.Duration
+	CacheMaxEntries int
+	CacheMaxBytes   int64
+	AllowAnonymous  bool
 }
 
 // Demo reports whether no Odoo is configured, so the embedded demo Odoo is
@@ -53,6 +60,16 @@ func settings() []setting {
 				return fmt.Errorf("%s must be a positive integer, got %q", name, v)
 			}
 			*dst(c) = n
+			return nil
+		}
+	}
+	duration := func(name string, dst func(*Config) *time.Duration, zeroOK bool) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 || (d == 0 && !zeroOK) {
+				return fmt.Errorf("%s must be a positive duration such as 30s or 1h, got %q", name, v)
+			}
+			*dst(c) = d
 			return nil
 		}
 	}
@@ -95,6 +112,31 @@ func settings() []setting {
 			c.Strategy = s
 			return nil
 		}},
+		{"allow-anonymous", "ODOOGQL_ALLOW_ANONYMOUS", "", "serve requests without credentials as the service account: true or false (default true with the embedded demo, false with ODOO_URL)", func(c *Config, v string) error {
+			switch v {
+			case "":
+				c.AllowAnonymous = c.OdooURL == ""
+			case "true", "1":
+				c.AllowAnonymous = true
+			case "false", "0":
+				c.AllowAnonymous = false
+			default:
+				return fmt.Errorf("ODOOGQL_ALLOW_ANONYMOUS must be true or false, got %q", v)
+			}
+			return nil
+		}},
+		{"metadata-ttl", "ODOOGQL_METADATA_TTL", "1h", "how long metadata (version, fields_get, access rights) is fresh; older entries are served while refreshed in the background", duration("ODOOGQL_METADATA_TTL", func(c *Config) *time.Duration { return &c.MetadataTTL }, false)},
+		{"login-ttl", "ODOOGQL_LOGIN_TTL", "5m", "how long a successful login is cached (failures never are)", duration("ODOOGQL_LOGIN_TTL", func(c *Config) *time.Duration { return &c.LoginTTL }, false)},
+		{"cache-ttl", "ODOOGQL_CACHE_TTL", "0s", "default TTL of the record cache for every query; 0 turns it off (a query can still ask with @cached(ttl: seconds))", duration("ODOOGQL_CACHE_TTL", func(c *Config) *time.Duration { return &c.CacheTTL }, true)},
+		{"cache-max-entries", "ODOOGQL_CACHE_MAX_ENTRIES", "100000", "most entries the record cache holds", posInt("ODOOGQL_CACHE_MAX_ENTRIES", func(c *Config) *int { return &c.CacheMaxEntries })},
+		{"cache-max-bytes", "ODOOGQL_CACHE_MAX_BYTES", "256MiB", "most bytes the record cache holds (estimated), with a KiB, MiB or GiB suffix", func(c *Config, v string) error {
+			n, err := parseBytes(v)
+			if err != nil {
+				return fmt.Errorf("ODOOGQL_CACHE_MAX_BYTES: %w", err)
+			}
+			c.CacheMaxBytes = n
+			return nil
+		}},
 		{"log-level", "ODOOGQL_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
 			switch v {
 			case "debug", "info", "warn", "error":
@@ -111,6 +153,22 @@ func settings() []setting {
 			return nil
 		}},
 	}
+}
+
+// parseBytes reads a size: 1048576, 512KiB, 256MiB or 2GiB.
+func parseBytes(v string) (int64, error) {
+	mult := int64(1)
+	for suffix, m := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if strings.HasSuffix(v, suffix) {
+			v, mult = strings.TrimSuffix(v, suffix), m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("want a positive size such as 256MiB, got %q", v)
+	}
+	return n * mult, nil
 }
 
 // LoadConfig reads the configuration from args and getenv, validating every

@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -15,10 +16,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"sync"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -31,50 +33,50 @@ import (
 	"github.com/odoogql/odoogql/odoo/odootest"
 )
 
-// Gateway is a configured odoogql: the Odoo client and the GraphQL handler.
+// Gateway is a configured odoogql: the Odoo client, the caches shared by all
+// requests, the engine and the GraphQL handler.
 type Gateway struct {
-	cfg    Config
-	log    *slog.Logger
-	client *odoo.Client
-	engine *engine.Engine
-
-	mu      sync.Mutex
-	uid     int // the service account's uid, once authenticated
-	version odoo.Version
-	verAt   time.Time
-}
-
-// serverMajor returns Odoo's major version, asking Odoo at most once an hour.
-func (g *Gateway) serverMajor(ctx context.Context) (int, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.verAt.IsZero() || time.Since(g.verAt) > time.Hour {
-		v, err := g.client.Version(ctx)
-		if err != nil {
-			return 0, err
-		}
-		g.version, g.verAt = v, time.Now()
-	}
-	return g.version.Major, nil
+	cfg     Config
+	log     *slog.Logger
+	client  *odoo.Client
+	engine  *engine.Engine
+	meta    *loaders.Meta
+	logins  *loaders.Logins
+	records *loaders.RecordCache
+	caches  []*loaders.Cache
+	models  []string
 }
 
 // New builds a gateway for cfg and the metadata snapshot meta. It does not
-// contact Odoo: the service account logs in on first use.
+// contact Odoo: the service account logs in on first use (or in Warm).
 func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	client, err := odoo.NewClient(odoo.Config{
-		URL:             cfg.OdooURL,
-		DB:              cfg.OdooDB,
-		MaxConnsPerHost: cfg.MaxConns,
-		Timeout:         cfg.OdooTimeout,
-		Logger:          log,
+		URL:              cfg.OdooURL,
+		DB:               cfg.OdooDB,
+		MaxConnsPerHost:  cfg.MaxConns,
+		MaxResponseBytes: 64 << 20,
+		Timeout:          cfg.OdooTimeout,
+		Logger:           log,
 	})
 	if err != nil {
 		return nil, err
 	}
-	g := &Gateway{cfg: cfg, log: log, client: client}
+	metaCache := loaders.NewCache("metadata", 0, 10000, 64<<20)
+	loginCache := loaders.NewCache("logins", cfg.LoginTTL, 10000, 0)
+	recordCache := loaders.NewCache("records", cfg.CacheTTL, cfg.CacheMaxEntries, cfg.CacheMaxBytes)
+	g := &Gateway{
+		cfg: cfg, log: log, client: client,
+		meta:    loaders.NewMeta(client, metaCache, cfg.MetadataTTL, log),
+		logins:  loaders.NewLogins(client, loginCache, cfg.LoginTTL),
+		records: loaders.NewRecordCache(recordCache, loaders.Dependents(meta)),
+		caches:  []*loaders.Cache{metaCache, loginCache, recordCache},
+	}
+	for _, m := range meta.Models {
+		g.models = append(g.models, m.Model)
+	}
 	g.engine = engine.New(meta, engine.Options{
 		Strategy:     cfg.Strategy,
-		ServerMajor:  g.serverMajor,
+		ServerMajor:  g.meta.Major,
 		DefaultLimit: cfg.DefaultLimit,
 		MaxLimit:     cfg.MaxLimit,
 		Logger:       log,
@@ -82,23 +84,112 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	return g, nil
 }
 
-// session returns the service account's session, logging in on first use.
-func (g *Gateway) session(ctx context.Context) (*odoo.Session, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.uid == 0 {
-		uid, err := g.client.Authenticate(ctx, g.cfg.OdooUser, g.cfg.OdooPassword)
-		if err != nil {
-			return nil, fmt.Errorf("service account: %w", err)
-		}
-		g.uid = uid
+// CacheStats returns the statistics of the gateway's caches.
+func (g *Gateway) CacheStats() []loaders.CacheStats {
+	out := make([]loaders.CacheStats, len(g.caches))
+	for i, c := range g.caches {
+		out[i] = c.Stats()
 	}
-	return g.client.Session(g.uid, g.cfg.OdooPassword), nil
+	return out
 }
+
+// Records returns the gateway's record cache.
+func (g *Gateway) Records() *loaders.RecordCache { return g.records }
+
+// Client returns the gateway's Odoo client.
+func (g *Gateway) Client() *odoo.Client { return g.client }
+
+// session returns the service account's session (its login is cached).
+func (g *Gateway) session(ctx context.Context) (*odoo.Session, error) {
+	uid, err := g.logins.Authenticate(ctx, g.cfg.OdooUser, g.cfg.OdooPassword)
+	if err != nil {
+		return nil, fmt.Errorf("service account: %w", err)
+	}
+	return g.client.Session(uid, g.cfg.OdooPassword), nil
+}
+
+// errNoCredentials is a request without credentials when anonymous requests
+// are not allowed.
+var errNoCredentials = &engine.Error{Code: engine.CodeUnauthenticated, Message: "authentication required: send Authorization: Basic base64(login:password) or Bearer login:api-key"}
+
+// errBadCredentials never says which part was wrong.
+var errBadCredentials = &engine.Error{Code: engine.CodeUnauthenticated, Message: "authentication failed"}
+
+// requestSession returns the Odoo session a request runs as: the user of its
+// credentials, or the service account when it has none and the operator
+// allows that.
+func (g *Gateway) requestSession(r *http.Request) (*odoo.Session, error) {
+	login, password, ok, err := credentials(r.Header.Get("Authorization"))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		if !g.cfg.AllowAnonymous {
+			return nil, errNoCredentials
+		}
+		return g.session(r.Context())
+	}
+	uid, err := g.logins.Authenticate(r.Context(), login, password)
+	if err != nil {
+		if errors.Is(err, odoo.ErrAuthentication) {
+			return nil, errBadCredentials
+		}
+		return nil, err
+	}
+	return g.client.Session(uid, password), nil
+}
+
+// credentials reads "Basic base64(login:password)" or "Bearer
+// login:api-key" (an Odoo API key stands in for the password).
+func credentials(header string) (login, password string, ok bool, err error) {
+	if header == "" {
+		return "", "", false, nil
+	}
+	scheme, rest, _ := strings.Cut(header, " ")
+	rest = strings.TrimSpace(rest)
+	var pair string
+	switch strings.ToLower(scheme) {
+	case "basic":
+		b, derr := base64.StdEncoding.DecodeString(rest)
+		if derr != nil {
+			return "", "", false, errBadCredentials
+		}
+		pair = string(b)
+	case "bearer":
+		pair = rest
+	default:
+		return "", "", false, errBadCredentials
+	}
+	login, password, found := strings.Cut(pair, ":")
+	if !found || login == "" || password == "" {
+		return "", "", false, errBadCredentials
+	}
+	return login, password, true, nil
+}
+
+// Warm loads the server version and the fields_get of every exposed model
+// into the metadata cache, so the first query pays no metadata call.
+func (g *Gateway) Warm(ctx context.Context) error {
+	s, err := g.session(ctx)
+	if err != nil {
+		return err
+	}
+	return g.meta.Warm(ctx, s, g.models, metadataAttributes)
+}
+
+// metadataAttributes are the fields_get attributes the gateway keeps.
+var metadataAttributes = []string{"string", "type", "relation", "required", "readonly", "store", "searchable", "sortable", "selection"}
 
 // GraphQLHandler returns the gqlgen handler, with explicit transports.
 func (g *Gateway) GraphQLHandler() http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Engine: g.engine}}))
+	cfg := graph.Config{Resolvers: &graph.Resolver{Engine: g.engine, Meta: g.meta}}
+	cfg.Directives.Cached = func(ctx context.Context, _ any, next graphql.Resolver, ttl int) (any, error) {
+		if ttl < 0 {
+			return nil, &engine.Error{Code: engine.CodeBadUserInput, Message: fmt.Sprintf("@cached(ttl: %d): ttl must not be negative", ttl)}
+		}
+		return next(loaders.WithCacheTTL(ctx, time.Duration(ttl)*time.Second))
+	}
+	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -109,13 +200,18 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 		return &engine.Error{Code: engine.CodeInternal, Message: "internal error"}
 	})
 	build := func(r *http.Request) (*loaders.Loaders, error) {
-		s, err := g.session(r.Context())
+		s, err := g.requestSession(r)
 		if err != nil {
 			return nil, err
 		}
-		return loaders.New(s, loaders.Options{}), nil
+		return loaders.New(s, loaders.Options{Records: g.records}), nil
 	}
-	return loaders.Middleware(build, g.writeRequestError)(srv)
+	withTTL := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(loaders.WithCacheTTL(r.Context(), g.cfg.CacheTTL)))
+		})
+	}
+	return withTTL(loaders.Middleware(build, g.writeRequestError)(srv))
 }
 
 // writeRequestError answers a request that failed before GraphQL execution
@@ -205,6 +301,16 @@ func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	go func() {
+		warm, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		start := time.Now()
+		if err := gw.Warm(warm); err != nil {
+			log.Warn("metadata warm-up incomplete", slog.Any("err", err))
+			return
+		}
+		log.Info("metadata cache warm", slog.Int("models", len(gw.models)), slog.Duration("took", time.Since(start)))
+	}()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err

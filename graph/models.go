@@ -1,0 +1,35 @@
+package graph
+
+// This file is not generated: the resolvers of the odooModels meta query.
+
+import (
+	"context"
+	"errors"
+
+	"github.com/odoogql/odoogql/graph/model"
+	"github.com/odoogql/odoogql/loaders"
+)
+
+// OdooModels lists the exposed models.
+func (r *queryResolver) OdooModels(ctx context.Context) ([]*model.OdooModel, error) {
+	return exposedModels(), nil
+}
+
+// OdooModel returns the resolver of OdooModel's access field.
+func (r *Resolver) OdooModel() OdooModelResolver { return &odooModelResolver{r} }
+
+type odooModelResolver struct{ *Resolver }
+
+// Access returns the caller's rights on the model, from the metadata cache
+// (per user) or Odoo's check_access_rights.
+func (r *odooModelResolver) Access(ctx context.Context, obj *model.OdooModel) (*model.OdooAccess, error) {
+	l := loaders.For(ctx)
+	if l == nil || r.Meta == nil {
+		return nil, errors.New("graph: no loaders or metadata cache")
+	}
+	a, err := r.Meta.Access(ctx, l.Session(), obj.Model)
+	if err != nil {
+		return nil, err
+	}
+	return &model.OdooAccess{Read: a.Read, Create: a.Create, Write: a.Write, Unlink: a.Unlink}, nil
+}

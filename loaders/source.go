@@ -1,0 +1,338 @@
+package loaders
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/odoogql/odoogql/odoo"
+)
+
+// Odoo is what the engine asks of Odoo during a request. Its implementations
+// are the request's session, with or without the record cache in front.
+type Odoo interface {
+	Reader
+	SearchRead(ctx context.Context, model string, domain []any, fields []string, opt odoo.SearchOptions) ([]odoo.Record, error)
+	SearchCount(ctx context.Context, model string, domain []any) (int, error)
+	WebSearchRead(ctx context.Context, model string, domain []any, spec odoo.Spec, opt odoo.SearchOptions) (odoo.WebSearchResult, error)
+	WebRead(ctx context.Context, model string, ids []int, spec odoo.Spec) ([]odoo.Record, error)
+	CreateMany(ctx context.Context, model string, vals []map[string]any) ([]int, error)
+	Write(ctx context.Context, model string, ids []int, vals map[string]any) error
+	Unlink(ctx context.Context, model string, ids []int) error
+}
+
+// RecordCache is the cross-request cache of record values, shared by all
+// requests of a gateway. Entries are scoped by database, Odoo user and Odoo
+// context (language, companies, ...), so no user is ever served what another
+// user read. Writes through the gateway invalidate at once what they touch:
+// the written model and every model with a relation to it (whose computed
+// fields may depend on it), and every cached search.
+type RecordCache struct {
+	cache *Cache
+
+	mu         sync.Mutex
+	gens       map[string]uint64 // db|model → generation
+	writes     map[string]uint64 // db → generation of any write
+	dependents map[string][]string
+	onWrite    func(db, model string)
+}
+
+// NewRecordCache returns a record cache bounded by maxEntries and maxBytes.
+// dependents lists, per model, the models whose fields point at it.
+func NewRecordCache(c *Cache, dependents map[string][]string) *RecordCache {
+	return &RecordCache{cache: c, gens: map[string]uint64{}, writes: map[string]uint64{}, dependents: dependents}
+}
+
+// Cache returns the underlying bounded cache (for statistics).
+func (rc *RecordCache) Cache() *Cache { return rc.cache }
+
+// OnWrite registers f to be told of every invalidation (to broadcast it to
+// other replicas).
+func (rc *RecordCache) OnWrite(f func(db, model string)) { rc.onWrite = f }
+
+// Invalidate drops what a write to model touched.
+func (rc *RecordCache) Invalidate(db, model string) {
+	rc.invalidate(db, model)
+	if rc.onWrite != nil {
+		rc.onWrite(db, model)
+	}
+}
+
+// InvalidateLocal is Invalidate without telling OnWrite (for invalidations
+// received from other replicas).
+func (rc *RecordCache) InvalidateLocal(db, model string) { rc.invalidate(db, model) }
+
+func (rc *RecordCache) invalidate(db, model string) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.writes[db]++
+	rc.gens[db+"|"+model]++
+	for _, dep := range rc.dependents[model] {
+		rc.gens[db+"|"+dep]++
+	}
+}
+
+func (rc *RecordCache) gen(db, model string) uint64 {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.gens[db+"|"+model]
+}
+
+func (rc *RecordCache) writeGen(db string) uint64 {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.writes[db]
+}
+
+// Dependents computes, from metadata, the models whose relational fields
+// point at each model.
+func Dependents(meta *odoo.Metadata) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range meta.Models {
+		seen := map[string]bool{}
+		for _, f := range m.Fields {
+			if f.Relation != "" && f.Relation != m.Model && !seen[f.Relation] {
+				seen[f.Relation] = true
+				out[f.Relation] = append(out[f.Relation], m.Model)
+			}
+		}
+	}
+	for k := range out {
+		sort.Strings(out[k])
+	}
+	return out
+}
+
+// scope identifies whose view of the data a session has: database, user and
+// Odoo context.
+func scope(s *odoo.Session) string {
+	ctx := ""
+	if len(s.Context) > 0 {
+		b, _ := json.Marshal(s.Context) // map keys are sorted
+		sum := sha256.Sum256(b)
+		ctx = hex.EncodeToString(sum[:8])
+	}
+	return s.Client().DB() + "|" + strconv.Itoa(s.UID) + "|" + ctx
+}
+
+// plainOdoo is the session itself; its writes still invalidate the cache.
+type plainOdoo struct {
+	*odoo.Session
+	rc *RecordCache
+}
+
+func (p plainOdoo) CreateMany(ctx context.Context, model string, vals []map[string]any) ([]int, error) {
+	ids, err := p.Session.CreateMany(ctx, model, vals)
+	p.invalidate(model)
+	return ids, err
+}
+
+func (p plainOdoo) Write(ctx context.Context, model string, ids []int, vals map[string]any) error {
+	err := p.Session.Write(ctx, model, ids, vals)
+	p.invalidate(model)
+	return err
+}
+
+func (p plainOdoo) Unlink(ctx context.Context, model string, ids []int) error {
+	err := p.Session.Unlink(ctx, model, ids)
+	p.invalidate(model)
+	return err
+}
+
+// invalidate runs after a write whether it failed or not: a write that
+// failed in transport may still have reached Odoo.
+func (p plainOdoo) invalidate(model string) {
+	if p.rc != nil {
+		p.rc.Invalidate(p.Client().DB(), model)
+	}
+}
+
+// cachedOdoo answers reads from the record cache where it can.
+type cachedOdoo struct {
+	plainOdoo
+	ttl   time.Duration
+	scope string
+}
+
+func (c cachedOdoo) key(kind, model string, parts ...any) string {
+	b, _ := json.Marshal(parts)
+	sum := sha256.Sum256(b)
+	return kind + "|" + c.scope + "|" + model + "|w" + strconv.FormatUint(c.rc.writeGen(c.Client().DB()), 10) + "|" + hex.EncodeToString(sum[:16])
+}
+
+func (c cachedOdoo) SearchRead(ctx context.Context, model string, domain []any, fields []string, opt odoo.SearchOptions) ([]odoo.Record, error) {
+	k := c.key("search_read", model, domain, fields, opt)
+	if v, ok := c.rc.cache.Get(k); ok {
+		return v.([]odoo.Record), nil
+	}
+	recs, err := c.Session.SearchRead(ctx, model, domain, fields, opt)
+	if err == nil {
+		c.rc.cache.Set(k, recs, SizeOf(recs), c.ttl)
+	}
+	return recs, err
+}
+
+func (c cachedOdoo) SearchCount(ctx context.Context, model string, domain []any) (int, error) {
+	k := c.key("search_count", model, domain)
+	if v, ok := c.rc.cache.Get(k); ok {
+		return v.(int), nil
+	}
+	n, err := c.Session.SearchCount(ctx, model, domain)
+	if err == nil {
+		c.rc.cache.Set(k, n, 64, c.ttl)
+	}
+	return n, err
+}
+
+func (c cachedOdoo) WebSearchRead(ctx context.Context, model string, domain []any, spec odoo.Spec, opt odoo.SearchOptions) (odoo.WebSearchResult, error) {
+	k := c.key("web_search_read", model, domain, spec, opt)
+	if v, ok := c.rc.cache.Get(k); ok {
+		return v.(odoo.WebSearchResult), nil
+	}
+	res, err := c.Session.WebSearchRead(ctx, model, domain, spec, opt)
+	if err == nil {
+		c.rc.cache.Set(k, res, SizeOf(res.Records), c.ttl)
+	}
+	return res, err
+}
+
+func (c cachedOdoo) WebRead(ctx context.Context, model string, ids []int, spec odoo.Spec) ([]odoo.Record, error) {
+	k := c.key("web_read", model, ids, spec)
+	if v, ok := c.rc.cache.Get(k); ok {
+		return v.([]odoo.Record), nil
+	}
+	recs, err := c.Session.WebRead(ctx, model, ids, spec)
+	if err == nil {
+		c.rc.cache.Set(k, recs, SizeOf(recs), c.ttl)
+	}
+	return recs, err
+}
+
+// cellKey is the key of one (record, field) value. Records Odoo does not
+// return are never stored, so they are asked for again next time.
+func (c cachedOdoo) cellKey(model string, gen uint64, id int, field string) string {
+	return "cell|" + c.scope + "|" + model + "@" + strconv.FormatUint(gen, 10) + "|" + strconv.Itoa(id) + "|" + field
+}
+
+// Read serves each (record, field) pair from the cache and fetches only the
+// missing ones, in one read: the records missing any field, with the union
+// of the missing fields.
+func (c cachedOdoo) Read(ctx context.Context, model string, ids []int, fields []string) ([]odoo.Record, error) {
+	gen := c.rc.gen(c.Client().DB(), model)
+	out := make(map[int]odoo.Record, len(ids))
+	var missIDs []int
+	missFields := map[string]bool{}
+	for _, id := range ids {
+		rec := odoo.Record{"id": id}
+		complete := true
+		for _, f := range fields {
+			if f == "id" {
+				continue
+			}
+			if v, ok := c.rc.cache.Get(c.cellKey(model, gen, id, f)); ok {
+				rec[f] = v
+				continue
+			}
+			complete = false
+			missFields[f] = true
+		}
+		out[id] = rec
+		if !complete {
+			missIDs = append(missIDs, id)
+		}
+	}
+	if len(missIDs) > 0 {
+		fs := make([]string, 0, len(missFields)+1)
+		for f := range missFields {
+			fs = append(fs, f)
+		}
+		sort.Strings(fs)
+		recs, err := c.Session.Read(ctx, model, missIDs, fs)
+		if err != nil {
+			return nil, err
+		}
+		got := make(map[int]bool, len(recs))
+		for _, r := range recs {
+			id, ok := r.ID()
+			if !ok {
+				continue
+			}
+			got[id] = true
+			for _, f := range fs {
+				v := r[f]
+				out[id][f] = v
+				c.rc.cache.Set(c.cellKey(model, gen, id, f), v, 64+SizeOf(v), c.ttl)
+			}
+		}
+		for _, id := range missIDs {
+			if !got[id] {
+				delete(out, id) // deleted or not visible
+			}
+		}
+	}
+	recs := make([]odoo.Record, 0, len(out))
+	for _, id := range ids {
+		if r, ok := out[id]; ok {
+			recs = append(recs, r)
+		}
+	}
+	return recs, nil
+}
+
+type ttlKey struct{}
+
+// WithCacheTTL returns ctx asking for the record cache with ttl (0: none).
+func WithCacheTTL(ctx context.Context, ttl time.Duration) context.Context {
+	return context.WithValue(ctx, ttlKey{}, ttl)
+}
+
+func cacheTTL(ctx context.Context) time.Duration {
+	d, _ := ctx.Value(ttlKey{}).(time.Duration)
+	return d
+}
+
+// Odoo returns the request's access to Odoo: through the record cache when
+// ctx asks for it (WithCacheTTL) and the gateway has one, else the session.
+func (l *Loaders) Odoo(ctx context.Context) Odoo {
+	p := plainOdoo{Session: l.session, rc: l.rc}
+	if ttl := cacheTTL(ctx); ttl > 0 && l.rc != nil {
+		return cachedOdoo{plainOdoo: p, ttl: ttl, scope: scope(l.session)}
+	}
+	return p
+}
+
+// ParseTTL reads a TTL argument in seconds.
+func ParseTTL(v any) (time.Duration, error) {
+	var n int64
+	switch x := v.(type) {
+	case int64:
+		n = x
+	case int:
+		n = int64(x)
+	case json.Number:
+		i, err := x.Int64()
+		if err != nil {
+			return 0, err
+		}
+		n = i
+	case string:
+		i, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		n = i
+	default:
+		return 0, fmt.Errorf("ttl must be an integer number of seconds, got %T", v)
+	}
+	if n < 0 {
+		return 0, fmt.Errorf("ttl must not be negative, got %d", n)
+	}
+	return time.Duration(n) * time.Second, nil
+}
