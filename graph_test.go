@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,26 @@ type gateway struct {
 	gw   *server.Gateway
 	url  string
 	auth string // Authorization header of requests, "" for none
+	logs *syncBuffer
+	hdr  http.Header // headers of the last response
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // as returns a copy of g whose requests log in as login.
@@ -66,6 +87,7 @@ func newGatewayWith(t *testing.T, strategy engine.Strategy, maxLimit int, opts .
 // newGatewayConfig builds a gateway whose configuration edit may change.
 func newGatewayConfig(t *testing.T, edit func(*server.Config), opts ...odootest.Option) *gateway {
 	t.Helper()
+	var logs syncBuffer
 	o := odootest.NewServer(opts...)
 	t.Cleanup(o.Close)
 	meta, err := server.ParseMetadata(metadataJSON)
@@ -79,13 +101,17 @@ func newGatewayConfig(t *testing.T, edit func(*server.Config), opts ...odootest.
 		CacheMaxEntries: 100000, CacheMaxBytes: 256 << 20, AllowAnonymous: true,
 	}
 	edit(&cfg)
-	gw, err := server.New(cfg, meta, slog.New(slog.DiscardHandler))
+	logger := slog.New(slog.DiscardHandler)
+	if cfg.LogFormat == "json" { // tests that read the log set LogFormat
+		logger = slog.New(slog.NewJSONHandler(&logs, nil))
+	}
+	gw, err := server.New(cfg, meta, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(gw.Handler())
 	t.Cleanup(hs.Close)
-	return &gateway{t: t, odoo: o, gw: gw, url: hs.URL}
+	return &gateway{t: t, odoo: o, gw: gw, url: hs.URL, logs: &logs}
 }
 
 type gqlError struct {
@@ -113,6 +139,7 @@ func (g *gateway) do(query string, vars map[string]any, out any) []gqlError {
 		g.t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	g.hdr = resp.Header
 	raw, _ := io.ReadAll(resp.Body)
 	var env struct {
 		Data   json.RawMessage `json:"data"`

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -54,6 +55,27 @@ type Loaders struct {
 	mu       sync.RWMutex
 	children map[childKey]any
 	values   map[any]any
+
+	calls, cacheHits atomic.Int64
+}
+
+// RequestStats are what one request cost.
+type RequestStats struct {
+	OdooCalls int64 // calls made to Odoo
+	CacheHits int64 // reads answered by the record cache
+}
+
+// Stats returns what the request has cost so far.
+func (l *Loaders) Stats() RequestStats {
+	return RequestStats{OdooCalls: l.calls.Load(), CacheHits: l.cacheHits.Load()}
+}
+
+// CountCall counts one Odoo call of the request ctx belongs to (an
+// odoo.Config.Observer calls it).
+func CountCall(ctx context.Context) {
+	if l := For(ctx); l != nil {
+		l.calls.Add(1)
+	}
 }
 
 type childKey struct {

@@ -159,6 +159,15 @@ type cachedOdoo struct {
 	plainOdoo
 	ttl   time.Duration
 	scope string
+	l     *Loaders
+}
+
+func (c cachedOdoo) get(key string) (any, bool) {
+	v, ok := c.rc.cache.Get(key)
+	if ok {
+		c.l.cacheHits.Add(1)
+	}
+	return v, ok
 }
 
 func (c cachedOdoo) key(kind, model string, parts ...any) string {
@@ -169,7 +178,7 @@ func (c cachedOdoo) key(kind, model string, parts ...any) string {
 
 func (c cachedOdoo) SearchRead(ctx context.Context, model string, domain []any, fields []string, opt odoo.SearchOptions) ([]odoo.Record, error) {
 	k := c.key("search_read", model, domain, fields, opt)
-	if v, ok := c.rc.cache.Get(k); ok {
+	if v, ok := c.get(k); ok {
 		return v.([]odoo.Record), nil
 	}
 	recs, err := c.Session.SearchRead(ctx, model, domain, fields, opt)
@@ -181,7 +190,7 @@ func (c cachedOdoo) SearchRead(ctx context.Context, model string, domain []any, 
 
 func (c cachedOdoo) SearchCount(ctx context.Context, model string, domain []any) (int, error) {
 	k := c.key("search_count", model, domain)
-	if v, ok := c.rc.cache.Get(k); ok {
+	if v, ok := c.get(k); ok {
 		return v.(int), nil
 	}
 	n, err := c.Session.SearchCount(ctx, model, domain)
@@ -193,7 +202,7 @@ func (c cachedOdoo) SearchCount(ctx context.Context, model string, domain []any)
 
 func (c cachedOdoo) WebSearchRead(ctx context.Context, model string, domain []any, spec odoo.Spec, opt odoo.SearchOptions) (odoo.WebSearchResult, error) {
 	k := c.key("web_search_read", model, domain, spec, opt)
-	if v, ok := c.rc.cache.Get(k); ok {
+	if v, ok := c.get(k); ok {
 		return v.(odoo.WebSearchResult), nil
 	}
 	res, err := c.Session.WebSearchRead(ctx, model, domain, spec, opt)
@@ -205,7 +214,7 @@ func (c cachedOdoo) WebSearchRead(ctx context.Context, model string, domain []an
 
 func (c cachedOdoo) WebRead(ctx context.Context, model string, ids []int, spec odoo.Spec) ([]odoo.Record, error) {
 	k := c.key("web_read", model, ids, spec)
-	if v, ok := c.rc.cache.Get(k); ok {
+	if v, ok := c.get(k); ok {
 		return v.([]odoo.Record), nil
 	}
 	recs, err := c.Session.WebRead(ctx, model, ids, spec)
@@ -236,7 +245,7 @@ func (c cachedOdoo) Read(ctx context.Context, model string, ids []int, fields []
 			if f == "id" {
 				continue
 			}
-			if v, ok := c.rc.cache.Get(c.cellKey(model, gen, id, f)); ok {
+			if v, ok := c.get(c.cellKey(model, gen, id, f)); ok {
 				rec[f] = v
 				continue
 			}
@@ -303,7 +312,7 @@ func cacheTTL(ctx context.Context) time.Duration {
 func (l *Loaders) Odoo(ctx context.Context) Odoo {
 	p := plainOdoo{Session: l.session, rc: l.rc}
 	if ttl := cacheTTL(ctx); ttl > 0 && l.rc != nil {
-		return cachedOdoo{plainOdoo: p, ttl: ttl, scope: scope(l.session)}
+		return cachedOdoo{plainOdoo: p, ttl: ttl, scope: scope(l.session), l: l}
 	}
 	return p
 }

@@ -49,6 +49,9 @@ type Config struct {
 	// Logger receives Debug records for fault tracebacks and retries. Nil
 	// means no logging. Passwords are never logged.
 	Logger *slog.Logger
+	// Observer, when set, is told of every call once it has finished (for
+	// metrics). It must be quick and safe for concurrent use.
+	Observer func(ctx context.Context, call CallInfo)
 }
 
 // Client calls one Odoo server over XML-RPC. It is safe for concurrent
@@ -67,6 +70,7 @@ type Client struct {
 	maxResponse int64
 	timeout     time.Duration
 	log         *slog.Logger
+	observer    func(context.Context, CallInfo)
 
 	calls, inFlight, peak, retries, faults, transportErrs atomic.Int64
 }
@@ -105,6 +109,7 @@ func NewClient(cfg Config) (*Client, error) {
 		maxResponse: cfg.MaxResponseBytes,
 		timeout:     cfg.Timeout,
 		log:         cfg.Logger,
+		observer:    cfg.Observer,
 		http:        cfg.HTTPClient,
 	}
 	if c.maxResponse == 0 {
@@ -291,7 +296,24 @@ func opName(model, method string) string {
 // on endpoint: encode, POST (retrying once when method, the Odoo method, is
 // read-only and the connection broke before any response byte), decode, and
 // turn faults into *Fault.
+// CallInfo describes one finished call, for Config.Observer.
+type CallInfo struct {
+	Model, Method string // Model is "" for the common service
+	Duration      time.Duration
+	Err           error
+}
+
 func (c *Client) call(ctx context.Context, endpoint, rpcMethod, model, method string, params []any) (any, error) {
+	if c.observer == nil {
+		return c.callInner(ctx, endpoint, rpcMethod, model, method, params)
+	}
+	start := time.Now()
+	v, err := c.callInner(ctx, endpoint, rpcMethod, model, method, params)
+	c.observer(ctx, CallInfo{Model: model, Method: method, Duration: time.Since(start), Err: err})
+	return v, err
+}
+
+func (c *Client) callInner(ctx context.Context, endpoint, rpcMethod, model, method string, params []any) (any, error) {
 	op := opName(model, method)
 	body, err := encodeCall(rpcMethod, params...)
 	if err != nil {

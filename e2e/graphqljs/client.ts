@@ -1,6 +1,7 @@
 // A small typed client of odoogql: each operation's result and variables are
 // types that GraphQL Code Generator generates from the live endpoint
-// (codegen.ts → generated/graphql.ts), and tsc --strict checks their use.
+// (codegen.ts → generated/graphql.ts for the operations, generated/schema.ts
+// for the whole schema), and tsc --strict checks their use.
 import type {
   CompaniesQuery,
   CompaniesQueryVariables,
@@ -9,10 +10,11 @@ import type {
   RenameContactsMutation,
   RenameContactsMutationVariables,
 } from './generated/graphql.js';
+import type { ResPartnerOrderBy, ResPartnerWhere } from './generated/schema.js';
 
 export const CompaniesDocument = /* GraphQL */ `
-  query Companies($country: String, $limit: Int) {
-    resPartners(where: {is_company: {eq: true}, country_id: {code: {eq: $country}}}, orderBy: [{name: ASC}], limit: $limit) {
+  query Companies($where: ResPartnerWhere, $orderBy: [ResPartnerOrderBy!], $limit: Int) {
+    resPartners(where: $where, orderBy: $orderBy, limit: $limit) {
       totalCount
       nodes {
         id
@@ -64,7 +66,15 @@ export async function request<TData, TVariables>(endpoint: string, query: string
 
 export type Company = CompaniesQuery['resPartners']['nodes'][number];
 
-export async function companies(endpoint: string, variables: CompaniesQueryVariables): Promise<{ total: number; companies: Company[] }> {
+// Filters built with the schema's input types (generated/schema.ts) are
+// accepted as the operation's variables (generated/graphql.ts): the two
+// plugins agree on the inputs.
+export function companiesIn(country: string): { where: ResPartnerWhere; orderBy: ResPartnerOrderBy[] } {
+  return { where: { is_company: { eq: true }, country_id: { code: { eq: country } } }, orderBy: [{ name: 'ASC' }] };
+}
+
+export async function companies(endpoint: string, filter: { where: ResPartnerWhere; orderBy: ResPartnerOrderBy[] }, limit: number): Promise<{ total: number; companies: Company[] }> {
+  const variables: CompaniesQueryVariables = { ...filter, limit };
   const data = await request<CompaniesQuery, CompaniesQueryVariables>(endpoint, CompaniesDocument, variables);
   return { total: data.resPartners.totalCount, companies: data.resPartners.nodes };
 }

@@ -12,6 +12,20 @@ import (
 	"github.com/odoogql/odoogql/odoo"
 )
 
+type requestIDKey struct{}
+
+// WithRequestID returns ctx carrying the request id, which errors show in
+// extensions.requestId.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID returns the request id of ctx, "" when there is none.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
 // Error codes, in GraphQL errors' extensions.code.
 const (
 	CodeUnauthenticated = "UNAUTHENTICATED"
@@ -94,6 +108,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if _, ok := gerr.Extensions["code"]; !ok {
 				gerr.Extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
 			}
+			if id := RequestID(ctx); id != "" {
+				gerr.Extensions["requestId"] = id
+			}
 			return gerr
 		}
 		out := graphql.DefaultErrorPresenter(ctx, err)
@@ -109,17 +126,23 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 				out.Extensions = map[string]any{}
 			}
 			out.Extensions["code"] = inner.Extensions["code"]
+			if id := RequestID(ctx); id != "" {
+				out.Extensions["requestId"] = id
+			}
 			return out
 		}
 		code, msg := Classify(cause)
 		if code == CodeInternal || code == CodeUnavailable {
-			log.LogAttrs(ctx, slog.LevelWarn, "request error", slog.String("code", code), slog.Any("err", cause))
+			log.LogAttrs(ctx, slog.LevelWarn, "request error", slog.String("request_id", RequestID(ctx)), slog.String("code", code), slog.Any("err", cause))
 		}
 		out.Message = msg
 		if out.Extensions == nil {
 			out.Extensions = map[string]any{}
 		}
 		out.Extensions["code"] = code
+		if id := RequestID(ctx); id != "" {
+			out.Extensions["requestId"] = id
+		}
 		return out
 	}
 }

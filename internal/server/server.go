@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 	"github.com/odoogql/odoogql/graph"
 	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/internal/graphiql"
+	"github.com/odoogql/odoogql/internal/metrics"
 	"github.com/odoogql/odoogql/loaders"
 	"github.com/odoogql/odoogql/odoo"
 	"github.com/odoogql/odoogql/odoo/odootest"
@@ -45,11 +47,14 @@ type Gateway struct {
 	records *loaders.RecordCache
 	caches  []*loaders.Cache
 	models  []string
+	metrics *metrics.Metrics
+	warm    atomic.Bool
 }
 
 // New builds a gateway for cfg and the metadata snapshot meta. It does not
 // contact Odoo: the service account logs in on first use (or in Warm).
 func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
+	g := &Gateway{cfg: cfg, log: log}
 	client, err := odoo.NewClient(odoo.Config{
 		URL:              cfg.OdooURL,
 		DB:               cfg.OdooDB,
@@ -57,6 +62,10 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 		MaxResponseBytes: 64 << 20,
 		Timeout:          cfg.OdooTimeout,
 		Logger:           log,
+		Observer: func(ctx context.Context, c odoo.CallInfo) {
+			loaders.CountCall(ctx)
+			g.metrics.ObserveCall(ctx, c)
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -64,13 +73,12 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	metaCache := loaders.NewCache("metadata", 0, 10000, 64<<20)
 	loginCache := loaders.NewCache("logins", cfg.LoginTTL, 10000, 0)
 	recordCache := loaders.NewCache("records", cfg.CacheTTL, cfg.CacheMaxEntries, cfg.CacheMaxBytes)
-	g := &Gateway{
-		cfg: cfg, log: log, client: client,
-		meta:    loaders.NewMeta(client, metaCache, cfg.MetadataTTL, log),
-		logins:  loaders.NewLogins(client, loginCache, cfg.LoginTTL),
-		records: loaders.NewRecordCache(recordCache, loaders.Dependents(meta)),
-		caches:  []*loaders.Cache{metaCache, loginCache, recordCache},
-	}
+	g.client = client
+	g.meta = loaders.NewMeta(client, metaCache, cfg.MetadataTTL, log)
+	g.logins = loaders.NewLogins(client, loginCache, cfg.LoginTTL)
+	g.records = loaders.NewRecordCache(recordCache, loaders.Dependents(meta))
+	g.caches = []*loaders.Cache{metaCache, loginCache, recordCache}
+	g.metrics = metrics.New(g.CacheStats, func() float64 { return float64(client.Stats().InFlight) })
 	for _, m := range meta.Models {
 		g.models = append(g.models, m.Model)
 	}
@@ -174,7 +182,11 @@ func (g *Gateway) Warm(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return g.meta.Warm(ctx, s, g.models, metadataAttributes)
+	if err := g.meta.Warm(ctx, s, g.models, metadataAttributes); err != nil {
+		return err
+	}
+	g.warm.Store(true)
+	return nil
 }
 
 // metadataAttributes are the fields_get attributes the gateway keeps.
@@ -195,6 +207,7 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.Use(extension.Introspection{})
 	srv.SetErrorPresenter(engine.ErrorPresenter(g.log))
+	srv.AroundResponses(g.aroundResponses)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		g.log.ErrorContext(ctx, "resolver panic", slog.Any("panic", p))
 		return &engine.Error{Code: engine.CodeInternal, Message: "internal error"}
@@ -204,7 +217,7 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return loaders.New(s, loaders.Options{Records: g.records}), nil
+		return loaders.New(s, loaders.Options{Records: g.records, OnBatch: g.metrics.ObserveBatch}), nil
 	}
 	withTTL := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -236,11 +249,13 @@ func (g *Gateway) Handler() http.Handler {
 	mux.Handle("/graphql", g.GraphQLHandler())
 	mux.Handle("GET /{$}", graphiql.Handler(graphiql.Config{Title: "odoogql", Endpoint: "/graphql", DefaultQuery: graphiql.DemoQuery}))
 	mux.Handle("GET "+graphiql.AssetsPath, graphiql.Assets())
+	mux.Handle("GET /metrics", g.metrics.Handler())
+	mux.HandleFunc("GET /readyz", g.readyz)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})
-	return mux
+	return withRequestID(mux)
 }
 
 // ParseMetadata decodes a metadata snapshot (metadata.json).

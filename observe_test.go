@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/odoogql/odoogql/internal/engine"
+	"github.com/odoogql/odoogql/internal/server"
+)
+
+func scrape(t *testing.T, g *gateway) string {
+	t.Helper()
+	resp, err := http.Get(g.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("/metrics: %d", resp.StatusCode)
+	}
+	return string(b)
+}
+
+func TestMetrics(t *testing.T) {
+	g := newGatewayConfig(t, func(c *server.Config) { c.Strategy = engine.Batched })
+	g.mustDo(`query @cached(ttl: 30) { resPartners(limit: 5) { totalCount nodes { name country_id { name } } } }`, nil, nil)
+	g.mustDo(`query @cached(ttl: 30) { resPartners(limit: 5) { totalCount nodes { name country_id { name } } } }`, nil, nil)
+	g.do(`{ resPartner(id: "nope") { id } }`, nil, nil)
+	m := scrape(t, g)
+	for _, want := range []string{
+		`odoogql_odoo_rpc_total{method="search_read",model="res.partner"} 1`,
+		`odoogql_odoo_rpc_total{method="search_count",model="res.partner"} 1`,
+		`odoogql_odoo_rpc_total{method="read",model="res.country"} 1`,
+		`odoogql_odoo_rpc_total{method="authenticate",model=""} 1`,
+		`odoogql_odoo_rpc_duration_seconds_count{method="search_read"} 1`,
+		`odoogql_cache_hits_total{cache="records"} 3`,
+		`odoogql_cache_misses_total{cache="records"}`,
+		`odoogql_cache_evictions_total{cache="records"} 0`,
+		`odoogql_cache_entries{cache="records"}`,
+		`odoogql_cache_hits_total{cache="logins"} 2`,
+		`odoogql_loader_batch_size_count{model="res.country"} 2`, // the second batch is answered by the record cache
+		`odoogql_http_requests_total{operation="query",status="ok"} 2`,
+		`odoogql_http_requests_total{operation="query",status="error"} 1`,
+		`odoogql_http_request_duration_seconds_count{operation="query"} 3`,
+		`odoogql_odoo_rpc_in_flight 0`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	for _, help := range []string{"# HELP odoogql_odoo_rpc_total ", "# HELP odoogql_cache_hits_total ", "# TYPE odoogql_odoo_rpc_duration_seconds histogram"} {
+		if !strings.Contains(m, help) {
+			t.Errorf("/metrics lacks %q", help)
+		}
+	}
+}
+
+func TestRequestLogAndID(t *testing.T) {
+	g := newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.LogFormat = engine.Batched, "json" })
+	g.mustDo(`query Companies { resPartners(limit: 2) { nodes { name country_id { code } } } }`, nil, nil)
+	id := g.hdr.Get("X-Request-ID")
+	if len(id) != 16 {
+		t.Fatalf("X-Request-ID = %q", id)
+	}
+	errs := g.do(`{ resPartner(id: "bad") { id } }`, nil, nil)
+	if len(errs) != 1 || errs[0].Extensions["requestId"] != g.hdr.Get("X-Request-ID") {
+		t.Errorf("error without the request id: %+v (header %s)", errs, g.hdr.Get("X-Request-ID"))
+	}
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(g.logs.String()), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == "graphql" {
+			lines = append(lines, m)
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("want one log line per request, got %d:\n%s", len(lines), g.logs.String())
+	}
+	first := lines[0]
+	if first["request_id"] != id || first["operation"] != "query" || first["name"] != "Companies" || first["odoo_calls"] != float64(2) {
+		t.Errorf("log line %v (want request_id %s, 2 Odoo calls: search_read, read)", first, id)
+	}
+	if codes, _ := lines[1]["error_codes"].([]any); len(codes) != 1 || codes[0] != "BAD_USER_INPUT" {
+		t.Errorf("second line error codes: %v", lines[1])
+	}
+	// A client's own request id is kept.
+	req, _ := http.NewRequest("GET", g.url+"/healthz", nil)
+	req.Header.Set("X-Request-ID", "client-id-42")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("X-Request-ID"); got != "client-id-42" {
+		t.Errorf("X-Request-ID = %q, want the client's", got)
+	}
+}
+
+func TestHealthAndReady(t *testing.T) {
+	g := newGateway(t, engine.Batched)
+	get := func(path string) int {
+		resp, err := http.Get(g.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if get("/healthz") != 200 {
+		t.Error("/healthz")
+	}
+	if get("/readyz") != 503 {
+		t.Error("/readyz before the metadata is loaded must be 503")
+	}
+	if err := g.gw.Warm(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if get("/readyz") != 200 {
+		t.Error("/readyz after warm-up must be 200")
+	}
+	g.odoo.SetDown(true)
+	if get("/readyz") != 503 {
+		t.Error("/readyz with Odoo down must be 503")
+	}
+	g.odoo.SetDown(false)
+	if get("/readyz") != 200 {
+		t.Error("/readyz must recover with Odoo")
+	}
+}
