@@ -26,7 +26,7 @@ import (
 
 // gateway is an odoogql in front of an odootest server, both on loopback.
 type gateway struct {
-	t    *testing.T
+	t    testing.TB
 	odoo *odootest.Server
 	gw   *server.Gateway
 	url  string
@@ -85,7 +85,7 @@ func newGatewayWith(t *testing.T, strategy engine.Strategy, maxLimit int, opts .
 }
 
 // newGatewayConfig builds a gateway whose configuration edit may change.
-func newGatewayConfig(t *testing.T, edit func(*server.Config), opts ...odootest.Option) *gateway {
+func newGatewayConfig(t testing.TB, edit func(*server.Config), opts ...odootest.Option) *gateway {
 	t.Helper()
 	var logs syncBuffer
 	o := odootest.NewServer(opts...)

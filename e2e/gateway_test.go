@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"testing"
-	"time"
 
 	"github.com/odoogql/odoogql/internal/server"
 	"github.com/odoogql/odoogql/odoo/odootest"
@@ -31,9 +30,14 @@ func startGateway(t *testing.T) string {
 	}
 	o := odootest.NewServer()
 	t.Cleanup(o.Close)
-	cfg := server.Config{
-		OdooURL: o.URL, OdooDB: o.DB(), OdooUser: "admin", OdooPassword: "admin",
-		DefaultLimit: 100, MaxLimit: 1000, OdooTimeout: 30 * time.Second, MaxConns: 16,
+	// The gateway's own defaults (settings table), with the environment
+	// ignored; requests without credentials run as the service account.
+	cfg, err := server.LoadConfig([]string{
+		"-odoo-url", o.URL, "-odoo-db", o.DB(), "-odoo-username", "admin", "-odoo-password", "admin",
+		"-allow-anonymous", "true",
+	}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
 	}
 	gw, err := server.New(cfg, meta, slog.New(slog.DiscardHandler))
 	if err != nil {

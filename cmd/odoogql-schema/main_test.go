@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,9 +24,9 @@ import (
 	"github.com/odoogql/odoogql/odoo/odootest"
 )
 
-// startGateway serves odoogql in front of the demo Odoo on loopback; when
-// token is not empty, /graphql requires "Authorization: Bearer <token>".
-func startGateway(t *testing.T, token string) string {
+// startGateway serves odoogql in front of the demo Odoo on loopback; with
+// anonymous false, a request must carry Odoo credentials.
+func startGateway(t *testing.T, anonymous bool) string {
 	t.Helper()
 	raw, err := os.ReadFile("../../metadata.json")
 	if err != nil {
@@ -36,26 +38,20 @@ func startGateway(t *testing.T, token string) string {
 	}
 	o := odootest.NewServer()
 	t.Cleanup(o.Close)
-	cfg := server.Config{
-		OdooURL: o.URL, OdooDB: o.DB(), OdooUser: "admin", OdooPassword: "admin",
-		DefaultLimit: 100, MaxLimit: 1000, OdooTimeout: 30 * time.Second, MaxConns: 16,
+	// The gateway's own defaults (settings table), with the environment
+	// ignored; requests without credentials run as the service account.
+	cfg, err := server.LoadConfig([]string{
+		"-odoo-url", o.URL, "-odoo-db", o.DB(), "-odoo-username", "admin", "-odoo-password", "admin",
+		"-allow-anonymous", strconv.FormatBool(anonymous),
+	}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
 	}
 	gw, err := server.New(cfg, meta, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := gw.Handler()
-	if token != "" {
-		next := h
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Header.Get("Authorization") != "Bearer "+token {
-				http.Error(w, "unauthorized", http.StatusUnauthorized)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	hs := httptest.NewServer(h)
+	hs := httptest.NewServer(gw.Handler())
 	t.Cleanup(hs.Close)
 	return hs.URL
 }
@@ -73,7 +69,7 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // checks it against schema.graphqls, definition by definition, and against
 // -file, as text.
 func TestSchemaFromLiveEndpoint(t *testing.T) {
-	base := startGateway(t, "")
+	base := startGateway(t, true)
 	code, live, stderr := runCmd(t, "-url", base+"/graphql")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -165,11 +161,11 @@ func firstDiff(a, b string) string {
 }
 
 func TestHeaders(t *testing.T) {
-	base := startGateway(t, "s3cret")
-	if code, _, stderr := runCmd(t, "-url", base+"/graphql"); code != 1 || !strings.Contains(stderr, "401") {
-		t.Errorf("without the header: exit %d, stderr %q; want 1 and the 401", code, stderr)
+	base := startGateway(t, false)
+	if code, _, stderr := runCmd(t, "-url", base+"/graphql"); code != 1 || !strings.Contains(stderr, "UNAUTHENTICATED") {
+		t.Errorf("without credentials: exit %d, stderr %q; want 1 and UNAUTHENTICATED", code, stderr)
 	}
-	code, out, stderr := runCmd(t, "-url", base+"/graphql", "-H", "Authorization: Bearer s3cret")
+	code, out, stderr := runCmd(t, "-url", base+"/graphql", "-H", "Authorization: Basic "+base64.StdEncoding.EncodeToString([]byte("admin:admin")))
 	if code != 0 || !strings.Contains(out, "type ResPartner {") {
 		t.Errorf("with the header: exit %d, stderr %q", code, stderr)
 	}

@@ -31,7 +31,6 @@ const config: CodegenConfig = {
       config: { strictScalars: true, scalars, useTypeImports: true },
     },
   },
-  silent: true,
   errorsOnly: true,
 };
 

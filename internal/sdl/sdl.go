@@ -229,10 +229,20 @@ func FromIntrospection(raw []byte) (*ast.Schema, error) {
 // and introspection types, formatted by gqlparser: definitions in name
 // order, fields, arguments and enum values in schema order, two-space
 // indentation. The same schema always prints the same text.
+//
+// Lines of only spaces (blank lines of indented block-string descriptions)
+// are written empty, which changes no description: a block string's
+// whitespace-only lines are blank whatever their spaces.
 func Print(s *ast.Schema) string {
 	var buf bytes.Buffer
 	formatter.NewFormatter(&buf, formatter.WithIndent("  ")).FormatSchema(s)
-	return buf.String()
+	lines := strings.Split(buf.String(), "\n")
+	for i, l := range lines {
+		if strings.TrimLeft(l, " ") == "" {
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // prelude holds what gqlparser adds to every schema; the introspection's

@@ -1,0 +1,280 @@
+package main
+
+// Benchmarks of odoogql against the test server with a fixed latency per
+// Odoo call, compared in the same run with a naive N+1 resolver and with the
+// minimal hand-written sequence of calls for the same data. Commands and
+// numbers: BENCHMARKS.md.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/odoogql/odoogql/internal/engine"
+	"github.com/odoogql/odoogql/internal/server"
+	"github.com/odoogql/odoogql/loaders"
+	"github.com/odoogql/odoogql/odoo"
+	"github.com/odoogql/odoogql/odoo/odootest"
+)
+
+// benchLatency is the latency the test server adds to every call.
+const benchLatency = 20 * time.Millisecond
+
+const benchQuery = `query($n: Int) { resPartners(limit: $n, orderBy: [{id: ASC}]) { nodes { name
+	country_id { name } parent_id { name country_id { code } } category_id { name } } } }`
+
+// benchServer is a test server with 10,000 more partners, shared by the
+// benchmarks of one run.
+var benchServer = sync.OnceValue(func() *odootest.Server {
+	return odootest.NewServer(odootest.WithSynthetic(odootest.SyntheticConfig{Partners: 10200, ContactsPerCompany: 3, Tags: 20, Seed: 7}))
+})
+
+func benchGateway(b *testing.B, strategy engine.Strategy) *gateway {
+	srv := benchServer()
+	meta, err := server.ParseMetadata(metadataJSON)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := newGatewayConfig(b, func(c *server.Config) {
+		c.Strategy, c.MaxLimit, c.OdooURL, c.MaxConns = strategy, 20000, srv.URL, 64
+	})
+	_ = meta
+	g.odoo = srv
+	return g
+}
+
+// peakHeap samples the heap while f runs and returns its peak growth.
+func peakHeap(f func()) uint64 {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				if m.HeapAlloc > base && m.HeapAlloc-base > peak.Load() {
+					peak.Store(m.HeapAlloc - base)
+				}
+			}
+		}
+	}()
+	f()
+	close(done)
+	return peak.Load()
+}
+
+// BenchmarkFetch compares, for N partners with their country, parent (and
+// its country) and tags: odoogql with each strategy, a naive resolver
+// (one read per record and relation, concurrent like gqlgen's resolvers) and
+// the minimal hand-written call sequences (one web_search_read; or one
+// search_read and one read per model and level).
+func BenchmarkFetch(b *testing.B) {
+	srv := benchServer()
+	srv.SetLatency(benchLatency)
+	defer srv.SetLatency(0)
+	client, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB(), MaxConnsPerHost: 64})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := client.Session(odootest.AdminUID, "admin")
+	for _, n := range []int{10, 100, 1000, 10000} {
+		impls := []struct {
+			name string
+			run  func(b *testing.B) int // returns records
+		}{
+			{"odoogql-nested", gatewayRun(benchGateway(b, engine.Nested), n)},
+			{"odoogql-batched", gatewayRun(benchGateway(b, engine.Batched), n)},
+			{"minimal-nested", func(b *testing.B) int { return minimalNested(b, s, n) }},
+			{"minimal-batched", func(b *testing.B) int { return minimalBatched(b, s, n) }},
+		}
+		if n <= 1000 {
+			impls = append(impls, struct {
+				name string
+				run  func(b *testing.B) int
+			}{"naive-n+1", func(b *testing.B) int { return naive(b, s, n) }})
+		}
+		for _, impl := range impls {
+			b.Run(fmt.Sprintf("N=%d/%s", n, impl.name), func(b *testing.B) {
+				b.ReportAllocs()
+				srv.ResetCounters()
+				var recs int
+				peak := peakHeap(func() {
+					for i := 0; i < b.N; i++ {
+						recs = impl.run(b)
+					}
+				})
+				b.ReportMetric(float64(srv.TotalCalls())/float64(b.N), "rpcs/op")
+				b.ReportMetric(float64(recs), "records/op")
+				b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+			})
+		}
+	}
+}
+
+func gatewayRun(g *gateway, n int) func(b *testing.B) int {
+	g.mustDo(`{ resPartners(limit: 1) { nodes { id } } }`, nil, nil) // log in once
+	body, _ := json.Marshal(map[string]any{"query": benchQuery, "variables": map[string]any{"n": n}})
+	return func(b *testing.B) int {
+		// The response is checked, not decoded: decoding JSON is the
+		// client's cost, not the gateway's.
+		resp, err := http.Post(g.url+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := bytes.Count(raw, []byte(`{"name":`)); got < n || bytes.Contains(raw, []byte(`"errors"`)) {
+			b.Fatalf("got %d partners, want %d: %.300s", got, n, raw)
+		}
+		return n
+	}
+}
+
+var benchSpec = odoo.Spec{
+	"name":        {},
+	"country_id":  {Fields: odoo.Spec{"name": {}}},
+	"parent_id":   {Fields: odoo.Spec{"name": {}, "country_id": {Fields: odoo.Spec{"code": {}}}}},
+	"category_id": {Fields: odoo.Spec{"name": {}}},
+}
+
+func minimalNested(b *testing.B, s *odoo.Session, n int) int {
+	res, err := s.WebSearchRead(context.Background(), "res.partner", []any{}, benchSpec, odoo.SearchOptions{Limit: n, Order: "id ASC", CountLimit: n})
+	if err != nil || len(res.Records) != n {
+		b.Fatalf("web_search_read: %d records, %v", len(res.Records), err)
+	}
+	return n
+}
+
+func minimalBatched(b *testing.B, s *odoo.Session, n int) int {
+	ctx := context.Background()
+	recs, err := s.SearchRead(ctx, "res.partner", []any{}, []string{"name", "country_id", "parent_id", "category_id"}, odoo.SearchOptions{Limit: n, Order: "id ASC"})
+	if err != nil || len(recs) != n {
+		b.Fatalf("search_read: %d, %v", len(recs), err)
+	}
+	countries, parents, tags := map[int]bool{}, map[int]bool{}, map[int]bool{}
+	for _, r := range recs {
+		if id, _, ok := odoo.Many2One(r["country_id"]); ok {
+			countries[id] = true
+		}
+		if id, _, ok := odoo.Many2One(r["parent_id"]); ok {
+			parents[id] = true
+		}
+		for _, id := range odoo.IDs(r["category_id"]) {
+			tags[id] = true
+		}
+	}
+	var parentRecs []odoo.Record
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { _, err := s.Read(gctx, "res.country", keys(countries), []string{"name"}); return err })
+	g.Go(func() error { _, err := s.Read(gctx, "res.partner.category", keys(tags), []string{"name"}); return err })
+	g.Go(func() error {
+		var err error
+		parentRecs, err = s.Read(gctx, "res.partner", keys(parents), []string{"name", "country_id"})
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	pc := map[int]bool{}
+	for _, r := range parentRecs {
+		if id, _, ok := odoo.Many2One(r["country_id"]); ok {
+			pc[id] = true
+		}
+	}
+	if _, err := s.Read(ctx, "res.country", keys(pc), []string{"code"}); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// naive resolves like resolvers without batching: one read per record and
+// relation, concurrently (up to the client's 64 connections).
+func naive(b *testing.B, s *odoo.Session, n int) int {
+	ctx := context.Background()
+	recs, err := s.SearchRead(ctx, "res.partner", []any{}, []string{"name", "country_id", "parent_id", "category_id"}, odoo.SearchOptions{Limit: n, Order: "id ASC"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(64)
+	for _, r := range recs {
+		if id, _, ok := odoo.Many2One(r["country_id"]); ok {
+			g.Go(func() error { _, err := s.Read(gctx, "res.country", []int{id}, []string{"name"}); return err })
+		}
+		if id, _, ok := odoo.Many2One(r["parent_id"]); ok {
+			g.Go(func() error {
+				p, err := s.Read(gctx, "res.partner", []int{id}, []string{"name", "country_id"})
+				if err != nil || len(p) == 0 {
+					return err
+				}
+				if cid, _, ok := odoo.Many2One(p[0]["country_id"]); ok {
+					_, err = s.Read(gctx, "res.country", []int{cid}, []string{"code"})
+				}
+				return err
+			})
+		}
+		for _, id := range odoo.IDs(r["category_id"]) {
+			g.Go(func() error { _, err := s.Read(gctx, "res.partner.category", []int{id}, []string{"name"}); return err })
+		}
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+func keys(m map[int]bool) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// BenchmarkBatchingOverhead measures what the record loader adds to one
+// level: the same read through loaders.Records (dataloader batch, flush,
+// fan-out to the keys) and straight through the session, no latency.
+func BenchmarkBatchingOverhead(b *testing.B) {
+	srv := benchServer()
+	client, _ := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB()})
+	s := client.Session(odootest.AdminUID, "admin")
+	ids := make([]int, 100)
+	for i := range ids {
+		ids[i] = i + 1
+	}
+	ctx := context.Background()
+	b.Run("session.Read", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := s.Read(ctx, "res.partner", ids, []string{"name"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("loaders.Records", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			l := loaders.New(s, loaders.Options{}) // per request, as in the gateway
+			if _, err := l.Records(ctx, []loaders.ReadRequest{{Model: "res.partner", IDs: ids, Fields: []string{"name"}}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
