@@ -278,3 +278,69 @@ func BenchmarkBatchingOverhead(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMixedWorkload runs a realistic mix of requests through one
+// gateway (Auto strategy, warm-up at start like the server does): lists
+// with a handful of recurring filters, lookups by id, 10% writes, half of
+// the reads with @cached. It reports each cache's hit rate.
+func BenchmarkMixedWorkload(b *testing.B) {
+	srv := benchServer()
+	srv.SetLatency(0)
+	g := newGatewayConfig(b, func(c *server.Config) {
+		c.Strategy, c.OdooURL, c.MaxLimit = engine.Auto, srv.URL, 20000
+	})
+	g.odoo = srv
+	if err := g.gw.Warm(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	lists := []string{
+		`resPartners(where: {is_company: {eq: true}}, limit: 20) { totalCount nodes { name country_id { code } } }`,
+		`resPartners(where: {country_id: {code: {eq: "US"}}}, limit: 10) { nodes { name email parent_id { name } } }`,
+		`saleOrders(limit: 10, orderBy: [{id: DESC}]) { nodes { name amount_total partner_id { name } order_line { name price_subtotal } } }`,
+		`productProducts(limit: 20) { nodes { name list_price categ_id { name } } }`,
+		`resPartners(where: {name: {ilike: "a"}}, limit: 25) { nodes { name category_id { name } } }`,
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cached := ""
+		if i%2 == 0 {
+			cached = "@cached(ttl: 300)"
+		}
+		switch {
+		case i%10 == 9:
+			g.mustDo(fmt.Sprintf(`mutation { updateResPartner(ids: ["%d"], input: {comment: "run %d"}) { id } }`, 100+i%50, i), nil, nil)
+		case i%10 >= 7:
+			g.mustDo(fmt.Sprintf(`query %s { resPartner(id: "%d") { name email country_id { name } } }`, cached, 10+i%40), nil, nil)
+		default:
+			g.mustDo(fmt.Sprintf(`query %s { %s }`, cached, lists[i%len(lists)]), nil, nil)
+		}
+	}
+	b.StopTimer()
+	for _, s := range g.gw.CacheStats() {
+		b.ReportMetric(100*s.HitRate(), s.Name+"-hit-%")
+	}
+}
+
+// BenchmarkRecordCacheAtBound fills the record cache past its default bound
+// (100,000 entries) with realistic values and reports the entries it keeps
+// and the heap they take.
+func BenchmarkRecordCacheAtBound(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		c := loaders.NewCache("records", time.Hour, 100000, 256<<20)
+		for j := 0; j < 200000; j++ {
+			v := fmt.Sprintf("Partner name number %d", j)
+			c.Set(fmt.Sprintf("cell|demo|2||res.partner@0|%d|name", j), v, 64+loaders.SizeOf(v), 0)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		s := c.Stats()
+		b.ReportMetric(float64(s.Entries), "entries")
+		b.ReportMetric(float64(s.Evictions), "evictions")
+		b.ReportMetric(float64(s.Bytes)/(1<<20), "estimated-MiB")
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MiB")
+		runtime.KeepAlive(c)
+	}
+}

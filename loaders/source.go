@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -35,11 +36,11 @@ type Odoo interface {
 // the written model and every model with a relation to it (whose computed
 // fields may depend on it), and every cached search.
 type RecordCache struct {
-	cache *Cache
+	cache  *Cache
+	shared Shared
 
 	mu         sync.Mutex
-	gens       map[string]uint64 // db|model → generation
-	writes     map[string]uint64 // db → generation of any write
+	gens       map[string]uint64 // "g|db|model" and "w|db" → generation
 	dependents map[string][]string
 	onWrite    func(db, model string)
 }
@@ -47,7 +48,43 @@ type RecordCache struct {
 // NewRecordCache returns a record cache bounded by maxEntries and maxBytes.
 // dependents lists, per model, the models whose fields point at it.
 func NewRecordCache(c *Cache, dependents map[string][]string) *RecordCache {
-	return &RecordCache{cache: c, gens: map[string]uint64{}, writes: map[string]uint64{}, dependents: dependents}
+	return &RecordCache{cache: c, gens: map[string]uint64{}, dependents: dependents}
+}
+
+// Shared is a second-level store shared by the replicas of a gateway (Redis),
+// under the local cache. It holds encoded values and the generation counters
+// that writes bump, and tells every replica of every bump, so a write through
+// one replica is never served stale by another. Implementations must be safe
+// for concurrent use and degrade (misses, no error) when the store is away.
+type Shared interface {
+	Get(ctx context.Context, key string) ([]byte, bool)
+	Set(ctx context.Context, key string, val []byte, ttl time.Duration)
+	// Generation returns the shared counter name (0 when absent or the store
+	// is away).
+	Generation(ctx context.Context, name string) uint64
+	// Bump increments the counters and publishes their names to every
+	// replica.
+	Bump(ctx context.Context, names []string) error
+	// Subscribe calls f with the counter names every replica bumps
+	// (including this one), until ctx is done.
+	Subscribe(ctx context.Context, f func(names []string))
+}
+
+// SetShared puts a shared store under the cache. Generations then come from
+// it, and bumps published by any replica drop this replica's local entries.
+func (rc *RecordCache) SetShared(ctx context.Context, s Shared) {
+	rc.mu.Lock()
+	rc.shared = s
+	rc.mu.Unlock()
+	s.Subscribe(ctx, func(names []string) {
+		// Local entries are keyed by generation: dropping the locally known
+		// generations makes the next lookups ask the shared store again.
+		rc.mu.Lock()
+		for _, n := range names {
+			delete(rc.gens, n)
+		}
+		rc.mu.Unlock()
+	})
 }
 
 // Cache returns the underlying bounded cache (for statistics).
@@ -70,25 +107,64 @@ func (rc *RecordCache) Invalidate(db, model string) {
 func (rc *RecordCache) InvalidateLocal(db, model string) { rc.invalidate(db, model) }
 
 func (rc *RecordCache) invalidate(db, model string) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.writes[db]++
-	rc.gens[db+"|"+model]++
+	names := []string{"w|" + db, "g|" + db + "|" + model}
 	for _, dep := range rc.dependents[model] {
-		rc.gens[db+"|"+dep]++
+		names = append(names, "g|"+db+"|"+dep)
+	}
+	rc.mu.Lock()
+	shared := rc.shared
+	if shared == nil {
+		for _, n := range names {
+			rc.gens[n]++
+		}
+		rc.mu.Unlock()
+		return
+	}
+	rc.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := shared.Bump(ctx, names)
+	// Forget the local view of these counters: the next lookup reads the
+	// shared ones, which the bump moved on.
+	rc.mu.Lock()
+	for _, n := range names {
+		delete(rc.gens, n)
+	}
+	rc.mu.Unlock()
+	if err != nil {
+		// The shared store is away: no replica can learn of this write from
+		// it, so at least this one drops everything it holds.
+		rc.cache.Flush()
 	}
 }
 
-func (rc *RecordCache) gen(db, model string) uint64 {
+// counter returns a generation: the local one, or the shared one when there
+// is a shared store (remembered until a bump is announced).
+func (rc *RecordCache) counter(ctx context.Context, name string) uint64 {
 	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return rc.gens[db+"|"+model]
+	v, ok := rc.gens[name]
+	shared := rc.shared
+	rc.mu.Unlock()
+	if ok || shared == nil {
+		return v
+	}
+	v = shared.Generation(ctx, name)
+	rc.mu.Lock()
+	if cur, ok := rc.gens[name]; !ok || cur < v {
+		rc.gens[name] = v
+	} else {
+		v = cur
+	}
+	rc.mu.Unlock()
+	return v
 }
 
-func (rc *RecordCache) writeGen(db string) uint64 {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return rc.writes[db]
+func (rc *RecordCache) gen(ctx context.Context, db, model string) uint64 {
+	return rc.counter(ctx, "g|"+db+"|"+model)
+}
+
+func (rc *RecordCache) writeGen(ctx context.Context, db string) uint64 {
+	return rc.counter(ctx, "w|"+db)
 }
 
 // Dependents computes, from metadata, the models whose relational fields
@@ -162,64 +238,90 @@ type cachedOdoo struct {
 	l     *Loaders
 }
 
-func (c cachedOdoo) get(key string) (any, bool) {
-	v, ok := c.rc.cache.Get(key)
-	if ok {
+// get returns the value under key from the local cache or, failing that,
+// from the shared store (decoded into a T and kept locally).
+func get[T any](ctx context.Context, c cachedOdoo, key string) (T, bool) {
+	if v, ok := c.rc.cache.Get(key); ok {
 		c.l.cacheHits.Add(1)
+		return v.(T), true
 	}
-	return v, ok
+	var zero T
+	if c.rc.shared == nil {
+		return zero, false
+	}
+	raw, ok := c.rc.shared.Get(ctx, key)
+	if !ok {
+		return zero, false
+	}
+	v, err := decodeShared[T](raw)
+	if err != nil {
+		return zero, false
+	}
+	c.l.cacheHits.Add(1)
+	c.rc.cache.Set(key, v, int64(len(raw))+64, c.ttl)
+	return v, true
 }
 
-func (c cachedOdoo) key(kind, model string, parts ...any) string {
+// set stores v under key locally and in the shared store.
+func set(ctx context.Context, c cachedOdoo, key string, v any, size int64) {
+	c.rc.cache.Set(key, v, size, c.ttl)
+	if c.rc.shared != nil {
+		if raw, err := json.Marshal(v); err == nil {
+			c.rc.shared.Set(ctx, key, raw, c.ttl)
+		}
+	}
+}
+
+func (c cachedOdoo) key(ctx context.Context, kind, model string, parts ...any) string {
 	b, _ := json.Marshal(parts)
 	sum := sha256.Sum256(b)
-	return kind + "|" + c.scope + "|" + model + "|w" + strconv.FormatUint(c.rc.writeGen(c.Client().DB()), 10) + "|" + hex.EncodeToString(sum[:16])
+	return kind + "|" + c.scope + "|" + model + "|w" + strconv.FormatUint(c.rc.writeGen(ctx, c.Client().DB()), 10) + "|" + hex.EncodeToString(sum[:16])
 }
 
 func (c cachedOdoo) SearchRead(ctx context.Context, model string, domain []any, fields []string, opt odoo.SearchOptions) ([]odoo.Record, error) {
-	k := c.key("search_read", model, domain, fields, opt)
-	if v, ok := c.get(k); ok {
-		return v.([]odoo.Record), nil
+	k := c.key(ctx, "search_read", model, domain, fields, opt)
+	if v, ok := get[[]odoo.Record](ctx, c, k); ok {
+		return v, nil
 	}
 	recs, err := c.Session.SearchRead(ctx, model, domain, fields, opt)
 	if err == nil {
-		c.rc.cache.Set(k, recs, SizeOf(recs), c.ttl)
+		set(ctx, c, k, recs, SizeOf(recs))
 	}
 	return recs, err
 }
 
 func (c cachedOdoo) SearchCount(ctx context.Context, model string, domain []any) (int, error) {
-	k := c.key("search_count", model, domain)
-	if v, ok := c.get(k); ok {
-		return v.(int), nil
+	k := c.key(ctx, "search_count", model, domain)
+	if v, ok := get[int](ctx, c, k); ok {
+		return v, nil
 	}
 	n, err := c.Session.SearchCount(ctx, model, domain)
 	if err == nil {
-		c.rc.cache.Set(k, n, 64, c.ttl)
+		set(ctx, c, k, n, 64)
 	}
 	return n, err
 }
 
 func (c cachedOdoo) WebSearchRead(ctx context.Context, model string, domain []any, spec odoo.Spec, opt odoo.SearchOptions) (odoo.WebSearchResult, error) {
-	k := c.key("web_search_read", model, domain, spec, opt)
-	if v, ok := c.get(k); ok {
-		return v.(odoo.WebSearchResult), nil
+	k := c.key(ctx, "web_search_read", model, domain, spec, opt)
+	if v, ok := get[odoo.WebSearchResult](ctx, c, k); ok {
+		return v, nil
 	}
 	res, err := c.Session.WebSearchRead(ctx, model, domain, spec, opt)
 	if err == nil {
-		c.rc.cache.Set(k, res, SizeOf(res.Records), c.ttl)
+		set(ctx, c, k, res, SizeOf(res.Records))
 	}
 	return res, err
 }
 
 func (c cachedOdoo) WebRead(ctx context.Context, model string, ids []int, spec odoo.Spec) ([]odoo.Record, error) {
-	k := c.key("web_read", model, ids, spec)
-	if v, ok := c.get(k); ok {
-		return v.([]odoo.Record), nil
+	k := c.key(ctx, "web_read", model, ids, spec)
+	if v, ok := get[[]odoo.Record](ctx, c, k); ok {
+		return v, nil
 	}
 	recs, err := c.Session.WebRead(ctx, model, ids, spec)
 	if err == nil {
-		c.rc.cache.Set(k, recs, SizeOf(recs), c.ttl)
+		set(ctx, c, k, recs, SizeOf(recs))
 	}
 	return recs, err
 }
@@ -234,7 +336,7 @@ func (c cachedOdoo) cellKey(model string, gen uint64, id int, field string) stri
 // missing ones, in one read: the records missing any field, with the union
 // of the missing fields.
 func (c cachedOdoo) Read(ctx context.Context, model string, ids []int, fields []string) ([]odoo.Record, error) {
-	gen := c.rc.gen(c.Client().DB(), model)
+	gen := c.rc.gen(ctx, c.Client().DB(), model)
 	out := make(map[int]odoo.Record, len(ids))
 	var missIDs []int
 	missFields := map[string]bool{}
@@ -245,7 +347,7 @@ func (c cachedOdoo) Read(ctx context.Context, model string, ids []int, fields []
 			if f == "id" {
 				continue
 			}
-			if v, ok := c.get(c.cellKey(model, gen, id, f)); ok {
+			if v, ok := get[any](ctx, c, c.cellKey(model, gen, id, f)); ok {
 				rec[f] = v
 				continue
 			}
@@ -277,7 +379,7 @@ func (c cachedOdoo) Read(ctx context.Context, model string, ids []int, fields []
 			for _, f := range fs {
 				v := r[f]
 				out[id][f] = v
-				c.rc.cache.Set(c.cellKey(model, gen, id, f), v, 64+SizeOf(v), c.ttl)
+				set(ctx, c, c.cellKey(model, gen, id, f), v, 64+SizeOf(v))
 			}
 		}
 		for _, id := range missIDs {
@@ -344,4 +446,68 @@ func ParseTTL(v any) (time.Duration, error) {
 		return 0, fmt.Errorf("ttl must not be negative, got %d", n)
 	}
 	return time.Duration(n) * time.Second, nil
+}
+
+// decodeShared decodes a value of the shared store: JSON whose whole numbers
+// become ints (as the Odoo client decodes them) and objects odoo.Records.
+func decodeShared[T any](raw []byte) (T, error) {
+	var out T
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return out, err
+	}
+	v := normalizeShared(generic)
+	switch p := any(&out).(type) {
+	case *any:
+		*p = v
+	case *int:
+		n, ok := odoo.AsInt(v)
+		if !ok {
+			return out, fmt.Errorf("loaders: shared value is not an int")
+		}
+		*p = n
+	case *[]odoo.Record:
+		list, _ := v.([]any)
+		*p = make([]odoo.Record, 0, len(list))
+		for _, it := range list {
+			r, _ := it.(odoo.Record)
+			*p = append(*p, r)
+		}
+	case *odoo.WebSearchResult:
+		m, _ := v.(odoo.Record)
+		p.Length, _ = odoo.AsInt(m["Length"])
+		list, _ := m["Records"].([]any)
+		for _, it := range list {
+			r, _ := it.(odoo.Record)
+			p.Records = append(p.Records, r)
+		}
+	default:
+		return out, fmt.Errorf("loaders: cannot decode a shared %T", out)
+	}
+	return out, nil
+}
+
+func normalizeShared(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return int(i)
+		}
+		f, _ := x.Float64()
+		return f
+	case []any:
+		for i := range x {
+			x[i] = normalizeShared(x[i])
+		}
+		return x
+	case map[string]any:
+		r := make(odoo.Record, len(x))
+		for k, it := range x {
+			r[k] = normalizeShared(it)
+		}
+		return r
+	}
+	return v
 }

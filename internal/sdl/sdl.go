@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2"
@@ -226,23 +228,54 @@ func FromIntrospection(raw []byte) (*ast.Schema, error) {
 }
 
 // Print returns the schema as SDL, without the built-in scalars, directives
-// and introspection types, formatted by gqlparser: definitions in name
-// order, fields, arguments and enum values in schema order, two-space
-// indentation. The same schema always prints the same text.
+// and introspection types, formatted by gqlparser's formatter one
+// definition at a time: the schema block when its root types are not
+// Query, Mutation and Subscription (or it has a description), then the
+// directives and the types in name order, a blank line between two; fields,
+// arguments and enum values keep the schema's order; two-space indentation.
+// The same schema always prints the same text.
 //
 // Lines of only spaces (blank lines of indented block-string descriptions)
 // are written empty, which changes no description: a block string's
 // whitespace-only lines are blank whatever their spaces.
 func Print(s *ast.Schema) string {
-	var buf bytes.Buffer
-	formatter.NewFormatter(&buf, formatter.WithIndent("  ")).FormatSchema(s)
-	lines := strings.Split(buf.String(), "\n")
-	for i, l := range lines {
-		if strings.TrimLeft(l, " ") == "" {
-			lines[i] = ""
+	var blocks []string
+	format := func(part *ast.Schema) {
+		var buf bytes.Buffer
+		formatter.NewFormatter(&buf, formatter.WithIndent("  ")).FormatSchema(part)
+		lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+		for i, l := range lines {
+			if strings.TrimLeft(l, " ") == "" {
+				lines[i] = ""
+			}
+		}
+		if text := strings.Join(lines, "\n"); text != "" {
+			blocks = append(blocks, text+"\n")
 		}
 	}
-	return strings.Join(lines, "\n")
+	if s.Description != "" {
+		// gqlparser's formatter leaves the schema's description out.
+		var b strings.Builder
+		b.WriteString("\"\"\"\n" + strings.ReplaceAll(s.Description, `"""`, `\"""`) + "\n\"\"\"\nschema {\n")
+		for _, root := range []struct {
+			op  string
+			def *ast.Definition
+		}{{"query", s.Query}, {"mutation", s.Mutation}, {"subscription", s.Subscription}} {
+			if root.def != nil {
+				b.WriteString("  " + root.op + ": " + root.def.Name + "\n")
+			}
+		}
+		blocks = append(blocks, b.String()+"}\n")
+	} else {
+		format(&ast.Schema{Query: s.Query, Mutation: s.Mutation, Subscription: s.Subscription})
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Directives)) {
+		format(&ast.Schema{Directives: map[string]*ast.DirectiveDefinition{name: s.Directives[name]}})
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Types)) {
+		format(&ast.Schema{Types: map[string]*ast.Definition{name: s.Types[name]}})
+	}
+	return strings.Join(blocks, "\n")
 }
 
 // prelude holds what gqlparser adds to every schema; the introspection's
@@ -264,7 +297,9 @@ func (s *schemaJSON) sdl() string {
 			return
 		}
 		b.WriteString(" @deprecated")
-		if reason != nil {
+		// graphql-js reports the default reason of a bare @deprecated, gqlgen
+		// none: both are written bare.
+		if reason != nil && *reason != "No longer supported" {
 			b.WriteString("(reason: " + quote(*reason) + ")")
 		}
 	}
