@@ -42,6 +42,7 @@ func docLink(text string) chromedp.Search {
 // that the page shows what the endpoint answers — with every request of the
 // page going to the gateway itself, and nothing in the console.
 func TestGraphiQLInChromium(t *testing.T) {
+	t.Parallel()
 	chromium := lookTool("/usr/bin/chromium", "chromium", "chromium-browser")
 	if chromium == "" {
 		skipOrFail(t, "Chromium not found; install it with: %s", chromiumInstall)

@@ -2,6 +2,8 @@ package loaders
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"net/http"
 	"sort"
 	"strings"
@@ -57,6 +59,30 @@ type Loaders struct {
 	values   map[any]any
 
 	calls, cacheHits atomic.Int64
+
+	denials []string
+}
+
+// Deny records that part of the answer was withheld by Odoo's access rules;
+// the engine reports it as a FORBIDDEN error.
+func (l *Loaders) Deny(msg string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, d := range l.denials {
+		if d == msg {
+			return
+		}
+	}
+	l.denials = append(l.denials, msg)
+}
+
+// TakeDenials returns the denials recorded so far and forgets them.
+func (l *Loaders) TakeDenials() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d := l.denials
+	l.denials = nil
+	return d
 }
 
 // RequestStats are what one request cost.
@@ -189,12 +215,20 @@ func (l *Loaders) batchRead(ctx context.Context, keys []RecordKey) []*dataloader
 			l.onBatch(model, len(g.ids))
 		}
 		wg.Go(func() error {
+			defer func() {
+				if p := recover(); p != nil {
+					g.err = fmt.Errorf("loaders: panic reading %s: %v\n%s", model, p, debug.Stack())
+				}
+			}()
 			fields := make([]string, 0, len(g.fields))
 			for f := range g.fields {
 				fields = append(fields, f)
 			}
 			sort.Strings(fields)
 			recs, err := l.Odoo(ctx).Read(ctx, model, g.ids, fields)
+			if kind, ok := odoo.KindOf(err); ok && kind == odoo.KindAccess {
+				recs, err = l.readVisible(ctx, model, g.ids, fields)
+			}
 			if err != nil {
 				g.err = err
 				return nil
@@ -219,6 +253,31 @@ func (l *Loaders) batchRead(ctx context.Context, keys []RecordKey) []*dataloader
 		out[i] = &dataloader.Result[odoo.Record]{Data: g.recs[k.ID]} // nil when absent
 	}
 	return out
+}
+
+// readVisible reads the records among ids that the user may see: Odoo
+// refuses a whole read when one record is hidden by a record rule, while a
+// search leaves hidden records out. The hidden ones are reported as a
+// denial and come back absent (null in the answer).
+func (l *Loaders) readVisible(ctx context.Context, model string, ids []int, fields []string) ([]odoo.Record, error) {
+	list := make([]any, len(ids))
+	for i, id := range ids {
+		list[i] = id
+	}
+	// active_test off: an archived record is not a hidden one.
+	visible, err := l.session.WithContext(map[string]any{"active_test": false}).Search(ctx, model, []any{[]any{"id", "in", list}}, odoo.SearchOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if len(visible) == len(ids) {
+		// Every record is visible: the refusal was about fields.
+		return l.Odoo(ctx).Read(ctx, model, ids, fields)
+	}
+	l.Deny(fmt.Sprintf("%d %s record(s) are hidden from you by Odoo's access rules; they are null", len(ids)-len(visible), model))
+	if len(visible) == 0 {
+		return []odoo.Record{}, nil
+	}
+	return l.Odoo(ctx).Read(ctx, model, visible, fields)
 }
 
 // SetChildren records the records of an x2many field, asked for under alias,

@@ -48,6 +48,11 @@ func (m *Meta) get(ctx context.Context, key string, fetch func(context.Context) 
 		e := v.(metaEntry)
 		if time.Since(e.at) > m.ttl {
 			go func() {
+				defer func() {
+					if p := recover(); p != nil {
+						m.log.Error("metadata refresh panicked", "key", key, "panic", p)
+					}
+				}()
 				bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 				defer cancel()
 				if _, err, _ := m.group.Do(key, func() (any, error) { return m.fetch(bg, key, fetch) }); err != nil {
@@ -95,6 +100,28 @@ func (m *Meta) FieldsGet(ctx context.Context, s *odoo.Session, model string, att
 	return v.(map[string]odoo.Field), nil
 }
 
+// Readable returns the fields of model the session's user may read
+// (fields_get as that user leaves out fields of groups the user is not in),
+// cached per user.
+func (m *Meta) Readable(ctx context.Context, s *odoo.Session, model string) (map[string]bool, error) {
+	key := "readable|" + scope(s) + "|" + model
+	v, err := m.get(ctx, key, func(ctx context.Context) (any, error) {
+		fields, err := s.FieldsGet(ctx, model, []string{"type"})
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]bool, len(fields))
+		for name := range fields {
+			out[name] = true
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]bool), nil
+}
+
 // Access is what a user may do with a model.
 type Access struct {
 	Read, Create, Write, Unlink bool
@@ -108,7 +135,12 @@ func (m *Meta) Access(ctx context.Context, s *odoo.Session, model string) (Acces
 		var a Access
 		g, gctx := errgroup.WithContext(ctx)
 		for op, dst := range map[string]*bool{"read": &a.Read, "create": &a.Create, "write": &a.Write, "unlink": &a.Unlink} {
-			g.Go(func() error {
+			g.Go(func() (err error) {
+				defer func() {
+					if p := recover(); p != nil {
+						err = fmt.Errorf("loaders: panic in check_access_rights: %v", p)
+					}
+				}()
 				ok, err := s.CheckAccessRights(gctx, model, op)
 				*dst = ok
 				return err
@@ -131,6 +163,7 @@ func (m *Meta) Warm(ctx context.Context, s *odoo.Session, models []string, attri
 	var errs []error
 	errc := make(chan error, len(models)+1)
 	g.Go(func() error {
+		defer recoverTo(errc, "version")
 		if _, err := m.Version(gctx); err != nil {
 			errc <- fmt.Errorf("version: %w", err)
 		}
@@ -138,6 +171,7 @@ func (m *Meta) Warm(ctx context.Context, s *odoo.Session, models []string, attri
 	})
 	for _, model := range models {
 		g.Go(func() error {
+			defer recoverTo(errc, model)
 			if _, err := m.FieldsGet(gctx, s, model, attributes); err != nil {
 				errc <- fmt.Errorf("fields_get %s: %w", model, err)
 			}
@@ -150,6 +184,13 @@ func (m *Meta) Warm(ctx context.Context, s *odoo.Session, models []string, attri
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// recoverTo turns a panic of a warm-up goroutine into an error on errc.
+func recoverTo(errc chan<- error, what string) {
+	if p := recover(); p != nil {
+		errc <- fmt.Errorf("warm-up of %s panicked: %v", what, p)
+	}
 }
 
 // Logins caches successful logins across requests, keyed by a hash of the

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -99,6 +100,10 @@ func (e *Engine) parseLeaf(model string, i int, x []any) ([]any, error) {
 	}
 	last, err := e.checkPath(model, path)
 	if err != nil {
+		var drift *Error
+		if errors.As(err, &drift) {
+			return nil, &Error{Code: drift.Code, Message: fmt.Sprintf("domain[%d]: %s", i, drift.Message)}
+		}
 		return nil, badInput("domain[%d]: %v", i, err)
 	}
 	switch op {
@@ -142,6 +147,9 @@ func (e *Engine) checkPath(model, path string) (*odoo.Field, error) {
 		f, ok := fieldOf(m, name)
 		if !ok {
 			return nil, fmt.Errorf("unknown field %q on %s", name, cur)
+		}
+		if err := e.checkDrift(cur, name); err != nil {
+			return nil, err
 		}
 		if j < len(parts)-1 {
 			if !f.IsRelational() {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -48,6 +49,10 @@ type Options struct {
 	// used by Auto. Nil means Batched.
 	ServerMajor func(ctx context.Context) (int, error)
 	// DefaultLimit is the page size of a list without a limit (default 100).
+	// Readable returns the fields of model the request's user may read
+	// (cached); with it, a field Odoo refuses to read is left null with a
+	// FORBIDDEN error instead of failing the whole root field.
+	Readable func(ctx context.Context, model string) (map[string]bool, error)
 	DefaultLimit int
 	// MaxLimit is the largest limit a list may ask for (default 1000).
 	MaxLimit int
@@ -62,6 +67,7 @@ type Engine struct {
 	log    *slog.Logger
 
 	structs sync.Map // reflect.Type → *structInfo
+	drift   atomic.Pointer[Drift]
 }
 
 // New returns an engine for the models of meta.
@@ -168,6 +174,9 @@ func List[T any](ctx context.Context, e *Engine, model string) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !v.IsValid() {
+		return nil, errors.New("engine: list root without a result")
+	}
 	return v.Interface().(*T), nil
 }
 
@@ -214,7 +223,7 @@ func CreateMany[T any](ctx context.Context, e *Engine, model string, inputs []ma
 	}
 	ids, err := l.Odoo(ctx).CreateMany(ctx, model, vals)
 	if err != nil {
-		return nil, err
+		return nil, writeError("create", model, err)
 	}
 	return readBack[T](ctx, e, l, model, ids)
 }
@@ -235,7 +244,7 @@ func Update[T any](ctx context.Context, e *Engine, model string, ids []string, i
 	}
 	if len(vals) > 0 && len(rids) > 0 {
 		if err := l.Odoo(ctx).Write(ctx, model, rids, vals); err != nil {
-			return nil, err
+			return nil, writeError("update", model, err)
 		}
 	}
 	return readBack[T](ctx, e, l, model, rids)
@@ -253,10 +262,22 @@ func Delete(ctx context.Context, e *Engine, model string, ids []string) ([]strin
 	}
 	if len(rids) > 0 {
 		if err := l.Odoo(ctx).Unlink(ctx, model, rids); err != nil {
-			return nil, err
+			return nil, writeError("delete", model, err)
 		}
 	}
 	return ids, nil
+}
+
+// writeError explains a write whose outcome is unknown: writes are never
+// retried, so when Odoo's answer was lost the client must check before it
+// tries again.
+func writeError(op, model string, err error) error {
+	var te *odoo.TransportError
+	if errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Code: CodeUnavailable, Err: err,
+			Message: fmt.Sprintf("Odoo did not confirm the %s of %s records: it may have been applied; check before retrying", op, model)}
+	}
+	return err
 }
 
 func readBack[T any](ctx context.Context, e *Engine, l *loaders.Loaders, model string, ids []int) ([]*T, error) {
@@ -295,6 +316,9 @@ func parseIDs(ids []string) ([]int, error) {
 // writeValues converts a create/update input into Odoo values.
 func (e *Engine) writeValues(model string, input map[string]any) (map[string]any, error) {
 	m := e.model(model)
+	if err := e.checkDrift(model, ""); err != nil {
+		return nil, err
+	}
 	input, _ = plain(input).(map[string]any)
 	vals := make(map[string]any, len(input))
 	for _, k := range sortedKeys(input) {
@@ -305,6 +329,9 @@ func (e *Engine) writeValues(model string, input map[string]any) (map[string]any
 		}
 		if f.Readonly {
 			return nil, badInput("field %q of %s is read-only", k, model)
+		}
+		if err := e.checkDrift(model, k); err != nil {
+			return nil, err
 		}
 		switch {
 		case f.IsX2Many():

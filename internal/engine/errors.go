@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -24,6 +25,14 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 func RequestID(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey{}).(string)
 	return id
+}
+
+type timeoutKey struct{}
+
+// WithRequestTimeout returns ctx carrying the request timeout, which the
+// error of a request that ran out of time names.
+func WithRequestTimeout(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, timeoutKey{}, d)
 }
 
 // Error codes, in GraphQL errors' extensions.code.
@@ -70,6 +79,9 @@ func Classify(err error) (code, msg string) {
 	}
 	if errors.Is(err, context.Canceled) {
 		return CodeUnavailable, "request cancelled"
+	}
+	if err.Error() == "introspection disabled" { // gqlgen's own error
+		return CodeBadUserInput, "introspection is disabled on this server (ODOOGQL_INTROSPECTION)"
 	}
 	if errors.Is(err, odoo.ErrAuthentication) {
 		return CodeUnauthenticated, "authentication failed"
@@ -132,6 +144,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return out
 		}
 		code, msg := Classify(cause)
+		if d, ok := ctx.Value(timeoutKey{}).(time.Duration); ok && errors.Is(cause, context.DeadlineExceeded) {
+			msg = fmt.Sprintf("the request ran out of time: it exceeded the request timeout of %s (ODOOGQL_REQUEST_TIMEOUT)", d)
+		}
 		if code == CodeInternal || code == CodeUnavailable {
 			log.LogAttrs(ctx, slog.LevelWarn, "request error", slog.String("request_id", RequestID(ctx)), slog.String("code", code), slog.Any("err", cause))
 		}

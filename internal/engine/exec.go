@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"runtime/debug"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -38,6 +39,15 @@ type listPlan struct {
 // root's result or error and closes its done channel.
 func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root) {
 	defer func() {
+		if p := recover(); p != nil {
+			perr := &PanicError{Value: p, Stack: debug.Stack()}
+			for _, r := range roots {
+				if r.err == nil {
+					r.err = perr
+				}
+				r.result = reflect.Value{}
+			}
+		}
 		for _, r := range roots {
 			close(r.done)
 		}
@@ -67,44 +77,36 @@ func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root)
 		}
 	}
 
-	// Level 0.
+	all := make([]int, len(roots))
+	for i := range roots {
+		all[i] = i
+	}
 	level0 := make([]*batch, len(roots))
-	var wg sync.WaitGroup
-	var getRoots []int
-	for i, r := range roots {
-		if r.err != nil {
-			continue
-		}
-		if r.kind == rootGet {
-			getRoots = append(getRoots, i)
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			level0[i], r.err = e.listLevel0(ctx, l, r.model, lists[i], nested)
-		}()
-	}
-	if len(getRoots) > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			e.getLevel0(ctx, l, roots, nodes, getRoots, level0, nested)
-		}()
-	}
-	wg.Wait()
+	e.fetch(ctx, l, roots, nodes, lists, level0, all, nested)
 
-	var batches []*batch
-	for i, b := range level0 {
-		if roots[i].err == nil && b != nil {
-			batches = append(batches, b)
-		}
-	}
-	if err := e.run(ctx, l, batches); err != nil {
+	// A root Odoo refused: drop the fields the user may not read, report
+	// them, and fetch that root again with batched reads (which also leave
+	// out records hidden by record rules, see loaders).
+	if e.opt.Readable != nil {
+		var retry []int
 		for i, r := range roots {
-			if r.err == nil && level0[i] != nil {
-				r.err = err
+			if kind, ok := odoo.KindOf(r.err); !ok || kind != odoo.KindAccess || nodes[i] == nil {
+				continue
 			}
+			denied, err := e.prune(ctx, nodes[i])
+			if err != nil {
+				continue
+			}
+			for _, d := range denied {
+				l.Deny("you may not read " + d + "; it is null")
+			}
+			if len(denied) > 0 || nested {
+				r.err = nil
+				retry = append(retry, i)
+			}
+		}
+		if len(retry) > 0 {
+			e.fetch(ctx, l, roots, nodes, lists, level0, retry, false)
 		}
 	}
 
@@ -123,8 +125,104 @@ func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root)
 	}
 }
 
+// fetch runs level 0 of the roots idx (their searches and reads), then
+// every deeper level for all of them together.
+func (e *Engine) fetch(ctx context.Context, l *loaders.Loaders, roots []*root, nodes []*node, lists []*listPlan, level0 []*batch, idx []int, nested bool) {
+	if !nested {
+		for _, i := range idx {
+			if nodes[i] != nil {
+				unmarkNode(nodes[i])
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	var getRoots []int
+	for _, i := range idx {
+		r := roots[i]
+		if r.err != nil {
+			continue
+		}
+		if r.kind == rootGet {
+			getRoots = append(getRoots, i)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.err = protect(func() error {
+				var err error
+				level0[i], err = e.listLevel0(ctx, l, r.model, lists[i], nested)
+				return err
+			})
+		}()
+	}
+	if len(getRoots) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := protect(func() error { e.getLevel0(ctx, l, roots, nodes, getRoots, level0, nested); return nil }); err != nil {
+				for _, i := range getRoots {
+					roots[i].err = err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	var batches []*batch
+	for _, i := range idx {
+		if roots[i].err == nil && level0[i] != nil {
+			batches = append(batches, level0[i])
+		}
+	}
+	if err := e.run(ctx, l, batches); err != nil {
+		for _, i := range idx {
+			if roots[i].err == nil && level0[i] != nil {
+				roots[i].err = err
+			}
+		}
+	}
+}
+
+// unmarkNode takes back every prefetch mark of a plan (for batched reads).
+func unmarkNode(n *node) {
+	for _, pf := range n.fields {
+		unmarkPrefetch(pf)
+	}
+}
+
+// prune removes from a plan the fields its user may not read, and returns
+// them as model.field.
+func (e *Engine) prune(ctx context.Context, n *node) ([]string, error) {
+	readable, err := e.opt.Readable(ctx, n.model)
+	if err != nil {
+		return nil, err
+	}
+	var denied []string
+	kept := n.fields[:0:0]
+	for _, pf := range n.fields {
+		if pf.name != "id" && !readable[pf.name] {
+			denied = append(denied, n.model+"."+pf.name)
+			continue
+		}
+		kept = append(kept, pf)
+		if pf.sub != nil {
+			d, err := e.prune(ctx, pf.sub)
+			if err != nil {
+				return nil, err
+			}
+			denied = append(denied, d...)
+		}
+	}
+	n.fields = kept
+	return denied, nil
+}
+
 // planList reads a list root field's arguments and selection.
 func (e *Engine) planList(oc *graphql.OperationContext, r *root) (*listPlan, error) {
+	if err := e.checkDrift(r.model, ""); err != nil {
+		return nil, err
+	}
 	args := r.field.ArgumentMap(oc.Variables)
 	p := &listPlan{domain: expr{}}
 	if w, ok := args["where"].(map[string]any); ok {
@@ -221,16 +319,20 @@ func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, model strin
 	g, gctx := errgroup.WithContext(ctx)
 	if p.wantCount {
 		g.Go(func() error {
-			n, err := s.SearchCount(gctx, model, p.domain)
-			p.count = n
-			return err
+			return protect(func() error {
+				n, err := s.SearchCount(gctx, model, p.domain)
+				p.count = n
+				return err
+			})
 		})
 	}
 	var recs []odoo.Record
 	g.Go(func() error {
-		var err error
-		recs, err = s.SearchRead(gctx, model, p.domain, p.node.odooFields(), p.opt)
-		return err
+		return protect(func() error {
+			var err error
+			recs, err = s.SearchRead(gctx, model, p.domain, p.node.odooFields(), p.opt)
+			return err
+		})
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -290,7 +392,12 @@ func (e *Engine) getLevel0(ctx context.Context, l *loaders.Loaders, roots []*roo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			recs, err := l.Odoo(ctx).WebRead(ctx, g.model, uniqueInts(g.ids), g.spec)
+			var recs []odoo.Record
+			err := protect(func() error {
+				var err error
+				recs, err = l.Odoo(ctx).WebRead(ctx, g.model, uniqueInts(g.ids), g.spec)
+				return err
+			})
 			g.err = err
 			g.recs = map[int]odoo.Record{}
 			for _, r := range recs {
@@ -584,23 +691,27 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 				reqs = append(reqs, loaders.ReadRequest{Model: m, IDs: readIDs[m], Fields: sortedKeys(readFields[m])})
 			}
 			g.Go(func() error {
-				var err error
-				read, err = l.Records(gctx, reqs)
-				return err
+				return protect(func() error {
+					var err error
+					read, err = l.Records(gctx, reqs)
+					return err
+				})
 			})
 		}
 		for _, s := range searches {
 			g.Go(func() error {
-				pf := s.rel.pf
-				ids := relIDs(s.rel)
-				list := make([]any, len(ids))
-				for i, id := range ids {
-					list[i] = id
-				}
-				domain := and(expr{[]any{"id", "in", list}}, pf.where)
-				recs, err := l.Odoo(gctx).SearchRead(gctx, pf.sub.model, domain, pf.sub.odooFields(), odoo.SearchOptions{Order: pf.order})
-				s.recs = recs
-				return err
+				return protect(func() error {
+					pf := s.rel.pf
+					ids := relIDs(s.rel)
+					list := make([]any, len(ids))
+					for i, id := range ids {
+						list[i] = id
+					}
+					domain := and(expr{[]any{"id", "in", list}}, pf.where)
+					recs, err := l.Odoo(gctx).SearchRead(gctx, pf.sub.model, domain, pf.sub.odooFields(), odoo.SearchOptions{Order: pf.order})
+					s.recs = recs
+					return err
+				})
 			})
 		}
 		if err := g.Wait(); err != nil {

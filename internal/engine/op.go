@@ -74,6 +74,14 @@ func expectedRoots(oc *graphql.OperationContext) int {
 // runRoot registers r with its operation and returns r's result once the
 // operation's plan has run.
 func (e *Engine) runRoot(ctx context.Context, l *loaders.Loaders, r *root) (reflect.Value, error) {
+	v, err := e.runRootInner(ctx, l, r)
+	for _, d := range l.TakeDenials() {
+		graphql.AddError(ctx, &Error{Code: CodeForbidden, Message: d})
+	}
+	return v, err
+}
+
+func (e *Engine) runRootInner(ctx context.Context, l *loaders.Loaders, r *root) (reflect.Value, error) {
 	r.done = make(chan struct{})
 	oc := graphql.GetOperationContext(ctx)
 	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query {
@@ -120,3 +128,4 @@ func (e *Engine) runRoot(ctx context.Context, l *loaders.Loaders, r *root) (refl
 		return reflect.Value{}, ctx.Err()
 	}
 }
+

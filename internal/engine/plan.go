@@ -96,9 +96,15 @@ func (e *Engine) structOf(t reflect.Type) *structInfo {
 // generated struct) of model.
 func (e *Engine) planObject(oc *graphql.OperationContext, model string, typ reflect.Type, sel ast.SelectionSet) (*node, error) {
 	n := &node{model: model, meta: e.model(model), typ: typ, info: e.structOf(typ)}
+	if err := e.checkDrift(model, ""); err != nil {
+		return nil, err
+	}
 	for _, cf := range graphql.CollectFields(oc, sel, []string{typ.Name()}) {
 		if strings.HasPrefix(cf.Name, "__") {
 			continue
+		}
+		if err := e.checkDrift(model, cf.Name); err != nil {
+			return nil, err
 		}
 		f, ok := fieldOf(n.meta, cf.Name)
 		if !ok {

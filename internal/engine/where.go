@@ -117,6 +117,9 @@ func (e *Engine) compileWhere(model string, where map[string]any, prefix string)
 			if !ok {
 				return nil, badInput("unknown field %q in where of %s", k, model)
 			}
+			if err := e.checkDrift(model, k); err != nil {
+				return nil, err
+			}
 			filter, ok := v.(map[string]any)
 			if !ok {
 				return nil, badInput("where.%s must be an object", k)

@@ -22,13 +22,19 @@ const AssetsPath = "/graphiql/"
 
 // DemoQuery is a first query for the demo schema: companies, sorted by name,
 // with their country and contacts.
-const DemoQuery = `# Welcome to odoogql: GraphQL for Odoo.
-# Run the query with Ctrl-Enter or the ▶ button; "Docs" (left) lists every
-# model, field, filter and mutation of the schema.
+const DemoQuery = `# odoogql: GraphQL for Odoo.
+# Ctrl-Enter (or ▶) runs the query;
+# Docs (book icon, left) lists every
+# model, field, filter and mutation.
 #
-# Companies, sorted by name, with their country and contacts:
+# Companies by name, with their
+# country and contacts:
 {
-  resPartners(where: {is_company: {eq: true}}, orderBy: [{name: ASC}], limit: 5) {
+  resPartners(
+    where: {is_company: {eq: true}}
+    orderBy: [{name: ASC}]
+    limit: 5
+  ) {
     totalCount
     nodes {
       name

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/odoogql/odoogql/internal/engine"
+	"github.com/odoogql/odoogql/internal/redisstore"
 )
 
 // Config is the gateway's configuration, from flags and environment
@@ -35,7 +36,20 @@ type Config struct {
 	CacheTTL        time.Duration
 	CacheMaxEntries int
 	CacheMaxBytes   int64
-	AllowAnonymous  bool
+	// RedisURL, when set, shares the record cache between replicas through
+	// Redis (internal/redisstore).
+	RedisURL       string
+	AllowAnonymous bool
+	// NoIntrospection turns introspection and GraphiQL off (the zero
+	// Config serves them, as the demo does).
+	NoIntrospection bool
+
+	MaxDepth       int
+	MaxComplexity  int
+	MaxRootFields  int
+	MaxAliases     int
+	MaxBodyBytes   int64
+	RequestTimeout time.Duration
 }
 
 // Demo reports whether no Odoo is configured, so the embedded demo Odoo is
@@ -125,6 +139,32 @@ func settings() []setting {
 			}
 			return nil
 		}},
+		{"introspection", "ODOOGQL_INTROSPECTION", "", "serve introspection and GraphiQL: true or false (default true with the embedded demo, false with ODOO_URL)", func(c *Config, v string) error {
+			switch v {
+			case "":
+				c.NoIntrospection = c.OdooURL != ""
+			case "true", "1":
+				c.NoIntrospection = false
+			case "false", "0":
+				c.NoIntrospection = true
+			default:
+				return fmt.Errorf("ODOOGQL_INTROSPECTION must be true or false, got %q", v)
+			}
+			return nil
+		}},
+		{"max-depth", "ODOOGQL_MAX_DEPTH", "12", "deepest nesting of fields in one operation", posInt("ODOOGQL_MAX_DEPTH", func(c *Config) *int { return &c.MaxDepth })},
+		{"max-complexity", "ODOOGQL_MAX_COMPLEXITY", "200000", "largest estimated number of values one operation may return (each field 1, lists multiplied by their limit)", posInt("ODOOGQL_MAX_COMPLEXITY", func(c *Config) *int { return &c.MaxComplexity })},
+		{"max-root-fields", "ODOOGQL_MAX_ROOT_FIELDS", "20", "most root fields in one operation", posInt("ODOOGQL_MAX_ROOT_FIELDS", func(c *Config) *int { return &c.MaxRootFields })},
+		{"max-aliases", "ODOOGQL_MAX_ALIASES", "50", "most aliased fields in one operation", posInt("ODOOGQL_MAX_ALIASES", func(c *Config) *int { return &c.MaxAliases })},
+		{"max-body-bytes", "ODOOGQL_MAX_BODY_BYTES", "1MiB", "largest request body, with a KiB, MiB or GiB suffix", func(c *Config, v string) error {
+			n, err := parseBytes(v)
+			if err != nil {
+				return fmt.Errorf("ODOOGQL_MAX_BODY_BYTES: %w", err)
+			}
+			c.MaxBodyBytes = n
+			return nil
+		}},
+		{"request-timeout", "ODOOGQL_REQUEST_TIMEOUT", "60s", "longest time one request may take, Odoo calls included", duration("ODOOGQL_REQUEST_TIMEOUT", func(c *Config) *time.Duration { return &c.RequestTimeout }, false)},
 		{"metadata-ttl", "ODOOGQL_METADATA_TTL", "1h", "how long metadata (version, fields_get, access rights) is fresh; older entries are served while refreshed in the background", duration("ODOOGQL_METADATA_TTL", func(c *Config) *time.Duration { return &c.MetadataTTL }, false)},
 		{"login-ttl", "ODOOGQL_LOGIN_TTL", "5m", "how long a successful login is cached (failures never are)", duration("ODOOGQL_LOGIN_TTL", func(c *Config) *time.Duration { return &c.LoginTTL }, false)},
 		{"cache-ttl", "ODOOGQL_CACHE_TTL", "0s", "default TTL of the record cache for every query; 0 turns it off (a query can still ask with @cached(ttl: seconds))", duration("ODOOGQL_CACHE_TTL", func(c *Config) *time.Duration { return &c.CacheTTL }, true)},
@@ -135,6 +175,16 @@ func settings() []setting {
 				return fmt.Errorf("ODOOGQL_CACHE_MAX_BYTES: %w", err)
 			}
 			c.CacheMaxBytes = n
+			return nil
+		}},
+		{"redis-url", "ODOOGQL_REDIS_URL", "", "Redis shared by the replicas for the record cache: redis://[:password@]host:6379/0 (rediss:// for TLS); empty keeps the cache per replica", func(c *Config, v string) error {
+			if v != "" {
+				// The message never repeats the URL: it may hold a password.
+				if _, err := redisstore.ParseURL(v); err != nil {
+					return fmt.Errorf("ODOOGQL_REDIS_URL must be a URL such as redis://:password@host:6379/0: %w", err)
+				}
+			}
+			c.RedisURL = v
 			return nil
 		}},
 		{"log-level", "ODOOGQL_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {

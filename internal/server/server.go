@@ -4,6 +4,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -47,6 +48,7 @@ type Gateway struct {
 	records *loaders.RecordCache
 	caches  []*loaders.Cache
 	models  []string
+	snap    *odoo.Metadata
 	metrics *metrics.Metrics
 	warm    atomic.Bool
 }
@@ -79,12 +81,20 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	g.records = loaders.NewRecordCache(recordCache, loaders.Dependents(meta))
 	g.caches = []*loaders.Cache{metaCache, loginCache, recordCache}
 	g.metrics = metrics.New(g.CacheStats, func() float64 { return float64(client.Stats().InFlight) })
+	g.snap = meta
 	for _, m := range meta.Models {
 		g.models = append(g.models, m.Model)
 	}
 	g.engine = engine.New(meta, engine.Options{
-		Strategy:     cfg.Strategy,
-		ServerMajor:  g.meta.Major,
+		Strategy:    cfg.Strategy,
+		ServerMajor: g.meta.Major,
+		Readable: func(ctx context.Context, model string) (map[string]bool, error) {
+			l := loaders.For(ctx)
+			if l == nil {
+				return nil, errors.New("no loaders")
+			}
+			return g.meta.Readable(ctx, l.Session(), model)
+		},
 		DefaultLimit: cfg.DefaultLimit,
 		MaxLimit:     cfg.MaxLimit,
 		Logger:       log,
@@ -183,10 +193,83 @@ func (g *Gateway) Warm(ctx context.Context) error {
 		return err
 	}
 	if err := g.meta.Warm(ctx, s, g.models, metadataAttributes); err != nil {
-		return err
+		// A model the live Odoo lacks is drift, not a failure to warm up.
+		if !isMissingModel(err) {
+			return err
+		}
 	}
+	g.checkDrift(ctx, s)
 	g.warm.Store(true)
 	return nil
+}
+
+// isMissingModel reports whether err is only Odoo saying a model does not
+// exist ("Object x doesn't exist").
+func isMissingModel(err error) bool {
+	var f *odoo.Fault
+	if !errors.As(err, &f) {
+		return false
+	}
+	var je interface{ Unwrap() []error }
+	if errors.As(err, &je) {
+		for _, e := range je.Unwrap() {
+			if !errors.As(e, &f) || !strings.Contains(f.Message, "doesn't exist") {
+				return false
+			}
+		}
+		return true
+	}
+	return strings.Contains(f.Message, "doesn't exist")
+}
+
+// checkDrift compares the live fields_get of every exposed model (from the
+// metadata cache) with the snapshot the schema was compiled from, logs one
+// report when they differ, and tells the engine.
+func (g *Gateway) checkDrift(ctx context.Context, s *odoo.Session) *engine.Drift {
+	d := &engine.Drift{}
+	for i := range g.snap.Models {
+		m := &g.snap.Models[i]
+		live, err := g.meta.FieldsGet(ctx, s, m.Model, metadataAttributes)
+		switch {
+		case err == nil:
+			d.CompareFields(m, live)
+		case isMissingModel(err):
+			d.CompareFields(m, nil)
+		default:
+			g.log.Warn("schema drift check incomplete", slog.String("model", m.Model), slog.Any("err", err))
+		}
+	}
+	if !d.Empty() {
+		g.log.Warn("schema drift: the connected Odoo differs from the compiled schema; queries touching these parts fail with ODOO_SCHEMA_DRIFT",
+			slog.Int("missing_models", len(d.MissingModels)), slog.Int("fields", len(d.Fields)), slog.String("report", d.String()))
+	}
+	g.engine.SetDrift(d)
+	return d
+}
+
+// Maintain keeps the metadata warm: it warms up now, retrying with backoff
+// while Odoo is unreachable, then every metadata TTL, until ctx is done.
+func (g *Gateway) Maintain(ctx context.Context) {
+	backoff := time.Second
+	for {
+		start := time.Now()
+		wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		err := g.Warm(wctx)
+		cancel()
+		wait := g.cfg.MetadataTTL
+		if err != nil {
+			g.log.Warn("metadata warm-up failed; retrying", slog.Any("err", err), slog.Duration("retry_in", backoff))
+			wait, backoff = backoff, min(backoff*2, 30*time.Second)
+		} else {
+			g.log.Info("metadata cache warm", slog.Int("models", len(g.models)), slog.Duration("took", time.Since(start)))
+			backoff = time.Second
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
 }
 
 // metadataAttributes are the fields_get attributes the gateway keeps.
@@ -205,7 +288,14 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.Use(extension.Introspection{})
+	if !g.cfg.NoIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(engine.Limits{
+		MaxDepth: g.cfg.MaxDepth, MaxComplexity: g.cfg.MaxComplexity,
+		MaxRootFields: g.cfg.MaxRootFields, MaxAliases: g.cfg.MaxAliases,
+		DefaultLimit: g.cfg.DefaultLimit, X2ManyEstimate: 10,
+	})
 	srv.SetErrorPresenter(engine.ErrorPresenter(g.log))
 	srv.AroundResponses(g.aroundResponses)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
@@ -219,12 +309,59 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 		}
 		return loaders.New(s, loaders.Options{Records: g.records, OnBatch: g.metrics.ObserveBatch}), nil
 	}
-	withTTL := func(next http.Handler) http.Handler {
+	requestScope := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(loaders.WithCacheTTL(r.Context(), g.cfg.CacheTTL)))
+			if !g.readBody(w, r) {
+				return
+			}
+			ctx := loaders.WithCacheTTL(r.Context(), g.cfg.CacheTTL)
+			if g.cfg.RequestTimeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, g.cfg.RequestTimeout)
+				defer cancel()
+				ctx = engine.WithRequestTimeout(ctx, g.cfg.RequestTimeout)
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
-	return withTTL(loaders.Middleware(build, g.writeRequestError)(srv))
+	return requestScope(loaders.Middleware(build, g.writeRequestError)(srv))
+}
+
+// readBody reads a request body of at most MaxBodyBytes into memory, or
+// answers 413 naming the limit and returns false.
+func (g *Gateway) readBody(w http.ResponseWriter, r *http.Request) bool {
+	if r.Body == nil || g.cfg.MaxBodyBytes <= 0 {
+		return true
+	}
+	tooLarge := func() bool {
+		writeError(w, http.StatusRequestEntityTooLarge, engine.CodeBadUserInput,
+			fmt.Sprintf("request body exceeds the limit of %d bytes (ODOOGQL_MAX_BODY_BYTES)", g.cfg.MaxBodyBytes), engine.RequestID(r.Context()))
+		return false
+	}
+	if r.ContentLength > g.cfg.MaxBodyBytes {
+		return tooLarge()
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, g.cfg.MaxBodyBytes+1))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, engine.CodeBadUserInput, "could not read the request body", engine.RequestID(r.Context()))
+		return false
+	}
+	if int64(len(body)) > g.cfg.MaxBodyBytes {
+		return tooLarge()
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return true
+}
+
+// writeError answers with a GraphQL error response.
+func writeError(w http.ResponseWriter, status int, code, msg, requestID string) {
+	ext := map[string]any{"code": code}
+	if requestID != "" {
+		ext["requestId"] = requestID
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": ext}}})
 }
 
 // writeRequestError answers a request that failed before GraphQL execution
@@ -235,20 +372,18 @@ func (g *Gateway) writeRequestError(w http.ResponseWriter, r *http.Request, err 
 	if code == engine.CodeUnauthenticated {
 		status = http.StatusUnauthorized
 	}
-	g.log.WarnContext(r.Context(), "request rejected", slog.String("code", code), slog.Any("err", err))
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}},
-	})
+	g.log.WarnContext(r.Context(), "request rejected", slog.String("request_id", engine.RequestID(r.Context())), slog.String("code", code), slog.Any("err", err))
+	writeError(w, status, code, msg, engine.RequestID(r.Context()))
 }
 
 // Handler returns every route: /graphql, GraphiQL at /, and /healthz.
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", g.GraphQLHandler())
-	mux.Handle("GET /{$}", graphiql.Handler(graphiql.Config{Title: "odoogql", Endpoint: "/graphql", DefaultQuery: graphiql.DemoQuery}))
-	mux.Handle("GET "+graphiql.AssetsPath, graphiql.Assets())
+	if !g.cfg.NoIntrospection {
+		mux.Handle("GET /{$}", graphiql.Handler(graphiql.Config{Title: "odoogql", Endpoint: "/graphql", DefaultQuery: graphiql.DemoQuery}))
+		mux.Handle("GET "+graphiql.AssetsPath, graphiql.Assets())
+	}
 	mux.Handle("GET /metrics", g.metrics.Handler())
 	mux.HandleFunc("GET /readyz", g.readyz)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -316,16 +451,7 @@ func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	go func() {
-		warm, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-		start := time.Now()
-		if err := gw.Warm(warm); err != nil {
-			log.Warn("metadata warm-up incomplete", slog.Any("err", err))
-			return
-		}
-		log.Info("metadata cache warm", slog.Int("models", len(gw.models)), slog.Duration("took", time.Since(start)))
-	}()
+	go gw.Maintain(ctx)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
