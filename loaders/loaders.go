@@ -3,8 +3,8 @@ package loaders
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"

@@ -52,7 +52,7 @@ type Options struct {
 	// Readable returns the fields of model the request's user may read
 	// (cached); with it, a field Odoo refuses to read is left null with a
 	// FORBIDDEN error instead of failing the whole root field.
-	Readable func(ctx context.Context, model string) (map[string]bool, error)
+	Readable     func(ctx context.Context, model string) (map[string]bool, error)
 	DefaultLimit int
 	// MaxLimit is the largest limit a list may ask for (default 1000).
 	MaxLimit int

@@ -2,10 +2,10 @@ package engine
 
 import (
 	"context"
-	"runtime/debug"
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"strconv"
 	"sync"
 

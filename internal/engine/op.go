@@ -128,4 +128,3 @@ func (e *Engine) runRootInner(ctx context.Context, l *loaders.Loaders, r *root) 
 		return reflect.Value{}, ctx.Err()
 	}
 }
-

@@ -31,6 +31,7 @@ import (
 	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/internal/graphiql"
 	"github.com/odoogql/odoogql/internal/metrics"
+	"github.com/odoogql/odoogql/internal/redisstore"
 	"github.com/odoogql/odoogql/loaders"
 	"github.com/odoogql/odoogql/odoo"
 	"github.com/odoogql/odoogql/odoo/odootest"
@@ -51,6 +52,9 @@ type Gateway struct {
 	snap    *odoo.Metadata
 	metrics *metrics.Metrics
 	warm    atomic.Bool
+
+	shared     *redisstore.Store // the record cache's second level; nil without Redis
+	stopShared context.CancelFunc
 }
 
 // New builds a gateway for cfg and the metadata snapshot meta. It does not
@@ -99,6 +103,9 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 		MaxLimit:     cfg.MaxLimit,
 		Logger:       log,
 	})
+	if err := g.shareRecords(cfg.RedisURL); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
@@ -113,6 +120,43 @@ func (g *Gateway) CacheStats() []loaders.CacheStats {
 
 // Records returns the gateway's record cache.
 func (g *Gateway) Records() *loaders.RecordCache { return g.records }
+
+// shareRecords puts Redis under the record cache when url is set. The gateway
+// starts even when Redis does not answer: the store comes up by itself.
+func (g *Gateway) shareRecords(url string) error {
+	if url == "" {
+		return nil
+	}
+	opt, err := redisstore.ParseURL(url)
+	if err != nil {
+		return fmt.Errorf("ODOOGQL_REDIS_URL: %w", err)
+	}
+	opt.Logger = g.log
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	store, err := redisstore.New(ctx, opt)
+	if err != nil {
+		return err
+	}
+	g.shared = store
+	ctx, g.stopShared = context.WithCancel(context.Background())
+	g.records.SetShared(ctx, store)
+	return nil
+}
+
+// Shared returns the record cache's Redis store, nil without Redis.
+func (g *Gateway) Shared() *redisstore.Store { return g.shared }
+
+// Close stops what the gateway runs in the background (the Redis
+// subscription) and closes its Redis connections. It is safe to call more
+// than once.
+func (g *Gateway) Close() error {
+	if g.shared == nil {
+		return nil
+	}
+	g.stopShared()
+	return g.shared.Close()
+}
 
 // Client returns the gateway's Odoo client.
 func (g *Gateway) Client() *odoo.Client { return g.client }
@@ -451,6 +495,7 @@ func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger,
 	if err != nil {
 		return err
 	}
+	defer gw.Close()
 	go gw.Maintain(ctx)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
