@@ -126,7 +126,7 @@ func (o *Options) defaults() {
 // Stats are a store's counters and state.
 type Stats struct {
 	Up         bool  // the last operation succeeded (or the probe since)
-	Subscribed int   // subscriptions established now
+	Subscribed int   // subscriptions established (and resynchronized) now
 	Hits       int64 // Get found the key
 	Misses     int64 // Get did not (including while down)
 	Errors     int64 // operations that failed
@@ -679,9 +679,11 @@ func (s *Store) subscribeOnce(ctx context.Context, f func([]string), ready func(
 		switch m := msg.(type) {
 		case *redis.Subscription:
 			if m.Kind == "subscribe" && !up {
+				// Counted once f forgot every counter: from then on this
+				// replica misses no write.
+				s.resync(f)
 				up = true
 				s.subscribed.Add(1)
-				s.resync(f)
 				ready()
 			}
 		case *redis.Message:

@@ -123,11 +123,11 @@ func (g *Gateway) Records() *loaders.RecordCache { return g.records }
 
 // shareRecords puts Redis under the record cache when url is set. The gateway
 // starts even when Redis does not answer: the store comes up by itself.
-func (g *Gateway) shareRecords(url string) error {
-	if url == "" {
+func (g *Gateway) shareRecords(redisURL string) error {
+	if redisURL == "" {
 		return nil
 	}
-	opt, err := redisstore.ParseURL(url)
+	opt, err := redisstore.ParseURL(redisURL)
 	if err != nil {
 		return fmt.Errorf("ODOOGQL_REDIS_URL: %w", err)
 	}
@@ -138,9 +138,9 @@ func (g *Gateway) shareRecords(url string) error {
 	if err != nil {
 		return err
 	}
-	g.shared = store
-	ctx, g.stopShared = context.WithCancel(context.Background())
-	g.records.SetShared(ctx, store)
+	sub, stop := context.WithCancel(context.Background())
+	g.shared, g.stopShared = store, stop
+	g.records.SetShared(sub, store)
 	return nil
 }
 
