@@ -344,3 +344,29 @@ func BenchmarkRecordCacheAtBound(b *testing.B) {
 		runtime.KeepAlive(c)
 	}
 }
+
+// BenchmarkCompression answers one large query (1,000 partners with
+// relations) with and without gzip and reports the sizes.
+func BenchmarkCompression(b *testing.B) {
+	g := benchGateway(b, engine.Nested)
+	body, _ := json.Marshal(map[string]any{"query": benchQuery, "variables": map[string]any{"n": 1000}})
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	for _, enc := range []string{"identity", "gzip"} {
+		b.Run(enc, func(b *testing.B) {
+			var size int
+			for i := 0; i < b.N; i++ {
+				req, _ := http.NewRequest("POST", g.url+"/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Accept-Encoding", enc)
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				raw, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				size = len(raw)
+			}
+			b.ReportMetric(float64(size), "response-bytes")
+		})
+	}
+}

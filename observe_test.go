@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -129,5 +134,64 @@ func TestHealthAndReady(t *testing.T) {
 	g.odoo.SetDown(false)
 	if get("/readyz") != 200 {
 		t.Error("/readyz must recover with Odoo")
+	}
+}
+
+func TestCompressionAndAPQ(t *testing.T) {
+	g := newGateway(t, engine.Batched)
+	big := `{"query":"{ resPartners(limit: 40) { nodes { name email street city country_id { name } } } }"}`
+	small := `{"query":"{ resPartners(limit: 1) { totalCount } }"}`
+	post := func(body string, gzipOK bool) (*http.Response, []byte) {
+		req, _ := http.NewRequest("POST", g.url+"/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if gzipOK {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		tr := &http.Transport{DisableCompression: true}
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	plainResp, plain := post(big, false)
+	gzResp, zipped := post(big, true)
+	if plainResp.Header.Get("Content-Encoding") != "" || gzResp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding: %q without, %q with Accept-Encoding", plainResp.Header.Get("Content-Encoding"), gzResp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	if !bytes.Equal(unzipped, plain) {
+		t.Error("the gzipped response differs from the plain one")
+	}
+	if len(zipped)*2 > len(plain) {
+		t.Errorf("gzip: %d bytes from %d, want at least halved", len(zipped), len(plain))
+	}
+	if r, _ := post(small, true); r.Header.Get("Content-Encoding") != "" {
+		t.Error("a small response must not be compressed")
+	}
+
+	// Automatic persisted queries: the hash alone fails first, then the
+	// query with its hash registers it, then the hash alone works.
+	q := "{ resPartners(limit: 2) { totalCount } }"
+	sum := sha256.Sum256([]byte(q))
+	ext := fmt.Sprintf(`"extensions":{"persistedQuery":{"version":1,"sha256Hash":"%s"}}`, hex.EncodeToString(sum[:]))
+	_, b := post("{"+ext+"}", false)
+	if !strings.Contains(string(b), "PersistedQueryNotFound") {
+		t.Errorf("unknown hash: %s", b)
+	}
+	qj, _ := json.Marshal(q)
+	_, b = post(`{"query":`+string(qj)+`,`+ext+"}", false)
+	if !strings.Contains(string(b), "totalCount") {
+		t.Errorf("register: %s", b)
+	}
+	_, b = post("{"+ext+"}", false)
+	if !strings.Contains(string(b), "totalCount") {
+		t.Errorf("hash alone after registering: %s", b)
 	}
 }

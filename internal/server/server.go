@@ -25,7 +25,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/odoogql/odoogql/graph"
 	"github.com/odoogql/odoogql/internal/engine"
@@ -332,6 +334,8 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if !g.cfg.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
@@ -423,7 +427,7 @@ func (g *Gateway) writeRequestError(w http.ResponseWriter, r *http.Request, err 
 // Handler returns every route: /graphql, GraphiQL at /, and /healthz.
 func (g *Gateway) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", g.GraphQLHandler())
+	mux.Handle("/graphql", withGzip(g.GraphQLHandler()))
 	if !g.cfg.NoIntrospection {
 		mux.Handle("GET /{$}", graphiql.Handler(graphiql.Config{Title: "odoogql", Endpoint: "/graphql", DefaultQuery: graphiql.DemoQuery}))
 		mux.Handle("GET "+graphiql.AssetsPath, graphiql.Assets())
