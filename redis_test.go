@@ -103,7 +103,7 @@ type companies struct {
 			ID      string `json:"id"`
 			Name    string `json:"name"`
 			Email   string `json:"email"`
-			Country *struct {
+			Country struct { // null: empty
 				Name string `json:"name"`
 			} `json:"country_id"`
 			Children []struct {

@@ -25,7 +25,7 @@ import (
 // exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	cmd := "generate"
-	if len(args) > 0 && (args[0] == "generate" || args[0] == "fetch") {
+	if len(args) > 0 && (args[0] == "generate" || args[0] == "fetch" || args[0] == "scale") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -34,6 +34,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = generate(args, stdout, stderr)
 	case "fetch":
 		err = fetch(args, stdout, stderr)
+	case "scale":
+		err = scale(args, stderr)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "odoogql-gen:", err)
@@ -211,4 +213,51 @@ func MarshalMetadata(meta *odoo.Metadata) ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// scale writes a larger snapshot for generator benchmarks: the models of a
+// snapshot plus copies renamed x<N>_<model>, whose relations point into
+// their own copy.
+func scale(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("scale", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	in := fs.String("in", "metadata.json", "snapshot to copy")
+	out := fs.String("o", "metadata.scaled.json", "output file")
+	copies := fs.Int("copies", 5, "copies to add")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	meta, err := ReadMetadata(*in)
+	if err != nil {
+		return err
+	}
+	b, err := MarshalMetadata(Scale(meta, *copies))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(*out, b, 0o644)
+}
+
+// Scale returns meta with copies more copies of every model.
+func Scale(meta *odoo.Metadata, copies int) *odoo.Metadata {
+	out := &odoo.Metadata{ServerVersion: meta.ServerVersion, Models: append([]odoo.Model(nil), meta.Models...)}
+	names := map[string]bool{}
+	for _, m := range meta.Models {
+		names[m.Model] = true
+	}
+	for c := 1; c <= copies; c++ {
+		prefix := fmt.Sprintf("x%d_", c)
+		for _, m := range meta.Models {
+			cp := odoo.Model{Model: prefix + m.Model, Name: m.Name + " " + prefix, Fields: map[string]odoo.Field{}}
+			for k, f := range m.Fields {
+				if names[f.Relation] {
+					f.Relation = prefix + f.Relation
+				}
+				cp.Fields[k] = f
+			}
+			out.Models = append(out.Models, cp)
+		}
+	}
+	out.Sort()
+	return out
 }
