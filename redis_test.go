@@ -100,9 +100,9 @@ type companies struct {
 	ResPartners struct {
 		TotalCount int `json:"totalCount"`
 		Nodes      []struct {
-			ID      string `json:"id"`
-			Name    string `json:"name"`
-			Email   string `json:"email"`
+			ID      string   `json:"id"`
+			Name    string   `json:"name"`
+			Email   string   `json:"email"`
 			Country struct { // null: empty
 				Name string `json:"name"`
 			} `json:"country_id"`

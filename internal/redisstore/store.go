@@ -544,7 +544,6 @@ func (s *Store) recover() {
 	}
 	s.down.Store(false)
 	s.log.Info("redis is back: the record cache is shared again", slog.Int("replayed_bumps", len(names)))
-	s.resync(nil)
 }
 
 // resync tells the subscribers (or only f) to forget every counter the store
@@ -681,7 +680,6 @@ func (s *Store) subscribeOnce(ctx context.Context, f func([]string), ready func(
 			if m.Kind == "subscribe" && !up {
 				// Counted once f forgot every counter: from then on this
 				// replica misses no write.
-				s.resync(f)
 				up = true
 				s.subscribed.Add(1)
 				ready()
