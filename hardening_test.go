@@ -212,6 +212,8 @@ func TestLimits(t *testing.T) {
 			}
 		})
 	}
+	// Introspection is bounded by the schema, not counted against the limits.
+	g.mustDo(`{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }`, nil, nil)
 	// Within the limits, the same shapes pass.
 	g.mustDo(`{ resPartners(limit: 10) { nodes { parent_id { parent_id { name } } } } }`, nil, nil)
 	// Body size.

@@ -111,30 +111,61 @@ func TestGraphiQLInChromium(t *testing.T) {
 		}
 	}()
 
+	// Each step gets its own deadline, so that a page that never gets
+	// there fails at the step that waits for it, with a screenshot of what
+	// the page showed (artifacts/graphiql-failure.png).
+	const stepTimeout = 30 * time.Second
+	failf := func(format string, args ...any) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(bctx, 10*time.Second)
+		defer cancel()
+		if shot, err := chromedp.Run(sctx, chromedp.CaptureScreenshot()); err == nil {
+			_ = os.MkdirAll("artifacts", 0o755)
+			_ = os.WriteFile(filepath.Join("artifacts", "graphiql-failure.png"), shot, 0o644)
+		}
+		t.Fatalf(format, args...)
+	}
 	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(bctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
+		sctx, cancel := context.WithTimeout(bctx, stepTimeout)
+		defer cancel()
+		if err := chromedp.Do(sctx, steps...); err != nil {
+			failf("%s: %v", what, err)
 		}
 	}
 	eval := func(expr string) string {
 		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr))
+		sctx, cancel := context.WithTimeout(bctx, stepTimeout)
+		defer cancel()
+		s, err := chromedp.Run(sctx, chromedp.Evaluate[string](expr))
 		if err != nil {
-			t.Fatalf("evaluate %s: %v", expr, err)
+			failf("evaluate %s: %v", expr, err)
 		}
 		return s
 	}
 	pollFor := func(what, expr string) {
 		t.Helper()
-		if _, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-			t.Fatalf("waiting for %s: %v", what, err)
+		sctx, cancel := context.WithTimeout(bctx, stepTimeout)
+		defer cancel()
+		if _, err := chromedp.Run(sctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(stepTimeout))); err != nil {
+			failf("waiting for %s: %v", what, err)
 		}
 	}
 	start := time.Now()
 
 	// The page, with the default query in the editor.
-	run("load GraphiQL", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(".graphiql-container")))
+	{
+		sctx, cancel := context.WithTimeout(bctx, stepTimeout)
+		resp, err := chromedp.Run(sctx, chromedp.NavigateResponse(base+"/"))
+		cancel()
+		if err != nil {
+			failf("load %s/: %v", base, err)
+		}
+		if resp.Status != 200 || !strings.HasPrefix(resp.MimeType, "text/html") {
+			failf("GET %s/: %d %s, want 200 text/html", base, resp.Status, resp.MimeType)
+		}
+	}
+	run("GraphiQL", chromedp.WaitVisible(chromedp.CSS(".graphiql-container")))
 	pollFor("the default query in the editor", `document.querySelector('.graphiql-query-editor .CodeMirror') !== null`)
 	if got := eval(jsQueryValue); got != graphiql.DemoQuery {
 		t.Errorf("query editor holds:\n%s\nwant the default query:\n%s", got, graphiql.DemoQuery)
@@ -144,6 +175,10 @@ func TestGraphiQLInChromium(t *testing.T) {
 	// read the schema (introspection), it leads from Query to resPartners, to
 	// ResPartnerConnection, to ResPartner and its fields.
 	run("docs explorer", chromedp.WaitVisible(chromedp.CSS(".graphiql-doc-explorer")))
+	pollFor("the schema in the docs", jsDocsText+`.includes('Root Types') || `+jsDocsText+`.includes('Error')`)
+	if docs := eval(jsDocsText); !strings.Contains(docs, "Root Types") {
+		failf("GraphiQL could not read the schema (introspection); its docs say:\n%s", docs)
+	}
 	run("root type Query", chromedp.Click(docLink("Query"), chromedp.NodeVisible))
 	pollFor("Query's fields in the docs", jsDocsText+`.includes('resPartners')`)
 	docs := eval(jsDocsText)
@@ -175,7 +210,9 @@ func TestGraphiQLInChromium(t *testing.T) {
 	if text := eval(`document.querySelector('.result-window').innerText`); !strings.Contains(text, "Azure Interior") {
 		t.Errorf("result pane does not show Azure Interior:\n%s", text)
 	}
-	shot, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+	sctx, cancelShot := context.WithTimeout(bctx, stepTimeout)
+	shot, err := chromedp.Run(sctx, chromedp.CaptureScreenshot())
+	cancelShot()
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}

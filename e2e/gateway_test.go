@@ -31,10 +31,11 @@ func startGateway(t *testing.T) string {
 	o := odootest.NewServer()
 	t.Cleanup(o.Close)
 	// The gateway's own defaults (settings table), with the environment
-	// ignored; requests without credentials run as the service account.
+	// ignored; requests without credentials run as the service account, and
+	// introspection and GraphiQL are on (as with the embedded demo).
 	cfg, err := server.LoadConfig([]string{
 		"-odoo-url", o.URL, "-odoo-db", o.DB(), "-odoo-username", "admin", "-odoo-password", "admin",
-		"-allow-anonymous", "true",
+		"-allow-anonymous", "true", "-introspection", "true",
 	}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)

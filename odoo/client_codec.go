@@ -228,6 +228,9 @@ func decodeResponse(body []byte) (any, *rawFault, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkDepth(body, MaxNesting); err != nil {
+		return nil, nil, err
+	}
 	body = fixEmptyStrings(body)
 	var v any
 	err = xmlrpc.Response(body).Unmarshal(&v)
@@ -373,4 +376,32 @@ func describe(v any) string {
 		return fmt.Sprintf("string %q", x)
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// MaxNesting is the deepest nesting of arrays and structs a response may
+// have. Odoo's deepest answers (nested web_search_read specifications) stay
+// far below it; a hostile body nested millions deep would otherwise exhaust
+// the decoder's stack, which no recover can catch.
+const MaxNesting = 256
+
+// checkDepth rejects a body whose <array>/<struct> nesting exceeds max,
+// with a byte scan that costs far less than decoding.
+func checkDepth(body []byte, max int) error {
+	depth := 0
+	for i := 0; i < len(body); i++ {
+		if body[i] != '<' {
+			continue
+		}
+		rest := body[i+1:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("array>")), bytes.HasPrefix(rest, []byte("struct>")):
+			depth++
+			if depth > max {
+				return fmt.Errorf("response nests arrays and structs more than %d deep", max)
+			}
+		case bytes.HasPrefix(rest, []byte("/array>")), bytes.HasPrefix(rest, []byte("/struct>")):
+			depth--
+		}
+	}
+	return nil
 }

@@ -912,6 +912,15 @@ func FuzzDecodeResponse(f *testing.F) {
 	}
 	f.Add([]byte(`<methodResponse><params><param><value><array><data><value></value><value/></data></array></value></param></params></methodResponse>`))
 	f.Add([]byte(`<methodResponse><fault><value><struct><member><name>faultCode</name><value><string>x</string></value></member></struct></value></fault></methodResponse>`))
+	// Hostile shapes: deep nesting, a huge string, invalid UTF-8, wrong types.
+	deep := strings.Repeat("<value><array><data>", 5000) + strings.Repeat("</data></array></value>", 5000)
+	f.Add([]byte(`<methodResponse><params><param>` + deep + `</param></params></methodResponse>`))
+	f.Add([]byte(`<methodResponse><params><param><value><string>` + strings.Repeat("x", 1<<20) + `</string></value></param></params></methodResponse>`))
+	f.Add([]byte("<methodResponse><params><param><value><string>\xff\xfe\x80</string></value></param></params></methodResponse>"))
+	f.Add([]byte(`<methodResponse><params><param><value><int>not a number</int></value></param></params></methodResponse>`))
+	f.Add([]byte(`<methodResponse><params><param><value><boolean>2</boolean></value></param></params></methodResponse>`))
+	f.Add([]byte(`<methodResponse><params><param><value><double>1e999</double></value></param></params></methodResponse>`))
+	f.Add([]byte(`<methodResponse><params><param><value><struct><member><value><int>1</int></value></member></struct></value></param></params></methodResponse>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		v, fault, err := decodeResponse(body)
 		if err == nil && fault == nil {
@@ -921,4 +930,19 @@ func FuzzDecodeResponse(f *testing.F) {
 			_ = newFault("op", "m", "x", fault.code, fault.string).Error()
 		}
 	})
+}
+
+// TestDecodeDeepNesting: a body nested far deeper than any Odoo answer is
+// refused before decoding, instead of exhausting the stack.
+func TestDecodeDeepNesting(t *testing.T) {
+	const n = 1 << 20
+	body := `<methodResponse><params><param>` + strings.Repeat("<value><array><data>", n) + strings.Repeat("</data></array></value>", n) + `</param></params></methodResponse>`
+	_, _, err := decodeResponse([]byte(body))
+	if err == nil || !strings.Contains(err.Error(), "more than 256 deep") {
+		t.Fatalf("err = %v", err)
+	}
+	ok := `<methodResponse><params><param>` + strings.Repeat("<value><array><data>", 200) + strings.Repeat("</data></array></value>", 200) + `</param></params></methodResponse>`
+	if _, _, err := decodeResponse([]byte(ok)); err != nil {
+		t.Fatalf("200 deep: %v", err)
+	}
 }

@@ -118,6 +118,9 @@ func (w *walker) count(sel ast.SelectionSet) int {
 func (w *walker) cost(sel ast.SelectionSet, depth int) int {
 	total := 0
 	w.fields(sel, func(f *ast.Field) {
+		if strings.HasPrefix(f.Name, "__") {
+			return // introspection: bounded by the schema, not by the query
+		}
 		if depth > w.maxDepth {
 			w.maxDepth = depth
 		}

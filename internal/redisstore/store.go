@@ -160,6 +160,7 @@ type Store struct {
 	subs     map[int]func([]string)
 	nextSub  int
 	lastWarn time.Time
+	loud     bool // the current outage was logged as a warning
 
 	hits, misses, errs, sets, dropped, bumps, received, outages atomic.Int64
 	subscribed                                                  atomic.Int64
@@ -242,24 +243,38 @@ func (s *Store) fail(ctx context.Context, err error) {
 	if ctx.Err() != nil || s.ctx.Err() != nil {
 		return // the request or the store ended, Redis is not to blame
 	}
-	if !s.down.CompareAndSwap(false, true) {
+	if s.down.Load() {
 		return
 	}
-	s.outages.Add(1)
-	s.outageGen.Store(1<<63 | rand.Uint64())
 	s.mu.Lock()
-	level := slog.LevelWarn
-	if time.Since(s.lastWarn) < time.Minute {
-		level = slog.LevelDebug // flapping: once a minute is enough
-	} else {
+	if s.down.Load() {
+		s.mu.Unlock()
+		return
+	}
+	// The outage's generation is in place before anyone sees the store down.
+	s.outageGen.Store(1<<63 | rand.Uint64())
+	s.down.Store(true)
+	s.outages.Add(1)
+	s.loud = time.Since(s.lastWarn) >= time.Minute // flapping: once a minute is enough
+	if s.loud {
 		s.lastWarn = time.Now()
 	}
+	level := s.logLevel(slog.LevelWarn)
 	s.mu.Unlock()
 	s.log.Log(ctx, level, "redis unavailable: the record cache is per replica until it is back", slog.Any("err", err))
 	select {
 	case s.wake <- struct{}{}:
 	default:
 	}
+}
+
+// logLevel is level for news of the current outage, or debug when it is
+// one of many in a minute. s.mu is held.
+func (s *Store) logLevel(level slog.Level) slog.Level {
+	if s.loud {
+		return level
+	}
+	return slog.LevelDebug
 }
 
 func (s *Store) valKey(key string) string  { return s.opt.KeyPrefix + "val:" + key }
@@ -542,8 +557,12 @@ func (s *Store) recover() {
 		}
 		s.mu.Unlock()
 	}
+	s.mu.Lock()
 	s.down.Store(false)
-	s.log.Info("redis is back: the record cache is shared again", slog.Int("replayed_bumps", len(names)))
+	level := s.logLevel(slog.LevelInfo)
+	s.mu.Unlock()
+	s.log.Log(s.ctx, level, "redis is back: the record cache is shared again", slog.Int("replayed_bumps", len(names)))
+	s.resync(nil)
 }
 
 // resync tells the subscribers (or only f) to forget every counter the store
@@ -680,6 +699,7 @@ func (s *Store) subscribeOnce(ctx context.Context, f func([]string), ready func(
 			if m.Kind == "subscribe" && !up {
 				// Counted once f forgot every counter: from then on this
 				// replica misses no write.
+				s.resync(f)
 				up = true
 				s.subscribed.Add(1)
 				ready()

@@ -181,7 +181,9 @@ func TestGenerationsAcrossReplicas(t *testing.T) {
 func TestRedisAway(t *testing.T) {
 	redistest.NoLeaks(t)
 	rs := redistest.Start(t)
-	a, b := newStore(t, rs.Addr(), nil), newStore(t, rs.Addr(), nil)
+	logs := &logBuffer{}
+	a := newStore(t, rs.Addr(), func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
+	b := newStore(t, rs.Addr(), nil)
 	ra, rb := subscribe(t, a), subscribe(t, b)
 	ctx := context.Background()
 	g0 := a.Generation(ctx, "g|db|res.partner")
@@ -246,6 +248,28 @@ func TestRedisAway(t *testing.T) {
 	if err := a.Healthy(ctx); err != nil {
 		t.Error(err)
 	}
+	// One line when Redis goes away, one when it is back.
+	out := logs.String()
+	if strings.Count(out, "level=WARN msg=\"redis unavailable") != 1 || strings.Count(out, "level=INFO msg=\"redis is back") != 1 || strings.Contains(out, "level=ERROR") {
+		t.Errorf("log:\n%s", out)
+	}
+}
+
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // TestRedisHangs: a Redis that stops answering (SIGSTOP) costs one timeout,
@@ -256,7 +280,7 @@ func TestRedisHangs(t *testing.T) {
 	s := newStore(t, rs.Addr(), nil)
 	r := subscribe(t, s)
 	ctx := context.Background()
-	s.Generation(ctx, "g|db|m")
+	g1 := s.Generation(ctx, "g|db|m")
 	rs.Pause()
 	defer rs.Resume()
 	start := time.Now()
@@ -279,12 +303,22 @@ func TestRedisHangs(t *testing.T) {
 	if s.Stats().Up {
 		t.Error("store up with Redis hung")
 	}
+	if err := s.Bump(ctx, []string{"g|db|m"}); err == nil {
+		t.Error("Bump succeeded with Redis hung")
+	}
 	// The subscription's ping goes unanswered: it reconnects, and is
 	// established again once Redis continues.
 	eventually(t, "the subscription gives up on the hung connection", func() bool { return s.Stats().Subscribed == 0 })
 	r.reset()
 	rs.Resume()
-	eventually(t, "recovery after SIGCONT", func() bool { st := s.Stats(); return st.Up && st.Subscribed == 1 && r.saw("g|db|m") })
+	eventually(t, "recovery after SIGCONT", func() bool {
+		st := s.Stats()
+		return st.Up && st.Subscribed == 1 && st.Pending == 0 && r.saw("g|db|m")
+	})
+	// Redis kept its data: the bump that failed was replayed.
+	if g := s.Generation(ctx, "g|db|m"); g != g1+1 {
+		t.Errorf("generation after the replay %d, want %d", g, g1+1)
+	}
 	t.Logf("first call to the hung Redis: %v", first)
 }
 

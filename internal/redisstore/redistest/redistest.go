@@ -119,6 +119,26 @@ func ping(addr string) bool {
 	return err == nil && strings.HasPrefix(line, "+PONG")
 }
 
+// Command sends one inline command (such as "CLIENT KILL TYPE pubsub") and
+// returns the first line of the reply.
+func (s *Server) Command(line string) string {
+	s.t.Helper()
+	c, err := net.DialTimeout("tcp", s.Addr(), time.Second)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.Write([]byte(line + "\r\n")); err != nil {
+		s.t.Fatal(err)
+	}
+	reply, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return strings.TrimSpace(reply)
+}
+
 // Kill stops the server at once (SIGKILL), as a crash would; its data is
 // gone. Killing a stopped server does nothing.
 func (s *Server) Kill() {
