@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -229,4 +228,3 @@ func (l *Logins) Authenticate(ctx context.Context, login, password string) (int,
 	return v.(int), nil
 }
 
-var _ = strconv.Itoa
