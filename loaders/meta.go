@@ -227,4 +227,3 @@ func (l *Logins) Authenticate(ctx context.Context, login, password string) (int,
 	}
 	return v.(int), nil
 }
-

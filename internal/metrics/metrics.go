@@ -140,4 +140,3 @@ func (c *cacheCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(cacheHitRate, prometheus.GaugeValue, s.HitRate(), s.Name)
 	}
 }
-
