@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,8 +33,11 @@ type gateway struct {
 	url  string
 	auth string // Authorization header of requests, "" for none
 	logs *syncBuffer
-	hdr  http.Header // headers of the last response
+	last *atomic.Pointer[http.Header] // headers of the last response
 }
+
+// hdr returns the headers of the last response.
+func (g *gateway) hdr() http.Header { return *g.last.Load() }
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test at once.
 type syncBuffer struct {
@@ -111,7 +115,7 @@ func newGatewayConfig(t testing.TB, edit func(*server.Config), opts ...odootest.
 	}
 	hs := httptest.NewServer(gw.Handler())
 	t.Cleanup(hs.Close)
-	return &gateway{t: t, odoo: o, gw: gw, url: hs.URL, logs: &logs}
+	return &gateway{t: t, odoo: o, gw: gw, url: hs.URL, logs: &logs, last: &atomic.Pointer[http.Header]{}}
 }
 
 type gqlError struct {
@@ -139,7 +143,8 @@ func (g *gateway) do(query string, vars map[string]any, out any) []gqlError {
 		g.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	g.hdr = resp.Header
+	h := resp.Header
+	g.last.Store(&h)
 	raw, _ := io.ReadAll(resp.Body)
 	var env struct {
 		Data   json.RawMessage `json:"data"`

@@ -67,13 +67,13 @@ func TestMetrics(t *testing.T) {
 func TestRequestLogAndID(t *testing.T) {
 	g := newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.LogFormat = engine.Batched, "json" })
 	g.mustDo(`query Companies { resPartners(limit: 2) { nodes { name country_id { code } } } }`, nil, nil)
-	id := g.hdr.Get("X-Request-ID")
+	id := g.hdr().Get("X-Request-ID")
 	if len(id) != 16 {
 		t.Fatalf("X-Request-ID = %q", id)
 	}
 	errs := g.do(`{ resPartner(id: "bad") { id } }`, nil, nil)
-	if len(errs) != 1 || errs[0].Extensions["requestId"] != g.hdr.Get("X-Request-ID") {
-		t.Errorf("error without the request id: %+v (header %s)", errs, g.hdr.Get("X-Request-ID"))
+	if len(errs) != 1 || errs[0].Extensions["requestId"] != g.hdr().Get("X-Request-ID") {
+		t.Errorf("error without the request id: %+v (header %s)", errs, g.hdr().Get("X-Request-ID"))
 	}
 	var lines []map[string]any
 	for _, l := range strings.Split(strings.TrimSpace(g.logs.String()), "\n") {

@@ -61,8 +61,9 @@ func newReplicas(t *testing.T, strategy engine.Strategy) *replicas {
 	return &replicas{odoo: o, redis: rs, a: newReplica(t, o, edit), b: newReplica(t, o, edit)}
 }
 
-// warm logs login in on both replicas and loads that user's metadata with
-// the queries, uncached, so that later only records cost Odoo calls.
+// warm logs the user login in on both replicas and loads the metadata the
+// queries need, running them uncached, so that later only records cost Odoo
+// calls.
 func (r *replicas) warm(login string, queries ...string) {
 	for _, g := range []*gateway{r.a, r.b} {
 		for _, q := range queries {

@@ -41,6 +41,7 @@ type RecordCache struct {
 
 	mu         sync.Mutex
 	gens       map[string]uint64 // "g|db|model" and "w|db" → generation
+	announced  uint64            // bumps announced by the shared store so far
 	dependents map[string][]string
 	onWrite    func(db, model string)
 }
@@ -83,6 +84,7 @@ func (rc *RecordCache) SetShared(ctx context.Context, s Shared) {
 		for _, n := range names {
 			delete(rc.gens, n)
 		}
+		rc.announced++
 		rc.mu.Unlock()
 	})
 }
@@ -144,16 +146,21 @@ func (rc *RecordCache) counter(ctx context.Context, name string) uint64 {
 	rc.mu.Lock()
 	v, ok := rc.gens[name]
 	shared := rc.shared
+	epoch := rc.announced
 	rc.mu.Unlock()
 	if ok || shared == nil {
 		return v
 	}
 	v = shared.Generation(ctx, name)
 	rc.mu.Lock()
-	if cur, ok := rc.gens[name]; !ok || cur < v {
-		rc.gens[name] = v
-	} else {
-		v = cur
+	// Remember it only if no bump was announced meanwhile: the value read
+	// may predate it.
+	if rc.announced == epoch {
+		if cur, ok := rc.gens[name]; !ok || cur < v {
+			rc.gens[name] = v
+		} else {
+			v = cur
+		}
 	}
 	rc.mu.Unlock()
 	return v

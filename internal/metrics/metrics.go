@@ -70,6 +70,48 @@ func New(caches func() []loaders.CacheStats, inFlight func() float64) *Metrics {
 	return m
 }
 
+// SharedStats are the counters of the shared (Redis) store.
+type SharedStats struct {
+	Up                                   bool
+	Hits, Misses, Errors, Outages, Bumps int64
+}
+
+// WatchShared exposes the shared store's statistics, read at scrape time.
+func (m *Metrics) WatchShared(stats func() SharedStats) {
+	m.reg.MustRegister(&sharedCollector{stats: stats})
+}
+
+type sharedCollector struct{ stats func() SharedStats }
+
+var (
+	redisUp      = prometheus.NewDesc("odoogql_redis_up", "1 when the shared Redis store answers, 0 while it is away (the gateway then serves from Odoo and its local cache).", nil, nil)
+	redisHits    = prometheus.NewDesc("odoogql_redis_hits_total", "Shared store lookups that found an entry.", nil, nil)
+	redisMisses  = prometheus.NewDesc("odoogql_redis_misses_total", "Shared store lookups that found nothing (including while it is away).", nil, nil)
+	redisErrors  = prometheus.NewDesc("odoogql_redis_errors_total", "Shared store operations that failed.", nil, nil)
+	redisOutages = prometheus.NewDesc("odoogql_redis_outages_total", "Times the shared store went away.", nil, nil)
+	redisBumps   = prometheus.NewDesc("odoogql_redis_invalidations_total", "Write invalidations published to the other replicas.", nil, nil)
+)
+
+func (c *sharedCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{redisUp, redisHits, redisMisses, redisErrors, redisOutages, redisBumps} {
+		ch <- d
+	}
+}
+
+func (c *sharedCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.stats()
+	up := 0.0
+	if s.Up {
+		up = 1
+	}
+	ch <- prometheus.MustNewConstMetric(redisUp, prometheus.GaugeValue, up)
+	ch <- prometheus.MustNewConstMetric(redisHits, prometheus.CounterValue, float64(s.Hits))
+	ch <- prometheus.MustNewConstMetric(redisMisses, prometheus.CounterValue, float64(s.Misses))
+	ch <- prometheus.MustNewConstMetric(redisErrors, prometheus.CounterValue, float64(s.Errors))
+	ch <- prometheus.MustNewConstMetric(redisOutages, prometheus.CounterValue, float64(s.Outages))
+	ch <- prometheus.MustNewConstMetric(redisBumps, prometheus.CounterValue, float64(s.Bumps))
+}
+
 // Handler serves /metrics.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})

@@ -471,15 +471,22 @@ func (s *Store) Bump(ctx context.Context, names []string) error {
 		return nil
 	}
 	s.remember(names...)
+	s.mu.Lock()
 	if !s.usable() {
+		// Under s.mu: recover brings the store up only with no bump pending.
 		s.addPending(names)
+		s.mu.Unlock()
 		return errors.New("redisstore: redis unavailable")
 	}
+	s.mu.Unlock()
 	if err := s.bump(ctx, names); err != nil {
 		// The outcome is unknown (the script may have run): replaying it
-		// costs at most one extra increment.
+		// costs at most one extra increment. The store goes down even if
+		// the caller gave up, so that the replay happens.
+		s.mu.Lock()
 		s.addPending(names)
-		s.fail(ctx, err)
+		s.mu.Unlock()
+		s.fail(context.WithoutCancel(ctx), err)
 		return err
 	}
 	return nil
@@ -500,12 +507,11 @@ func (s *Store) bump(ctx context.Context, names []string) error {
 	return nil
 }
 
+// addPending records bumps to replay. s.mu is held.
 func (s *Store) addPending(names []string) {
-	s.mu.Lock()
 	for _, n := range names {
 		s.pending[n] = struct{}{}
 	}
-	s.mu.Unlock()
 }
 
 // prober waits for the store to go down, then pings Redis every Backoff
@@ -543,25 +549,29 @@ func (s *Store) recover() {
 		s.errs.Add(1)
 		return
 	}
-	s.mu.Lock()
-	names := sortedKeys(s.pending)
-	s.mu.Unlock()
-	if len(names) > 0 {
+	replayed := 0
+	for {
+		s.mu.Lock()
+		names := sortedKeys(s.pending)
+		if len(names) == 0 {
+			s.down.Store(false)
+			level := s.logLevel(slog.LevelInfo)
+			s.mu.Unlock()
+			s.log.Log(s.ctx, level, "redis is back: the record cache is shared again", slog.Int("replayed_bumps", replayed))
+			break
+		}
+		s.mu.Unlock()
 		if err := s.bump(s.ctx, names); err != nil {
 			s.errs.Add(1)
 			return
 		}
+		replayed += len(names)
 		s.mu.Lock()
 		for _, n := range names {
 			delete(s.pending, n)
 		}
 		s.mu.Unlock()
 	}
-	s.mu.Lock()
-	s.down.Store(false)
-	level := s.logLevel(slog.LevelInfo)
-	s.mu.Unlock()
-	s.log.Log(s.ctx, level, "redis is back: the record cache is shared again", slog.Int("replayed_bumps", len(names)))
 	s.resync(nil)
 }
 

@@ -123,8 +123,9 @@ func (g *Gateway) CacheStats() []loaders.CacheStats {
 // Records returns the gateway's record cache.
 func (g *Gateway) Records() *loaders.RecordCache { return g.records }
 
-// shareRecords puts Redis under the record cache when url is set. The gateway
-// starts even when Redis does not answer: the store comes up by itself.
+// shareRecords puts Redis under the record cache when redisURL is set. The
+// gateway starts even when Redis does not answer: the store comes up by
+// itself.
 func (g *Gateway) shareRecords(redisURL string) error {
 	if redisURL == "" {
 		return nil
@@ -143,6 +144,10 @@ func (g *Gateway) shareRecords(redisURL string) error {
 	sub, stop := context.WithCancel(context.Background())
 	g.shared, g.stopShared = store, stop
 	g.records.SetShared(sub, store)
+	g.metrics.WatchShared(func() metrics.SharedStats {
+		st := store.Stats()
+		return metrics.SharedStats{Up: st.Up, Hits: st.Hits, Misses: st.Misses, Errors: st.Errors, Outages: st.Outages, Bumps: st.Bumps}
+	})
 	return nil
 }
 
