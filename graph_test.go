@@ -37,7 +37,12 @@ type gateway struct {
 }
 
 // hdr returns the headers of the last response.
-func (g *gateway) hdr() http.Header { return *g.last.Load() }
+func (g *gateway) hdr() http.Header {
+	if g.last == nil || g.last.Load() == nil {
+		return http.Header{}
+	}
+	return *g.last.Load()
+}
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test at once.
 type syncBuffer struct {
@@ -144,7 +149,9 @@ func (g *gateway) do(query string, vars map[string]any, out any) []gqlError {
 	}
 	defer resp.Body.Close()
 	h := resp.Header
-	g.last.Store(&h)
+	if g.last != nil {
+		g.last.Store(&h)
+	}
 	raw, _ := io.ReadAll(resp.Body)
 	var env struct {
 		Data   json.RawMessage `json:"data"`
