@@ -255,3 +255,47 @@ func TestCacheBound(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// TestCacheInvalidationScope: a write invalidates the cached searches that
+// involve the written model (or models related to it), and only those.
+func TestCacheInvalidationScope(t *testing.T) {
+	forStrategies(t, func(t *testing.T, g *gateway) {
+		tags := `query @cached(ttl: 60) { crmTags { nodes { name } } }`
+		partners := `query @cached(ttl: 60) { resPartners(where: {is_company: {eq: true}}, limit: 3, orderBy: [{id: ASC}]) { nodes { name country_id { name } } } }`
+		g.mustDo(tags, nil, nil)
+		g.mustDo(partners, nil, nil)
+		calls := func(q string) int {
+			g.odoo.ResetCounters()
+			g.mustDo(q, nil, nil)
+			return g.odoo.TotalCalls()
+		}
+		if calls(tags) != 0 || calls(partners) != 0 {
+			t.Fatal("not cached")
+		}
+		// A partner write: partner searches refetch, crm.tag's stay cached.
+		g.mustDo(`mutation { updateResPartner(ids: ["12"], input: {comment: "x"}) { id } }`, nil, nil)
+		if n := calls(tags); n != 0 {
+			t.Errorf("a res.partner write invalidated crm.tag searches (%d calls)", n)
+		}
+		if n := calls(partners); n == 0 {
+			t.Error("a res.partner write did not invalidate partner searches")
+		}
+		// Renaming a country: the partners' cached answer shows a country
+		// name, so it must refetch and show the new one.
+		g.mustDo(`mutation { updateResCountry(ids: ["233"], input: {name: "United States of America"}) { id } }`, nil, nil)
+		var got struct {
+			ResPartners struct {
+				Nodes []struct {
+					CountryID *struct{ Name string } `json:"country_id"`
+				} `json:"nodes"`
+			} `json:"resPartners"`
+		}
+		g.mustDo(partners, nil, &got)
+		if c := got.ResPartners.Nodes[0].CountryID; c == nil || c.Name != "United States of America" {
+			t.Errorf("stale country after rename: %+v", c)
+		}
+		if n := calls(tags); n != 0 {
+			t.Errorf("a res.country write invalidated crm.tag searches (%d calls)", n)
+		}
+	})
+}

@@ -33,3 +33,22 @@ func (r *odooModelResolver) Access(ctx context.Context, obj *model.OdooModel) (*
 	}
 	return &model.OdooAccess{Read: a.Read, Create: a.Create, Write: a.Write, Unlink: a.Unlink}, nil
 }
+
+// ExposedFields returns, per model technical name, the Odoo fields its
+// GraphQL type exposes (what a client can read).
+func ExposedFields() map[string]map[string]bool {
+	schema := NewExecutableSchema(Config{}).Schema()
+	out := map[string]map[string]bool{}
+	for _, m := range exposedModels() {
+		def := schema.Types[m.Type]
+		if def == nil {
+			continue
+		}
+		fields := make(map[string]bool, len(def.Fields))
+		for _, f := range def.Fields {
+			fields[f.Name] = true
+		}
+		out[m.Model] = fields
+	}
+	return out
+}

@@ -34,7 +34,8 @@ type Odoo interface {
 // context (language, companies, ...), so no user is ever served what another
 // user read. Writes through the gateway invalidate at once what they touch:
 // the written model and every model with a relation to it (whose computed
-// fields may depend on it), and every cached search.
+// fields may depend on it), in cached values and in every cached search
+// whose domain or specification involves one of them.
 type RecordCache struct {
 	cache  *Cache
 	shared Shared
@@ -43,13 +44,92 @@ type RecordCache struct {
 	gens       map[string]uint64 // "g|db|model" and "w|db" → generation
 	announced  uint64            // bumps announced by the shared store so far
 	dependents map[string][]string
+	relations  map[string]map[string]string // model → field → related model
 	onWrite    func(db, model string)
 }
 
-// NewRecordCache returns a record cache bounded by maxEntries and maxBytes.
-// dependents lists, per model, the models whose fields point at it.
-func NewRecordCache(c *Cache, dependents map[string][]string) *RecordCache {
-	return &RecordCache{cache: c, gens: map[string]uint64{}, dependents: dependents}
+// NewRecordCache returns a record cache in c for the models of meta (nil:
+// every cached search is invalidated by any write).
+func NewRecordCache(c *Cache, meta *odoo.Metadata) *RecordCache {
+	rc := &RecordCache{cache: c, gens: map[string]uint64{}, relations: map[string]map[string]string{}}
+	if meta != nil {
+		rc.dependents = Dependents(meta)
+		for _, m := range meta.Models {
+			rel := map[string]string{}
+			for name, f := range m.Fields {
+				if f.Relation != "" {
+					rel[name] = f.Relation
+				}
+			}
+			rc.relations[m.Model] = rel
+		}
+	}
+	return rc
+}
+
+// involved returns the models whose data a cached search on model with
+// domain and spec depends on: the model, the models its domain's dotted
+// paths go through, and the models of its specification's relations. ok is
+// false when a path leaves the known metadata (then any write invalidates).
+func (rc *RecordCache) involved(model string, domain []any, spec odoo.Spec) (models []string, ok bool) {
+	if rc.relations[model] == nil {
+		return nil, false
+	}
+	set := map[string]bool{model: true}
+	ok = true
+	var walkSpec func(m string, s odoo.Spec)
+	walkSpec = func(m string, s odoo.Spec) {
+		for name, sf := range s {
+			target, isRel := rc.relations[m][name]
+			if !isRel {
+				continue
+			}
+			if rc.relations[target] == nil && len(sf.Fields) == 0 {
+				continue // a pair or ids of a model no write can touch
+			}
+			if rc.relations[target] == nil {
+				if len(sf.Fields) > 0 {
+					ok = false
+				}
+				continue
+			}
+			set[target] = true
+			walkSpec(target, sf.Fields)
+		}
+	}
+	walkSpec(model, spec)
+	var walkDomain func(m string, d []any)
+	walkDomain = func(m string, d []any) {
+		for _, item := range d {
+			leaf, isLeaf := item.([]any)
+			if !isLeaf || len(leaf) != 3 {
+				continue
+			}
+			path, _ := leaf[0].(string)
+			cur := m
+			for _, seg := range strings.Split(path, ".") {
+				target, isRel := rc.relations[cur][seg]
+				if !isRel {
+					break
+				}
+				if rc.relations[target] == nil {
+					ok = false
+					break
+				}
+				set[target] = true
+				cur = target
+			}
+			if sub, isSub := leaf[2].([]any); isSub && (leaf[1] == "any" || leaf[1] == "not any") {
+				walkDomain(cur, sub)
+			}
+		}
+	}
+	walkDomain(model, domain)
+	for m := range set {
+		models = append(models, m)
+	}
+	sort.Strings(models)
+	return models, ok
 }
 
 // Shared is a second-level store shared by the replicas of a gateway (Redis),
@@ -279,14 +359,28 @@ func set(ctx context.Context, c cachedOdoo, key string, v any, size int64) {
 	}
 }
 
-func (c cachedOdoo) key(ctx context.Context, kind, model string, parts ...any) string {
-	b, _ := json.Marshal(parts)
+// key is the cache key of a search-like call: its kind, the caller's scope,
+// the generations of the models its answer depends on (any write to one of
+// them changes the key), and a hash of its arguments.
+func (c cachedOdoo) key(ctx context.Context, kind, model string, domain []any, spec odoo.Spec, parts ...any) string {
+	db := c.Client().DB()
+	var gens strings.Builder
+	if models, ok := c.rc.involved(model, domain, spec); ok {
+		for _, m := range models {
+			gens.WriteString(m + "@" + strconv.FormatUint(c.rc.gen(ctx, db, m), 10) + ",")
+		}
+	} else {
+		gens.WriteString("w" + strconv.FormatUint(c.rc.writeGen(ctx, db), 10))
+	}
+	b, _ := json.Marshal(append([]any{domain, spec}, parts...))
 	sum := sha256.Sum256(b)
-	return kind + "|" + c.scope + "|" + model + "|w" + strconv.FormatUint(c.rc.writeGen(ctx, c.Client().DB()), 10) + "|" + hex.EncodeToString(sum[:16])
+	return kind + "|" + c.scope + "|" + model + "|" + gens.String() + "|" + hex.EncodeToString(sum[:16])
 }
 
 func (c cachedOdoo) SearchRead(ctx context.Context, model string, domain []any, fields []string, opt odoo.SearchOptions) ([]odoo.Record, error) {
-	k := c.key(ctx, "search_read", model, domain, fields, opt)
+	// Many2one values carry the related record's display name: the
+	// related models are involved too.
+	k := c.key(ctx, "search_read", model, domain, fieldsSpec(fields), fields, opt)
 	if v, ok := get[[]odoo.Record](ctx, c, k); ok {
 		return v, nil
 	}
@@ -298,7 +392,7 @@ func (c cachedOdoo) SearchRead(ctx context.Context, model string, domain []any, 
 }
 
 func (c cachedOdoo) SearchCount(ctx context.Context, model string, domain []any) (int, error) {
-	k := c.key(ctx, "search_count", model, domain)
+	k := c.key(ctx, "search_count", model, domain, nil)
 	if v, ok := get[int](ctx, c, k); ok {
 		return v, nil
 	}
@@ -322,7 +416,7 @@ func (c cachedOdoo) WebSearchRead(ctx context.Context, model string, domain []an
 }
 
 func (c cachedOdoo) WebRead(ctx context.Context, model string, ids []int, spec odoo.Spec) ([]odoo.Record, error) {
-	k := c.key(ctx, "web_read", model, ids, spec)
+	k := c.key(ctx, "web_read", model, nil, spec, ids)
 	if v, ok := get[[]odoo.Record](ctx, c, k); ok {
 		return v, nil
 	}
@@ -331,6 +425,15 @@ func (c cachedOdoo) WebRead(ctx context.Context, model string, ids []int, spec o
 		set(ctx, c, k, recs, SizeOf(recs))
 	}
 	return recs, err
+}
+
+// fieldsSpec is a read's field list as a specification, for involved.
+func fieldsSpec(fields []string) odoo.Spec {
+	s := make(odoo.Spec, len(fields))
+	for _, f := range fields {
+		s[f] = odoo.SpecField{}
+	}
+	return s
 }
 
 // cellKey is the key of one (record, field) value. Records Odoo does not

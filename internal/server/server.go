@@ -84,7 +84,7 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	g.client = client
 	g.meta = loaders.NewMeta(client, metaCache, cfg.MetadataTTL, log)
 	g.logins = loaders.NewLogins(client, loginCache, cfg.LoginTTL)
-	g.records = loaders.NewRecordCache(recordCache, loaders.Dependents(meta))
+	g.records = loaders.NewRecordCache(recordCache, exposedOnly(meta, graph.ExposedFields()))
 	g.caches = []*loaders.Cache{metaCache, loginCache, recordCache}
 	g.metrics = metrics.New(g.CacheStats, func() float64 { return float64(client.Stats().InFlight) })
 	g.snap = meta
@@ -109,6 +109,25 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 		return nil, err
 	}
 	return g, nil
+}
+
+// exposedOnly returns meta restricted to the fields the schema exposes:
+// the record cache invalidates along relations a client can read, not along
+// Odoo's technical ones (chatter followers point every model at res.partner).
+func exposedOnly(meta *odoo.Metadata, exposed map[string]map[string]bool) *odoo.Metadata {
+	out := &odoo.Metadata{ServerVersion: meta.ServerVersion}
+	for _, m := range meta.Models {
+		keep := exposed[m.Model]
+		cp := odoo.Model{Model: m.Model, Name: m.Name, Transient: m.Transient, Fields: map[string]odoo.Field{}}
+		for name, f := range m.Fields {
+			if keep == nil || keep[name] {
+				cp.Fields[name] = f
+			}
+		}
+		out.Models = append(out.Models, cp)
+	}
+	out.Sort()
+	return out
 }
 
 // CacheStats returns the statistics of the gateway's caches.
