@@ -6,7 +6,6 @@ import (
 	"testing"
 )
 
-
 func TestDate(t *testing.T) {
 	for _, tt := range []struct {
 		in      any
