@@ -227,15 +227,19 @@ func TestLimits(t *testing.T) {
 func TestRequestTimeoutReachesOdoo(t *testing.T) {
 	g := newGatewayConfig(t, func(c *server.Config) { c.RequestTimeout = 300 * time.Millisecond })
 	g.mustDo(`{ resPartners(limit: 1) { totalCount } }`, nil, nil) // log in first
-	g.odoo.SetLatency(5 * time.Second)
+	// Odoo would take an hour: the answer can only come from the timeout.
+	g.odoo.SetLatency(time.Hour)
 	defer g.odoo.SetLatency(0)
-	start := time.Now()
-	errs := g.do(`{ resPartners(limit: 1) { nodes { name } } }`, nil, nil)
+	done := make(chan []gqlError, 1)
+	go func() { done <- g.do(`{ resPartners(limit: 1) { nodes { name } } }`, nil, nil) }()
+	var errs []gqlError
+	select {
+	case errs = <-done:
+	case <-time.After(time.Minute): // a hang guard, not a measurement
+		t.Fatal("the request waited for Odoo past its timeout")
+	}
 	if len(errs) != 1 || errs[0].code() != "ODOO_UNAVAILABLE" || !strings.Contains(errs[0].Message, "request timeout of 300ms (ODOOGQL_REQUEST_TIMEOUT)") {
 		t.Errorf("errors %+v", errs)
-	}
-	if time.Since(start) > 4*time.Second {
-		t.Errorf("the request waited for Odoo past its timeout")
 	}
 	// The Odoo call itself was abandoned: nothing stays in flight.
 	deadline := time.Now().Add(5 * time.Second)
@@ -346,13 +350,12 @@ func TestOdooDownAtStart(t *testing.T) {
 	if ready() != 503 {
 		t.Error("/readyz must be 503 while Odoo is down")
 	}
-	start := time.Now()
+	// Failing fast: the gateway makes one attempt and answers; it does not
+	// wait or retry until Odoo comes back (which it would not, here).
+	g.odoo.ResetCounters()
 	errs := g.do(`{ resPartners(limit: 1) { totalCount } }`, nil, nil)
 	if len(errs) != 1 || errs[0].code() != "ODOO_UNAVAILABLE" {
 		t.Errorf("errors %+v, want ODOO_UNAVAILABLE", errs)
-	}
-	if time.Since(start) > 10*time.Second {
-		t.Error("a query with Odoo down must fail fast")
 	}
 	g.odoo.SetDown(false)
 	deadline := time.Now().Add(20 * time.Second)
