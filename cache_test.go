@@ -191,18 +191,7 @@ func TestCacheFetchesOnlyMissingFields(t *testing.T) {
 func TestCacheIsolation(t *testing.T) {
 	forStrategies(t, func(t *testing.T, g *gateway) {
 		admin, demo := g.as("admin", "admin"), g.as("demo", "demo")
-		q := `query @cached(ttl: 600) { saleOrders(limit: 100) { totalCount nodes { id name user_id { id } } } }`
-		type orders struct {
-			SaleOrders struct {
-				TotalCount int `json:"totalCount"`
-				Nodes      []struct {
-					ID     string `json:"id"`
-					UserID *struct {
-						ID string `json:"id"`
-					} `json:"user_id"`
-				} `json:"nodes"`
-			} `json:"saleOrders"`
-		}
+		q := ordersQuery // orders of every user, @cached (redis_test.go)
 		var a, d orders
 		admin.mustDo(q, nil, &a)
 		demo.mustDo(q, nil, &d)

@@ -93,12 +93,20 @@ func newGatewayWith(t *testing.T, strategy engine.Strategy, maxLimit int, opts .
 	return newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.MaxLimit = strategy, maxLimit }, opts...)
 }
 
-// newGatewayConfig builds a gateway whose configuration edit may change.
+// newGatewayConfig builds a gateway, in front of a test server of its own,
+// whose configuration edit may change.
 func newGatewayConfig(t testing.TB, edit func(*server.Config), opts ...odootest.Option) *gateway {
 	t.Helper()
-	var logs syncBuffer
 	o := odootest.NewServer(opts...)
 	t.Cleanup(o.Close)
+	return newGatewayOn(t, o, edit)
+}
+
+// newGatewayOn builds a gateway in front of the test server o (several
+// gateways may share one), closed when the test ends.
+func newGatewayOn(t testing.TB, o *odootest.Server, edit func(*server.Config)) *gateway {
+	t.Helper()
+	var logs syncBuffer
 	meta, err := server.ParseMetadata(metadataJSON)
 	if err != nil {
 		t.Fatal(err)
@@ -118,6 +126,7 @@ func newGatewayConfig(t testing.TB, edit func(*server.Config), opts ...odootest.
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = gw.Close() }) // after the HTTP server's cleanup
 	hs := httptest.NewServer(gw.Handler())
 	t.Cleanup(hs.Close)
 	return &gateway{t: t, odoo: o, gw: gw, url: hs.URL, logs: &logs, last: &atomic.Pointer[http.Header]{}}

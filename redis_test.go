@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -23,32 +21,14 @@ type replicas struct {
 	a, b  *gateway
 }
 
-// newReplica builds a gateway in front of o (as newGatewayConfig does for a
-// server of its own), closed when the test ends.
+// newReplica builds a warmed-up gateway in front of o.
 func newReplica(t *testing.T, o *odootest.Server, edit func(*server.Config)) *gateway {
 	t.Helper()
-	meta, err := server.ParseMetadata(metadataJSON)
-	if err != nil {
+	g := newGatewayOn(t, o, edit)
+	if err := g.gw.Warm(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	cfg := server.Config{
-		OdooURL: o.URL, OdooDB: o.DB(), OdooUser: "admin", OdooPassword: "admin",
-		DefaultLimit: 100, MaxLimit: 1000, OdooTimeout: 30 * time.Second, MaxConns: 16,
-		MetadataTTL: time.Hour, LoginTTL: 5 * time.Minute,
-		CacheMaxEntries: 100000, CacheMaxBytes: 256 << 20, AllowAnonymous: true,
-	}
-	edit(&cfg)
-	gw, err := server.New(cfg, meta, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = gw.Close() }) // after the HTTP server's cleanup
-	hs := httptest.NewServer(gw.Handler())
-	t.Cleanup(hs.Close)
-	if err := gw.Warm(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return &gateway{t: t, odoo: o, gw: gw, url: hs.URL, logs: &syncBuffer{}}
+	return g
 }
 
 func newReplicas(t *testing.T, strategy engine.Strategy) *replicas {
