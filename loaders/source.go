@@ -45,7 +45,6 @@ type RecordCache struct {
 	announced  uint64            // bumps announced by the shared store so far
 	dependents map[string][]string
 	relations  map[string]map[string]string // model → field → related model
-	onWrite    func(db, model string)
 }
 
 // NewRecordCache returns a record cache in c for the models of meta (nil:
@@ -172,23 +171,9 @@ func (rc *RecordCache) SetShared(ctx context.Context, s Shared) {
 // Cache returns the underlying bounded cache (for statistics).
 func (rc *RecordCache) Cache() *Cache { return rc.cache }
 
-// OnWrite registers f to be told of every invalidation (to broadcast it to
-// other replicas).
-func (rc *RecordCache) OnWrite(f func(db, model string)) { rc.onWrite = f }
-
-// Invalidate drops what a write to model touched.
+// Invalidate drops what a write to model touched; with a shared store, on
+// every replica.
 func (rc *RecordCache) Invalidate(db, model string) {
-	rc.invalidate(db, model)
-	if rc.onWrite != nil {
-		rc.onWrite(db, model)
-	}
-}
-
-// InvalidateLocal is Invalidate without telling OnWrite (for invalidations
-// received from other replicas).
-func (rc *RecordCache) InvalidateLocal(db, model string) { rc.invalidate(db, model) }
-
-func (rc *RecordCache) invalidate(db, model string) {
 	names := []string{"w|" + db, "g|" + db + "|" + model}
 	for _, dep := range rc.dependents[model] {
 		names = append(names, "g|"+db+"|"+dep)
@@ -527,35 +512,6 @@ func (l *Loaders) Odoo(ctx context.Context) Odoo {
 		return cachedOdoo{plainOdoo: p, ttl: ttl, scope: scope(l.session), l: l}
 	}
 	return p
-}
-
-// ParseTTL reads a TTL argument in seconds.
-func ParseTTL(v any) (time.Duration, error) {
-	var n int64
-	switch x := v.(type) {
-	case int64:
-		n = x
-	case int:
-		n = int64(x)
-	case json.Number:
-		i, err := x.Int64()
-		if err != nil {
-			return 0, err
-		}
-		n = i
-	case string:
-		i, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
-		if err != nil {
-			return 0, err
-		}
-		n = i
-	default:
-		return 0, fmt.Errorf("ttl must be an integer number of seconds, got %T", v)
-	}
-	if n < 0 {
-		return 0, fmt.Errorf("ttl must not be negative, got %d", n)
-	}
-	return time.Duration(n) * time.Second, nil
 }
 
 // decodeShared decodes a value of the shared store: JSON whose whole numbers

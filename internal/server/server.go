@@ -139,9 +139,6 @@ func (g *Gateway) CacheStats() []loaders.CacheStats {
 	return out
 }
 
-// Records returns the gateway's record cache.
-func (g *Gateway) Records() *loaders.RecordCache { return g.records }
-
 // shareRecords puts Redis under the record cache when redisURL is set. The
 // gateway starts even when Redis does not answer: the store comes up by
 // itself.
