@@ -31,6 +31,16 @@ func FuzzGraphQLRequest(f *testing.F) {
 	} {
 		f.Add(q, `[["name", "ilike", "a"]]`)
 	}
+	// Query-cost bombs (issue 9): fragments expanding to 2^30 fields, and
+	// repeated fields; this gateway has no depth or complexity limit, so
+	// validation, planning and execution must each stay linear in the size.
+	for _, q := range []string{
+		fragmentBomb(30, true), fragmentBomb(30, false),
+		"{ " + strings.Repeat("__typename ", 2000) + "}",
+		"{ resPartners(limit: 2) { nodes { " + strings.Repeat("name ", 2000) + "} } }",
+	} {
+		f.Add(q, `[]`)
+	}
 	g := newGatewayConfig(f, func(c *server.Config) { c.Strategy = engine.Auto; c.RequestTimeout = 0 })
 	h := g.gw.Handler()
 	f.Fuzz(func(t *testing.T, query, domain string) {

@@ -844,10 +844,6 @@ func (r *Resolver) ResUsers() ResUsersResolver { return &resUsersResolver{r} }
 
 type resUsersResolver struct{ *Resolver }
 
-func (r *resUsersResolver) APIKeyIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
-}
-
 func (r *resUsersResolver) BankIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
 	return engine.Children[model.OdooRecord](ctx, obj)
 }
@@ -926,10 +922,6 @@ func (r *resUsersResolver) StarredMessageIds(ctx context.Context, obj *model.Res
 
 func (r *resUsersResolver) TaskIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectTask, error) {
 	return engine.Children[model.ProjectTask](ctx, obj)
-}
-
-func (r *resUsersResolver) TotpTrustedDeviceIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
 }
 
 func (r *resUsersResolver) UserIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResUsers, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -61,27 +62,39 @@ type Loaders struct {
 	calls, cacheHits atomic.Int64
 
 	denials []string
+	invalid []string
 }
 
 // Deny records that part of the answer was withheld by Odoo's access rules;
 // the engine reports it as a FORBIDDEN error.
-func (l *Loaders) Deny(msg string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, d := range l.denials {
-		if d == msg {
-			return
-		}
-	}
-	l.denials = append(l.denials, msg)
-}
+func (l *Loaders) Deny(msg string) { l.note(&l.denials, msg) }
 
 // TakeDenials returns the denials recorded so far and forgets them.
-func (l *Loaders) TakeDenials() []string {
+func (l *Loaders) TakeDenials() []string { return l.take(&l.denials) }
+
+// Invalid records that Odoo sent a value the gateway cannot serve (a
+// datetime in no form it knows); the engine leaves it null and reports msg
+// as an error.
+func (l *Loaders) Invalid(msg string) { l.note(&l.invalid, msg) }
+
+// TakeInvalid returns the values recorded by Invalid so far and forgets
+// them.
+func (l *Loaders) TakeInvalid() []string { return l.take(&l.invalid) }
+
+// note appends msg to list unless it is there already.
+func (l *Loaders) note(list *[]string, msg string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	d := l.denials
-	l.denials = nil
+	if !slices.Contains(*list, msg) {
+		*list = append(*list, msg)
+	}
+}
+
+func (l *Loaders) take(list *[]string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d := *list
+	*list = nil
 	return d
 }
 
@@ -278,6 +291,24 @@ func (l *Loaders) readVisible(ctx context.Context, model string, ids []int, fiel
 		return []odoo.Record{}, nil
 	}
 	return l.Odoo(ctx).Read(ctx, model, visible, fields)
+}
+
+// Written forgets what the request has read so far, after a write through
+// it (create, update or delete; applied or not, since a write whose answer
+// was lost may still have reached Odoo): the records its loader memoized and
+// the x2many lists handed to resolvers. Every model is forgotten, not only
+// the written one: Odoo's computed and related fields carry a write to other
+// models (a partner's name is in its contacts' display names, an order
+// line's price in its order's total). The record cache needs nothing here:
+// the write moved the generations its entries are keyed by. Values (the
+// engine's per-operation state) hold no Odoo data and are kept. A mutation
+// runs its root fields one after the other, each resolved and written out
+// before the next starts, so nothing still reads what this drops.
+func (l *Loaders) Written() {
+	l.records.ClearAll()
+	l.mu.Lock()
+	clear(l.children)
+	l.mu.Unlock()
 }
 
 // SetChildren records the records of an x2many field, asked for under alias,

@@ -55,6 +55,54 @@ func TestRecordsBatch(t *testing.T) {
 	}
 }
 
+// TestWrittenForgetsReads: after a write through the request, the records
+// it read before are read again (and show the write); children handed to
+// resolvers are forgotten.
+func TestWrittenForgetsReads(t *testing.T) {
+	srv := odootest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	l := loaders.New(session(t, srv), loaders.Options{})
+	read := func() string {
+		t.Helper()
+		got, err := l.Records(ctx, []loaders.ReadRequest{
+			{Model: "res.partner", IDs: []int{10}, Fields: []string{"name"}},
+			{Model: "res.country", IDs: []int{233}, Fields: []string{"code"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name, _ := got["res.partner"][10]["name"].(string)
+		return name
+	}
+	parent := &struct{}{}
+	l.SetChildren(parent, "child_ids", []int{19})
+	if got := read(); got != "Deco Addict" {
+		t.Fatalf("name %q", got)
+	}
+	if err := l.Odoo(ctx).Write(ctx, "res.partner", []int{10}, map[string]any{"name": "Renamed"}); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetCounters()
+	if got := read(); got != "Deco Addict" {
+		t.Fatalf("before Written: name %q, want the memoized Deco Addict", got)
+	}
+	if n := srv.TotalCalls(); n != 0 {
+		t.Fatalf("memoized keys made %d calls", n)
+	}
+	l.Written()
+	if got := read(); got != "Renamed" {
+		t.Errorf("after Written: name %q, want Renamed", got)
+	}
+	// Every model is read again: a write may change computed fields of others.
+	if got := srv.CallCounts(); fmt.Sprint(got) != "map[res.country.read:1 res.partner.read:1]" {
+		t.Errorf("calls after Written: %v", got)
+	}
+	if _, ok := l.Children(parent, "child_ids"); ok {
+		t.Error("children survived Written")
+	}
+}
+
 // TestRecordsNoWait: a flushed level never waits for dataloader's timer.
 func TestRecordsNoWait(t *testing.T) {
 	srv := odootest.NewServer()

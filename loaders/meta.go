@@ -7,6 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -19,12 +23,27 @@ import (
 // of each model, and each user's access rights. Entries older than the TTL
 // are still served while one background call refreshes them, so a warm
 // gateway makes no metadata call on the path of a query.
+//
+// A fetch is shared by every caller asking for the same key at once, and
+// belongs to none of them: it runs with its own timeout, detached from the
+// cancellation of the caller that started it, and each caller stops waiting
+// when its own context ends. A stale entry starts at most one background
+// refresh per key.
 type Meta struct {
-	client *odoo.Client
-	cache  *Cache
-	ttl    time.Duration
-	log    *slog.Logger
-	group  singleflight.Group
+	client  *odoo.Client
+	cache   *Cache
+	ttl     time.Duration
+	timeout time.Duration // of one shared fetch
+	log     *slog.Logger
+	group   singleflight.Group
+
+	mu         sync.Mutex
+	refreshing map[string]bool  // keys with a background refresh in flight
+	bg         sync.WaitGroup   // background refreshes
+	refreshes  atomic.Int64     // background refreshes started (goroutines spawned)
+	joined     func(key string) // test hook: a caller waits for the shared fetch of key
+
+	service func(context.Context) (*odoo.Session, error) // see SetService
 }
 
 type metaEntry struct {
@@ -37,7 +56,7 @@ func NewMeta(client *odoo.Client, cache *Cache, ttl time.Duration, log *slog.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Meta{client: client, cache: cache, ttl: ttl, log: log}
+	return &Meta{client: client, cache: cache, ttl: ttl, timeout: time.Minute, log: log, refreshing: map[string]bool{}}
 }
 
 // get returns the entry under key: fresh from the cache, stale from the cache
@@ -46,27 +65,66 @@ func (m *Meta) get(ctx context.Context, key string, fetch func(context.Context) 
 	if v, ok := m.cache.Get(key); ok {
 		e := v.(metaEntry)
 		if time.Since(e.at) > m.ttl {
-			go func() {
-				defer func() {
-					if p := recover(); p != nil {
-						m.log.Error("metadata refresh panicked", "key", key, "panic", p)
-					}
-				}()
-				bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-				defer cancel()
-				if _, err, _ := m.group.Do(key, func() (any, error) { return m.fetch(bg, key, fetch) }); err != nil {
-					m.log.Warn("metadata refresh failed; serving the old entry", "key", key, "err", err)
-				}
-			}()
+			m.refresh(ctx, key, fetch)
 		}
 		return e.value, nil
 	}
-	v, err, _ := m.group.Do(key, func() (any, error) { return m.fetch(ctx, key, fetch) })
-	return v, err
+	ch := m.group.DoChan(key, func() (any, error) { return m.fetch(ctx, key, fetch) })
+	if m.joined != nil {
+		m.joined(key)
+	}
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, ctx.Err() // the fetch goes on for the others and the cache
+	}
 }
 
-func (m *Meta) fetch(ctx context.Context, key string, fetch func(context.Context) (any, error)) (any, error) {
-	v, err := fetch(ctx)
+// refresh starts a background refresh of key unless one is in flight or the
+// entry is fresh again (a refresh finished since the caller looked).
+func (m *Meta) refresh(ctx context.Context, key string, fetch func(context.Context) (any, error)) {
+	m.mu.Lock()
+	if m.refreshing[key] {
+		m.mu.Unlock()
+		return
+	}
+	if v, ok := m.cache.Peek(key); ok && time.Since(v.(metaEntry).at) <= m.ttl {
+		m.mu.Unlock()
+		return
+	}
+	m.refreshing[key] = true
+	m.bg.Add(1)
+	m.mu.Unlock()
+	m.refreshes.Add(1)
+	go func() {
+		defer m.bg.Done()
+		// The new entry is stored before the flag goes: a caller that finds
+		// no refresh in flight finds the fresh entry.
+		defer func() {
+			m.mu.Lock()
+			delete(m.refreshing, key)
+			m.mu.Unlock()
+		}()
+		if _, err, _ := m.group.Do(key, func() (any, error) { return m.fetch(ctx, key, fetch) }); err != nil {
+			m.log.Warn("metadata refresh failed; serving the old entry", "key", key, "err", err)
+		}
+	}()
+}
+
+// fetch runs one shared fetch of key and caches its result. It keeps the
+// values of ctx (request id, call counters) but not its cancellation or
+// deadline: it has its own timeout. A panic becomes an error.
+func (m *Meta) fetch(ctx context.Context, key string, fetch func(context.Context) (any, error)) (v any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m.log.Error("metadata fetch panicked", "key", key, "panic", p)
+			v, err = nil, fmt.Errorf("loaders: metadata fetch of %s panicked: %v", key, p)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.timeout)
+	defer cancel()
+	v, err = fetch(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +132,9 @@ func (m *Meta) fetch(ctx context.Context, key string, fetch func(context.Context
 	m.cache.Set(key, metaEntry{value: v, at: time.Now()}, 512+SizeOf(v), 24*time.Hour+m.ttl)
 	return v, nil
 }
+
+// waitRefreshes waits for the background refreshes in flight (tests).
+func (m *Meta) waitRefreshes() { m.bg.Wait() }
 
 // Version returns the Odoo server version.
 func (m *Meta) Version(ctx context.Context) (odoo.Version, error) {
@@ -126,13 +187,180 @@ type Access struct {
 	Read, Create, Write, Unlink bool
 }
 
-// Access returns the access rights of the session's user on model
-// (check_access_rights for the four operations), cached per user.
+// Access returns the access rights of the session's user on model, cached
+// per user (see Rights; this asks for model alone).
 func (m *Meta) Access(ctx context.Context, s *odoo.Session, model string) (Access, error) {
-	key := "access|" + scope(s) + "|" + model
+	all, err := m.Rights(ctx, s, []string{model})
+	if err != nil {
+		return Access{}, err
+	}
+	return all[model], nil
+}
+
+// Rights returns the session user's rights on each of models, what Odoo's
+// check_access_rights answers, cached per user and list of models. Odoo
+// computes them from ir.model.access: a user may do an operation on a model
+// when an active rule of that model grants it to a group of the user or to
+// no group in particular (ir.model.access _get_allowed_models; only public
+// methods can be called over XML-RPC, so the gateway does that sum itself).
+// The rules of the models are read once for all users (ACL) and each user
+// costs one call, the read of their groups. The superuser (uid 1) may do
+// everything. When the rules or the groups cannot be read (the account may
+// not read ir.model.access, a server without the field ...), it falls back
+// to check_access_rights: four calls per model.
+func (m *Meta) Rights(ctx context.Context, s *odoo.Session, models []string) (map[string]Access, error) {
+	models = slices.Sorted(slices.Values(models))
+	models = slices.Compact(models)
+	key := "rights|" + scope(s) + "|" + listKey(models)
 	v, err := m.get(ctx, key, func(ctx context.Context) (any, error) {
-		var a Access
-		g, gctx := errgroup.WithContext(ctx)
+		if s.UID == superuserUID {
+			out := make(map[string]Access, len(models))
+			for _, model := range models {
+				out[model] = Access{Read: true, Create: true, Write: true, Unlink: true}
+			}
+			return out, nil
+		}
+		out, err := m.rightsFromRules(ctx, s, models)
+		var f *odoo.Fault
+		if errors.As(err, &f) {
+			m.log.Debug("access rights: reading ir.model.access refused; asking check_access_rights per model", "err", err)
+			return m.rightsPerModel(ctx, s, models)
+		}
+		return out, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]Access), nil
+}
+
+// superuserUID is Odoo's SUPERUSER_ID (__system__): its environment is
+// sudo, past every access check.
+const superuserUID = 1
+
+// listKey is a short key for a sorted list of names.
+func listKey(names []string) string {
+	sum := sha256.Sum256([]byte(strings.Join(names, ",")))
+	return hex.EncodeToString(sum[:8])
+}
+
+// aclRule is one active ir.model.access row: group 0 is every user.
+type aclRule struct {
+	model  string
+	group  int
+	access Access
+}
+
+// SetService gives Meta the service account's session, which reads the
+// access rules (ir.model.access, usually readable by administrators only)
+// for every user. Without it, each user's session reads them.
+func (m *Meta) SetService(session func(context.Context) (*odoo.Session, error)) {
+	m.service = session
+}
+
+// acl returns the active ir.model.access rules of models (sorted), read
+// with the service account (SetService) or else with s, cached for all users.
+func (m *Meta) acl(ctx context.Context, s *odoo.Session, models []string) ([]aclRule, error) {
+	key := "acl|" + s.Client().DB() + "|" + listKey(models)
+	v, err := m.get(ctx, key, func(ctx context.Context) (any, error) {
+		reader := s
+		if m.service != nil {
+			svc, err := m.service(ctx)
+			if err != nil {
+				return nil, err
+			}
+			reader = svc
+		}
+		irModels, err := reader.SearchRead(ctx, "ir.model", []any{[]any{"model", "in", models}}, []string{"model"}, odoo.SearchOptions{})
+		if err != nil {
+			return nil, err
+		}
+		names := make(map[int]string, len(irModels))
+		ids := make([]any, 0, len(irModels))
+		for _, r := range irModels {
+			id, _ := r.ID()
+			name, _ := odoo.AsString(r["model"])
+			names[id] = name
+			ids = append(ids, id)
+		}
+		rows, err := reader.SearchRead(ctx, "ir.model.access", []any{[]any{"model_id", "in", ids}},
+			[]string{"model_id", "group_id", "perm_read", "perm_write", "perm_create", "perm_unlink"}, odoo.SearchOptions{})
+		if err != nil {
+			return nil, err
+		}
+		rules := make([]aclRule, 0, len(rows))
+		for _, r := range rows {
+			mid, _, _ := odoo.Many2One(r["model_id"])
+			gid, _, _ := odoo.Many2One(r["group_id"]) // 0 when empty
+			rd, _ := odoo.AsBool(r["perm_read"])
+			wr, _ := odoo.AsBool(r["perm_write"])
+			cr, _ := odoo.AsBool(r["perm_create"])
+			ul, _ := odoo.AsBool(r["perm_unlink"])
+			rules = append(rules, aclRule{model: names[mid], group: gid, access: Access{Read: rd, Write: wr, Create: cr, Unlink: ul}})
+		}
+		return rules, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]aclRule), nil
+}
+
+// rightsFromRules sums the rules of models over the groups of s's user.
+func (m *Meta) rightsFromRules(ctx context.Context, s *odoo.Session, models []string) (map[string]Access, error) {
+	rules, err := m.acl(ctx, s, models)
+	if err != nil {
+		return nil, err
+	}
+	major, err := m.Major(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Up to 17.0 and 18.0 groups_id holds the implied groups too; 19.0
+	// keeps the assigned ones in group_ids and all of them in all_group_ids.
+	field := "groups_id"
+	if major >= 19 {
+		field = "all_group_ids"
+	}
+	users, err := s.Read(ctx, "res.users", []int{s.UID}, []string{field})
+	if err != nil {
+		return nil, err
+	}
+	if len(users) != 1 {
+		return nil, fmt.Errorf("loaders: res.users %d: %d records read", s.UID, len(users))
+	}
+	if _, ok := users[0][field]; !ok {
+		return nil, &odoo.Fault{Op: "read res.users", Model: "res.users", Method: "read", Kind: odoo.KindValidation, Message: "no field " + field}
+	}
+	groups := map[int]bool{0: true}
+	for _, g := range odoo.IDs(users[0][field]) {
+		groups[g] = true
+	}
+	out := make(map[string]Access, len(models))
+	for _, model := range models {
+		out[model] = Access{}
+	}
+	for _, r := range rules {
+		a, ok := out[r.model]
+		if !ok || !groups[r.group] {
+			continue
+		}
+		a.Read = a.Read || r.access.Read
+		a.Write = a.Write || r.access.Write
+		a.Create = a.Create || r.access.Create
+		a.Unlink = a.Unlink || r.access.Unlink
+		out[r.model] = a
+	}
+	return out, nil
+}
+
+// rightsPerModel asks check_access_rights for each model and operation.
+func (m *Meta) rightsPerModel(ctx context.Context, s *odoo.Session, models []string) (map[string]Access, error) {
+	out := make([]Access, len(models))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, model := range models {
+		a := &out[i]
 		for op, dst := range map[string]*bool{"read": &a.Read, "create": &a.Create, "write": &a.Write, "unlink": &a.Unlink} {
 			g.Go(func() (err error) {
 				defer func() {
@@ -145,26 +373,40 @@ func (m *Meta) Access(ctx context.Context, s *odoo.Session, model string) (Acces
 				return err
 			})
 		}
-		return a, g.Wait()
-	})
-	if err != nil {
-		return Access{}, err
 	}
-	return v.(Access), nil
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	res := make(map[string]Access, len(models))
+	for i, model := range models {
+		res[model] = out[i]
+	}
+	return res, nil
 }
 
-// Warm loads the version and the fields_get of models now, so the first
-// query pays no metadata call. It returns the first error but loads what it
+// Warm loads the version, the fields_get of models and their access rules
+// (ir.model.access) now, so the first query pays no metadata call and a
+// user's first odooModels one call. It returns the first error but loads what it
 // can.
 func (m *Meta) Warm(ctx context.Context, s *odoo.Session, models []string, attributes []string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
 	var errs []error
-	errc := make(chan error, len(models)+1)
+	errc := make(chan error, len(models)+2)
 	g.Go(func() error {
 		defer recoverTo(errc, "version")
 		if _, err := m.Version(gctx); err != nil {
 			errc <- fmt.Errorf("version: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		defer recoverTo(errc, "access rules")
+		// The rules every user's rights are summed from; a refusal is not an
+		// error (rights then come from check_access_rights).
+		var f *odoo.Fault
+		if _, err := m.acl(gctx, s, slices.Compact(slices.Sorted(slices.Values(models)))); err != nil && !errors.As(err, &f) {
+			errc <- fmt.Errorf("access rules: %w", err)
 		}
 		return nil
 	})

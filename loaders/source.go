@@ -334,11 +334,13 @@ func get[T any](ctx context.Context, c cachedOdoo, key string) (T, bool) {
 	return v, true
 }
 
-// set stores v under key locally and in the shared store.
+// set stores v under key locally and in the shared store, encoded so that
+// decodeShared gives back the same Go types (a whole float stays a float64:
+// odoo.MarshalJSON writes it 100.0).
 func set(ctx context.Context, c cachedOdoo, key string, v any, size int64) {
 	c.rc.cache.Set(key, v, size, c.ttl)
 	if c.rc.shared != nil {
-		if raw, err := json.Marshal(v); err == nil {
+		if raw, err := odoo.MarshalJSON(v); err == nil {
 			c.rc.shared.Set(ctx, key, raw, c.ttl)
 		}
 	}
@@ -514,8 +516,10 @@ func (l *Loaders) Odoo(ctx context.Context) Odoo {
 	return p
 }
 
-// decodeShared decodes a value of the shared store: JSON whose whole numbers
-// become ints (as the Odoo client decodes them) and objects odoo.Records.
+// decodeShared decodes a value of the shared store (written by set) into the
+// shapes the Odoo client decodes: numbers written as integers become ints,
+// numbers with a fraction or an exponent float64 (so a value read from Redis
+// has the Go types it had when read from Odoo), objects odoo.Records.
 func decodeShared[T any](raw []byte) (T, error) {
 	var out T
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -524,7 +528,7 @@ func decodeShared[T any](raw []byte) (T, error) {
 	if err := dec.Decode(&generic); err != nil {
 		return out, err
 	}
-	v := normalizeShared(generic)
+	v := odoo.NormalizeJSON(generic, odoo.JSONOptions{Records: true})
 	switch p := any(&out).(type) {
 	case *any:
 		*p = v
@@ -553,27 +557,4 @@ func decodeShared[T any](raw []byte) (T, error) {
 		return out, fmt.Errorf("loaders: cannot decode a shared %T", out)
 	}
 	return out, nil
-}
-
-func normalizeShared(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return int(i)
-		}
-		f, _ := x.Float64()
-		return f
-	case []any:
-		for i := range x {
-			x[i] = normalizeShared(x[i])
-		}
-		return x
-	case map[string]any:
-		r := make(odoo.Record, len(x))
-		for k, it := range x {
-			r[k] = normalizeShared(it)
-		}
-		return r
-	}
-	return v
 }

@@ -103,9 +103,10 @@ type Fault struct {
 	// Exception is the Python exception class when known ("ValueError",
 	// "psycopg2.OperationalError"), taken from the traceback's last line.
 	Exception string
-	// Message is the user-facing message: for a traceback, the text after
+	// Message is the exception's message: for a traceback, the text after
 	// the exception class on its last line, e.g. "Invalid field
 	// 'no_such_field' on model 'res.partner'"; otherwise the faultString.
+	// Only a UserFacing fault's message is meant for users.
 	Message string
 	// Traceback is the full Python traceback for code-1 faults, empty
 	// otherwise. Never shown by Error().
@@ -141,6 +142,52 @@ func (f *Fault) Error() string {
 // Is makes errors.Is(err, ErrAuthentication) true for authentication faults.
 func (f *Fault) Is(target error) bool {
 	return target == ErrAuthentication && f.Kind == KindAuthentication
+}
+
+// UserFacing reports whether the fault's Message was written by Odoo for
+// the user, so an application may show it: Odoo's own user-facing
+// exceptions, which /xmlrpc/2 sends with fault code 2 (UserError and its
+// subclasses ValidationError, MissingError, RedirectWarning, LockError …),
+// 3 (AccessDenied) or 4 (AccessError) and the legacy /xmlrpc endpoint as
+// "warning -- <class>" or "AccessDenied". Any other fault (a ValueError,
+// KeyError, AttributeError, a database error: code 1 with a traceback) is
+// not: its message is a programmer's, and may name fields, models, SQL or
+// values the application did not mean to show.
+func (f *Fault) UserFacing() bool {
+	if f.Kind == KindNoneReturned {
+		return false
+	}
+	if f.Traceback == "" && f.Exception == "" {
+		switch f.Code {
+		case 2, 3, 4:
+			return true
+		}
+		return false
+	}
+	return isUserFacingException(f.Exception)
+}
+
+// userFacingExceptions are the classes of odoo.exceptions whose message is
+// meant for users ("Warning" and "except_orm" are the pre-14 names).
+var userFacingExceptions = map[string]bool{
+	"UserError": true, "ValidationError": true, "AccessError": true, "MissingError": true,
+	"AccessDenied": true, "RedirectWarning": true, "LockError": true,
+	"Warning": true, "except_orm": true,
+}
+
+// isUserFacingException reports whether exc names one of Odoo's
+// user-facing exception classes: bare (the legacy endpoint's
+// "warning -- UserError") or in odoo.exceptions (a traceback's last line),
+// never a class of the same name from another module.
+func isUserFacingException(exc string) bool {
+	mod, base := "", exc
+	if i := strings.LastIndexByte(exc, '.'); i >= 0 {
+		mod, base = exc[:i], exc[i+1:]
+	}
+	if mod != "" && mod != "odoo.exceptions" && mod != "openerp.exceptions" {
+		return false
+	}
+	return userFacingExceptions[base]
 }
 
 // IsNoneReturned reports whether err is the fault Odoo returns when a
@@ -333,7 +380,7 @@ func classifyException(exc, msg string) Kind {
 		if strings.Contains(msg, "cannot marshal None") {
 			return KindNoneReturned
 		}
-	case "ValueError", "KeyError", "UserError", "ValidationError", "RedirectWarning", "Warning", "except_orm":
+	case "ValueError", "KeyError", "UserError", "ValidationError", "RedirectWarning", "LockError", "Warning", "except_orm":
 		return KindValidation
 	case "AttributeError":
 		// Unknown method: "The method 'res.partner.x' does not exist".

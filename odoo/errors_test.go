@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -188,3 +189,83 @@ func TestTracebackLoggedAtDebugOnly(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestUserFacingRealFaults decodes every fault a real Odoo 17, 18 and 19
+// sent (testdata) and checks which messages are Odoo's user-facing ones:
+// exactly the faults Odoo sent with code 2, 3 or 4 (UserError and its
+// subclasses, AccessDenied, AccessError); never a code-1 traceback
+// (ValueError, AttributeError, TypeError …) nor the legacy endpoint's
+// string code, which holds a ValueError's message.
+func TestUserFacingRealFaults(t *testing.T) {
+	var files []string
+	for _, dir := range []string{dir18, dir17, dir19} {
+		m, _ := filepath.Glob(filepath.Join(dir, "*.response.xml"))
+		files = append(files, m...)
+	}
+	counts := map[bool]int{}
+	for _, path := range files {
+		body, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(body), "<fault>") {
+			continue
+		}
+		_, raw, err := decodeResponse(body)
+		if err != nil || raw == nil {
+			t.Fatalf("%s: not a fault: %v", path, err)
+		}
+		f := newFault("read res.partner", "res.partner", "read", raw.code, raw.string)
+		want := false
+		switch raw.code {
+		case 2, 3, 4, int64(2), int64(3), int64(4):
+			want = true
+		}
+		if got := f.UserFacing(); got != want {
+			t.Errorf("%s: code %v %s: UserFacing = %v, want %v (%s)", filepath.Base(path), raw.code, f.Exception, got, want, f.Message)
+		}
+		counts[f.UserFacing()]++
+	}
+	if counts[true] < 8 || counts[false] < 8 {
+		t.Errorf("too few captures: %v", counts)
+	}
+	t.Logf("user-facing: %d, not: %d", counts[true], counts[false])
+}
+
+func TestUserFacingCrafted(t *testing.T) {
+	tb := func(last string) string {
+		return "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/odoo/api.py\", line 533, in call_kw\n    result = f()\n" + last + "\n"
+	}
+	tests := []struct {
+		name string
+		code any
+		str  string
+		want bool
+	}{
+		{"user error code 2", int64(2), "Contacts require a name", true},
+		{"access denied code 3", int64(3), "Access Denied", true},
+		{"access error code 4", int64(4), "You are not allowed to modify 'User' (res.users) records.", true},
+		{"numeric string code 4", "4", "Not allowed.", true},
+		{"legacy user error", "warning -- UserError\n\nNope.", "", true},
+		{"legacy missing", "warning -- MissingError\n\nRecord does not exist or has been deleted.", "", true},
+		{"legacy access denied", "AccessDenied", "Access Denied", true},
+		{"odoo validation error in a traceback", int64(1), tb("odoo.exceptions.ValidationError: Invalid VAT"), true},
+		{"value error", int64(1), tb("ValueError: Invalid field 'password' on model 'res.users'"), false},
+		{"key error", int64(1), tb("KeyError: 'secret_field'"), false},
+		{"unknown method", int64(1), tb("AttributeError: The method 'res.partner.x' does not exist"), false},
+		{"database error", int64(1), tb("psycopg2.errors.UndefinedColumn: column \"x\" does not exist"), false},
+		{"a ValidationError of another module", int64(1), tb("jsonschema.exceptions.ValidationError: 'x' is not of type 'integer'"), false},
+		{"legacy value error", "Invalid field 'x' on model 'res.partner'", tb("ValueError: Invalid field 'x' on model 'res.partner'"), false},
+		{"code 1 without traceback", int64(1), "something failed", false},
+		{"none returned", int64(1), tb("TypeError: cannot marshal None unless allow_none is enabled"), false},
+		{"unknown code", int64(42), "odd", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFault("write res.partner", "res.partner", "write", tt.code, tt.str)
+			if got := f.UserFacing(); got != tt.want {
+				t.Errorf("UserFacing = %v, want %v (exc %q, msg %q)", got, tt.want, f.Exception, f.Message)
+			}
+		})
+	}
+}

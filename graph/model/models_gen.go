@@ -960,8 +960,6 @@ type ProjectProject struct {
 	ID string `json:"id"`
 	// Access Instruction Message — Odoo char. Read-only.
 	AccessInstructionMessage *string `json:"access_instruction_message,omitempty"`
-	// Security Token — Odoo char.
-	AccessToken *string `json:"access_token,omitempty"`
 	// Portal Access URL — Odoo char. Read-only.
 	//
 	// Customer Portal URL
@@ -1190,8 +1188,6 @@ type ProjectProjectConnection struct {
 type ProjectTask struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
-	// Security Token — Odoo char.
-	AccessToken *string `json:"access_token,omitempty"`
 	// Portal Access URL — Odoo char. Read-only.
 	//
 	// Customer Portal URL
@@ -2255,8 +2251,6 @@ type ResPartner struct {
 	Self *ResPartner `json:"self,omitempty"`
 	// Show Credit Limit — Odoo boolean. Read-only. Restricted to groups: account.group_account_invoice,account.group_account_readonly.
 	ShowCreditLimit bool `json:"show_credit_limit"`
-	// Signup Token Type — Odoo char. Restricted to groups: base.group_erp_manager.
-	SignupType *string `json:"signup_type,omitempty"`
 	// Specific Property Product Pricelist — Odoo many2one to product.pricelist; null when empty.
 	SpecificPropertyProductPricelist *OdooRecord `json:"specific_property_product_pricelist,omitempty"`
 	// Starred Message — Odoo many2many to mail.message.
@@ -2383,8 +2377,6 @@ type ResUsers struct {
 	ActivePartner bool `json:"active_partner"`
 	// Additional info — Odoo char.
 	AdditionalInfo *string `json:"additional_info,omitempty"`
-	// API Keys — Odoo one2many to res.users.apikeys.
-	APIKeyIds []*OdooRecord `json:"api_key_ids"`
 	// Auto-post bills — Odoo selection. Required.
 	//
 	// Automatically post bills for this trusted partner
@@ -2664,10 +2656,6 @@ type ResUsers struct {
 	MyActivityDateDeadline *string `json:"my_activity_date_deadline,omitempty"`
 	// Name — Odoo char.
 	Name *string `json:"name,omitempty"`
-	// Set Password — Odoo char.
-	//
-	// Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.
-	NewPassword *string `json:"new_password,omitempty"`
 	// Notification — Odoo selection. Required.
 	//
 	// Policy on how to handle Chatter notifications:
@@ -2700,10 +2688,6 @@ type ResUsers struct {
 	PartnerShare bool `json:"partner_share"`
 	// Partner Vat Placeholder — Odoo char. Read-only.
 	PartnerVatPlaceholder *string `json:"partner_vat_placeholder,omitempty"`
-	// Password — Odoo char.
-	//
-	// Keep empty if you don't want the user to be able to connect on the system.
-	Password *string `json:"password,omitempty"`
 	// Payment Token Count — Odoo integer. Read-only.
 	PaymentTokenCount *int `json:"payment_token_count,omitempty"`
 	// Payment Tokens — Odoo one2many to payment.token.
@@ -2869,8 +2853,6 @@ type ResUsers struct {
 	ShowCreditLimit bool `json:"show_credit_limit"`
 	// Email Signature — Odoo html.
 	Signature *string `json:"signature,omitempty"`
-	// Signup Token Type — Odoo char. Restricted to groups: base.group_erp_manager.
-	SignupType *string `json:"signup_type,omitempty"`
 	// Specific Property Product Pricelist — Odoo many2one to product.pricelist; null when empty.
 	SpecificPropertyProductPricelist *OdooRecord `json:"specific_property_product_pricelist,omitempty"`
 	// Starred Message — Odoo many2many to mail.message.
@@ -2897,8 +2879,6 @@ type ResUsers struct {
 	TotalInvoiced *float64 `json:"total_invoiced,omitempty"`
 	// Two-factor authentication — Odoo boolean. Read-only.
 	TotpEnabled bool `json:"totp_enabled"`
-	// Trusted Devices — Odoo one2many to auth_totp.device.
-	TotpTrustedDeviceIds []*OdooRecord `json:"totp_trusted_device_ids"`
 	// Onboarding — Odoo boolean.
 	TourEnabled bool `json:"tour_enabled"`
 	// Degree of trust you have in this debtor — Odoo selection.
@@ -2952,8 +2932,6 @@ type ResUsersConnection struct {
 type SaleOrder struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
-	// Security Token — Odoo char.
-	AccessToken *string `json:"access_token,omitempty"`
 	// Portal Access URL — Odoo char. Read-only.
 	//
 	// Customer Portal URL

@@ -1,10 +1,11 @@
-// Package scalar provides the custom GraphQL scalars of odoogql's schema:
-// Date, DateTime and JSON. gqlgen binds them through the Marshal/Unmarshal
-// function pairs below; their Go types are string and any.
+// Package scalar provides the custom GraphQL scalars of odoogql's schema,
+// Date, DateTime and JSON, and its own printing of the built-in Float. gqlgen
+// binds them through the Marshal/Unmarshal function pairs below; their Go
+// types are string, any and float64.
 package scalar
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/odoogql/odoogql/odoo"
 )
 
 // badInput is the error of a value that is not of the scalar's form; the
@@ -63,10 +66,35 @@ func UnmarshalDateTime(v any) (string, error) {
 	return t.UTC().Format(DateTimeLayout), nil
 }
 
-// MarshalJSON writes any JSON value.
+// MarshalFloat writes a Float (Odoo's float and monetary values) in plain
+// decimal notation, never with an exponent (gqlgen's own prints %g:
+// 1.234567e+06), with the shortest digits that parse back to the same
+// float64, and always with a fraction so a whole float reads as a float in
+// every JSON decoder: 1234567.89, 0.0000001, 100.0. A negative zero is 0.0.
+// NaN and the infinities are a field error, as in gqlgen.
+func MarshalFloat(f float64) graphql.ContextMarshaler {
+	return graphql.ContextWriterFunc(func(_ context.Context, w io.Writer) error {
+		b, err := odoo.AppendFloat(nil, f)
+		if err != nil {
+			return err
+		}
+		_, _ = w.Write(b)
+		return nil
+	})
+}
+
+// UnmarshalFloat coerces a Float input (a literal or a variable) exactly as
+// gqlgen's built-in Float does.
+func UnmarshalFloat(ctx context.Context, v any) (float64, error) {
+	return graphql.UnmarshalFloatContext(ctx, v)
+}
+
+// MarshalJSON writes any JSON value. Numbers keep the type Odoo gave them: an
+// int is written as an integer, a float as MarshalFloat writes it (100.0,
+// never 100 nor an exponent).
 func MarshalJSON(v any) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
-		b, err := json.Marshal(v)
+		b, err := odoo.MarshalJSON(v)
 		if err != nil {
 			_, _ = io.WriteString(w, "null")
 			return
@@ -76,4 +104,8 @@ func MarshalJSON(v any) graphql.Marshaler {
 }
 
 // UnmarshalJSON accepts any value: a GraphQL literal or a variable's JSON.
-func UnmarshalJSON(v any) (any, error) { return v, nil }
+// Numbers become the Go numbers Odoo's client sends (an integer an int, a
+// number with a fraction or an exponent a float64: 100.0 stays a float), in
+// lists and objects too; gqlgen hands variables over as json.Number, which
+// would reach Odoo as a string.
+func UnmarshalJSON(v any) (any, error) { return odoo.NormalizeJSON(v, odoo.JSONOptions{}), nil }

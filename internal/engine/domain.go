@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/odoogql/odoogql/odoo"
@@ -104,6 +103,9 @@ func (e *Engine) parseLeaf(model string, i int, x []any) ([]any, error) {
 		if errors.As(err, &drift) {
 			return nil, &Error{Code: drift.Code, Message: fmt.Sprintf("domain[%d]: %s", i, drift.Message)}
 		}
+		if strings.Contains(path, ".") {
+			return nil, badInput("domain[%d]: %v (in path %q)", i, err, path)
+		}
 		return nil, badInput("domain[%d]: %v", i, err)
 	}
 	switch op {
@@ -129,20 +131,25 @@ func (e *Engine) parseLeaf(model string, i int, x []any) ([]any, error) {
 	return []any{path, op, value}, nil
 }
 
-// checkPath checks that a dotted path (partner_id.country_id.code) names
-// fields that exist, through relations, from model. It returns the last field
-// (nil when the path leaves the known metadata).
+// checkPath checks that a dotted path (partner_id.country_id.code) names,
+// from model, only what the API exposes: every step a searchable field of
+// an exposed model (the engine's metadata is the exposed part of the
+// snapshot, without the deny-list), every step but the last a relation,
+// and on a model the API does not expose only id. It returns the last
+// field. A field the API hides gets the same error as one that does not
+// exist, so a domain cannot probe for hidden fields.
 func (e *Engine) checkPath(model, path string) (*odoo.Field, error) {
 	parts := strings.Split(path, ".")
 	cur := model
 	for j, name := range parts {
 		m := e.model(cur)
 		if m == nil {
-			if name == "id" || name == "display_name" {
-				return nil, nil
+			// A model outside the API: its records show id only.
+			if name == "id" && j == len(parts)-1 {
+				f := odoo.Field{Name: "id", Type: "integer", Searchable: true}
+				return &f, nil
 			}
-			// A model outside the snapshot: Odoo checks the rest.
-			return nil, nil
+			return nil, fmt.Errorf("unknown field %q on %s", name, cur)
 		}
 		f, ok := fieldOf(m, name)
 		if !ok {
@@ -150,6 +157,9 @@ func (e *Engine) checkPath(model, path string) (*odoo.Field, error) {
 		}
 		if err := e.checkDrift(cur, name); err != nil {
 			return nil, err
+		}
+		if !f.Searchable && name != "id" {
+			return nil, fmt.Errorf("field %q on %s cannot be searched", name, cur)
 		}
 		if j < len(parts)-1 {
 			if !f.IsRelational() {
@@ -163,33 +173,12 @@ func (e *Engine) checkPath(model, path string) (*odoo.Field, error) {
 	return nil, nil
 }
 
-// normalizeJSON turns JSON numbers into ints where they are whole, and lists
-// recursively, so Odoo receives <int> for ids.
+// normalizeJSON turns JSON numbers into ints where they are whole (so Odoo
+// receives <int> for ids, also from a GraphQL literal 1.0) and null into
+// false, in lists and objects recursively: odoo.NormalizeJSON, as raw domains
+// need it.
 func normalizeJSON(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return int(i)
-		}
-		f, _ := x.Float64()
-		return f
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			return int(x)
-		}
-		return x
-	case int64:
-		return int(x)
-	case []any:
-		out := make([]any, len(x))
-		for i, item := range x {
-			out[i] = normalizeJSON(item)
-		}
-		return out
-	case nil:
-		return false
-	}
-	return v
+	return odoo.NormalizeJSON(v, odoo.JSONOptions{WholeFloatsAsInts: true, NullAsFalse: true})
 }
 
 func jsonKind(v any) string {

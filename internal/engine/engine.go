@@ -86,6 +86,7 @@ func New(meta *odoo.Metadata, opt Options) *Engine {
 		log = slog.New(slog.DiscardHandler)
 	}
 	e := &Engine{models: map[string]*odoo.Model{}, opt: opt, log: log}
+	meta = withoutSecrets(meta) // deny.go: credentials are never served
 	for i := range meta.Models {
 		m := &meta.Models[i]
 		e.models[m.Model] = m
@@ -222,6 +223,7 @@ func CreateMany[T any](ctx context.Context, e *Engine, model string, inputs []ma
 		}
 	}
 	ids, err := l.Odoo(ctx).CreateMany(ctx, model, vals)
+	l.Written()
 	if err != nil {
 		return nil, writeError("create", model, err)
 	}
@@ -243,7 +245,9 @@ func Update[T any](ctx context.Context, e *Engine, model string, ids []string, i
 		return nil, err
 	}
 	if len(vals) > 0 && len(rids) > 0 {
-		if err := l.Odoo(ctx).Write(ctx, model, rids, vals); err != nil {
+		err := l.Odoo(ctx).Write(ctx, model, rids, vals)
+		l.Written()
+		if err != nil {
 			return nil, writeError("update", model, err)
 		}
 	}
@@ -261,7 +265,9 @@ func Delete(ctx context.Context, e *Engine, model string, ids []string) ([]strin
 		return nil, err
 	}
 	if len(rids) > 0 {
-		if err := l.Odoo(ctx).Unlink(ctx, model, rids); err != nil {
+		err := l.Odoo(ctx).Unlink(ctx, model, rids)
+		l.Written()
+		if err != nil {
 			return nil, writeError("delete", model, err)
 		}
 	}
@@ -280,6 +286,10 @@ func writeError(op, model string, err error) error {
 	return err
 }
 
+// readBack reads the written records with the mutation's selection set. The
+// write has made the request forget what it read before (Loaders.Written),
+// so a second write in the same operation never reads back the first one's
+// values.
 func readBack[T any](ctx context.Context, e *Engine, l *loaders.Loaders, model string, ids []int) ([]*T, error) {
 	fc := graphql.GetFieldContext(ctx)
 	n, err := e.planObject(graphql.GetOperationContext(ctx), model, reflect.TypeFor[T](), fc.Field.Selections)
@@ -287,6 +297,7 @@ func readBack[T any](ctx context.Context, e *Engine, l *loaders.Loaders, model s
 		return nil, err
 	}
 	objs, err := e.readIDs(ctx, l, n, ids)
+	reportNotes(ctx, l)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +356,7 @@ func (e *Engine) writeValues(model string, input map[string]any) (map[string]any
 		default:
 			x, err := inputValue(f, v)
 			if err != nil {
-				return nil, fmt.Errorf("input.%s: %w", k, err)
+				return nil, inPath("input."+k, err)
 			}
 			vals[k] = x
 		}

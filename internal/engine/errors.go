@@ -67,44 +67,79 @@ func badInput(format string, a ...any) error {
 }
 
 // Classify returns the GraphQL code of err and the message a client may see.
-// Odoo's user-facing messages are kept; Python tracebacks, which the odoo
-// package already strips, never reach this point.
+// Of Odoo's faults only the user-facing ones (odoo.Fault.UserFacing:
+// UserError, ValidationError, AccessError, MissingError, …) keep their
+// message; any other (a ValueError, KeyError, a database error …) gets a
+// generic one, and the full text goes to the log (ErrorPresenter adds the
+// request id to the message, so a client can quote it). Python tracebacks,
+// which the odoo package already strips, never reach this point.
 func Classify(err error) (code, msg string) {
+	code, msg, hidden := classify(err)
+	if hidden {
+		msg = hiddenMessage(msg, "")
+	}
+	return code, msg
+}
+
+// Generic messages for Odoo faults whose own message is not for clients.
+const (
+	msgOdooRejected = "Odoo rejected the request"
+	msgOdooRefused  = "Odoo refused the request"
+	msgOdooFailed   = "Odoo could not complete the request"
+)
+
+// classify is Classify, and whether the message hides Odoo's own (then the
+// error is logged, and the message points at the log).
+func classify(err error) (code, msg string, hidden bool) {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Code, e.Message
+		return e.Code, e.Message, false
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return CodeUnavailable, "Odoo did not answer in time"
+		return CodeUnavailable, "Odoo did not answer in time", false
 	}
 	if errors.Is(err, context.Canceled) {
-		return CodeUnavailable, "request cancelled"
+		return CodeUnavailable, "request cancelled", false
 	}
 	if err.Error() == "introspection disabled" { // gqlgen's own error
-		return CodeBadUserInput, "introspection is disabled on this server (ODOOGQL_INTROSPECTION)"
+		return CodeBadUserInput, "introspection is disabled on this server (ODOOGQL_INTROSPECTION)", false
 	}
 	if errors.Is(err, odoo.ErrAuthentication) {
-		return CodeUnauthenticated, "authentication failed"
+		return CodeUnauthenticated, "authentication failed", false
 	}
 	var te *odoo.TransportError
 	if errors.As(err, &te) {
-		return CodeUnavailable, "Odoo is unavailable"
+		return CodeUnavailable, "Odoo is unavailable", false
 	}
 	var f *odoo.Fault
 	if errors.As(err, &f) {
 		switch f.Kind {
 		case odoo.KindAuthentication:
-			return CodeUnauthenticated, "authentication failed"
+			return CodeUnauthenticated, "authentication failed", false
 		case odoo.KindAccess:
-			return CodeForbidden, f.Message
+			code, msg = CodeForbidden, msgOdooRefused
 		case odoo.KindMissing:
-			return CodeNotFound, f.Message
+			code, msg = CodeNotFound, msgOdooRefused
 		case odoo.KindValidation:
-			return CodeBadUserInput, f.Message
+			code, msg = CodeBadUserInput, msgOdooRejected
+		default:
+			return CodeInternal, msgOdooFailed, true
 		}
-		return CodeInternal, "Odoo could not complete the request"
+		if f.UserFacing() {
+			return code, f.Message, false
+		}
+		return code, msg, true
 	}
-	return CodeInternal, "internal error"
+	return CodeInternal, "internal error", false
+}
+
+// hiddenMessage is the message of an error whose Odoo message is withheld:
+// where the details are, under which request id.
+func hiddenMessage(lead, requestID string) string {
+	if requestID == "" {
+		return lead + " (the details are in the gateway's log)"
+	}
+	return lead + " (the details are in the gateway's log under request id " + requestID + ")"
 }
 
 // ErrorPresenter is gqlgen's error presenter for odoogql: every error gets an
@@ -143,11 +178,14 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return out
 		}
-		code, msg := Classify(cause)
+		code, msg, hidden := classify(cause)
 		if d, ok := ctx.Value(timeoutKey{}).(time.Duration); ok && errors.Is(cause, context.DeadlineExceeded) {
 			msg = fmt.Sprintf("the request ran out of time: it exceeded the request timeout of %s (ODOOGQL_REQUEST_TIMEOUT)", d)
 		}
-		if code == CodeInternal || code == CodeUnavailable {
+		if hidden {
+			msg = hiddenMessage(msg, RequestID(ctx))
+		}
+		if hidden || code == CodeInternal || code == CodeUnavailable {
 			log.LogAttrs(ctx, slog.LevelWarn, "request error", slog.String("request_id", RequestID(ctx)), slog.String("code", code), slog.Any("err", cause))
 		}
 		out.Message = msg

@@ -1,11 +1,14 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -13,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/odoogql/odoogql/graph/scalar"
 	"github.com/odoogql/odoogql/loaders"
 	"github.com/odoogql/odoogql/odoo"
 )
@@ -629,7 +633,7 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 		var rels []relation
 		for _, b := range level {
 			for i, rec := range b.recs {
-				if err := e.fill(b.node, b.objs[i], rec); err != nil {
+				if err := e.fill(l, b.node, b.objs[i], rec); err != nil {
 					return err
 				}
 			}
@@ -885,12 +889,9 @@ func uniqueInts(ids []int) []int {
 	return out
 }
 
+// sortByPos sorts ids by their position in pos, stably.
 func sortByPos(ids []int, pos map[int]int) {
-	for i := 1; i < len(ids); i++ {
-		for j := i; j > 0 && pos[ids[j]] < pos[ids[j-1]]; j-- {
-			ids[j], ids[j-1] = ids[j-1], ids[j]
-		}
-	}
+	slices.SortStableFunc(ids, func(a, b int) int { return cmp.Compare(pos[a], pos[b]) })
 }
 
 func page(ids []int, offset, limit int) []int {
@@ -905,19 +906,36 @@ func page(ids []int, offset, limit int) []int {
 }
 
 // fill sets the scalar fields of obj (a pointer to a generated struct) from
-// an Odoo record.
-func (e *Engine) fill(n *node, obj reflect.Value, rec odoo.Record) error {
+// an Odoo record. A value of a form the gateway cannot read (a datetime Odoo
+// sent in no known layout) leaves that field null and is reported through l
+// as an error naming the field and the record; the rest of the record is
+// served.
+func (e *Engine) fill(l *loaders.Loaders, n *node, obj reflect.Value, rec odoo.Record) error {
 	s := obj.Elem()
 	for _, pf := range n.fields {
 		if pf.sub != nil {
 			continue
 		}
-		if err := setScalar(s.Field(pf.index), pf.field, rec[pf.name]); err != nil {
+		err := setScalar(s.Field(pf.index), pf.field, rec[pf.name])
+		var bad *badValueError
+		if errors.As(err, &bad) {
+			id, _ := rec.ID()
+			l.Invalid(fmt.Sprintf("Odoo sent %s.%s of record %d as %q, which is not %s; it is null", n.model, pf.name, id, bad.raw, bad.want))
+			continue
+		}
+		if err != nil {
 			return fmt.Errorf("engine: %s.%s: %w", n.model, pf.name, err)
 		}
 	}
 	return nil
 }
+
+// badValueError is an Odoo value setScalar cannot serve: raw is not want.
+type badValueError struct {
+	raw, want string
+}
+
+func (b *badValueError) Error() string { return fmt.Sprintf("%q is not %s", b.raw, b.want) }
 
 // setScalar stores an Odoo value in a Go field of gqlgen's generated type:
 // string (ID), bool, *string (also enums), *int, *float64 or any (JSON).
@@ -959,9 +977,21 @@ func setScalar(dst reflect.Value, f odoo.Field, raw any) error {
 		}
 		switch f.Type {
 		case "datetime":
-			if t, err := odoo.ParseDateTime(s); err == nil {
-				s = t.UTC().Format("2006-01-02T15:04:05Z")
+			// Any of Odoo's layouts (fractional seconds, a zone, a bare
+			// date...), served as the DateTime scalar's UTC form.
+			t, err := odoo.ParseDateTime(s)
+			if err != nil {
+				dst.Set(reflect.Zero(dst.Type()))
+				return &badValueError{raw: s, want: "a datetime (YYYY-MM-DD HH:MM:SS, UTC)"}
 			}
+			s = t.UTC().Format(scalar.DateTimeLayout)
+		case "date":
+			t, err := odoo.ParseDate(s)
+			if err != nil {
+				dst.Set(reflect.Zero(dst.Type()))
+				return &badValueError{raw: s, want: "a date (YYYY-MM-DD)"}
+			}
+			s = t.Format(scalar.DateLayout)
 		case "selection":
 			if s == "" {
 				return nil

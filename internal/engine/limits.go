@@ -20,15 +20,23 @@ type Limits struct {
 	// its limit (a list root without one by DefaultLimit, an x2many without
 	// one by X2ManyEstimate).
 	MaxComplexity int
-	// MaxRootFields bounds the root fields of one operation.
+	// MaxRootFields bounds the root fields of one operation, every field of
+	// the root selection counted (__typename included), fragments expanded.
 	MaxRootFields int
-	// MaxAliases bounds the aliased fields of one operation.
+	// MaxAliases bounds the aliased fields of one operation, every alias
+	// counted (on __typename too), fragments expanded.
 	MaxAliases int
 	// DefaultLimit is the page size of a list root without limit.
 	DefaultLimit int
 	// X2ManyEstimate is the size assumed for an x2many field without limit.
 	X2ManyEstimate int
 }
+
+// maxWalkVisits bounds the selections one limits check visits. Every
+// fragment is summarized at most twice (at the root and below it), so a
+// document visits at most about twice its selections; the budget only
+// guards against a bug turning that into more work.
+const maxWalkVisits = 1 << 21
 
 var _ interface {
 	graphql.HandlerExtension
@@ -47,9 +55,14 @@ func (l Limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 	if oc.Operation == nil {
 		return nil
 	}
-	w := &walker{oc: oc, limits: l, seen: map[string]bool{}}
-	roots := w.count(oc.Operation.SelectionSet)
-	cost := w.cost(oc.Operation.SelectionSet, 1)
+	w := newWalker(oc, l, maxWalkVisits)
+	s := w.summarize(oc.Operation.SelectionSet, true)
+	if w.exhausted {
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("the operation is too large to analyze (more than %d selections visited)", w.budget),
+			Extensions: map[string]any{"code": CodeBadUserInput},
+		}
+	}
 	check := func(name, setting string, got, max int) *gqlerror.Error {
 		if max > 0 && got > max {
 			return &gqlerror.Error{
@@ -60,10 +73,10 @@ func (l Limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 		return nil
 	}
 	for _, e := range []*gqlerror.Error{
-		check("query depth", "ODOOGQL_MAX_DEPTH", w.maxDepth, l.MaxDepth),
-		check("root fields", "ODOOGQL_MAX_ROOT_FIELDS", roots, l.MaxRootFields),
-		check("aliases", "ODOOGQL_MAX_ALIASES", w.aliases, l.MaxAliases),
-		check("query complexity", "ODOOGQL_MAX_COMPLEXITY", cost, l.MaxComplexity),
+		check("query depth", "ODOOGQL_MAX_DEPTH", s.height, l.MaxDepth),
+		check("root fields", "ODOOGQL_MAX_ROOT_FIELDS", s.fields, l.MaxRootFields),
+		check("aliases", "ODOOGQL_MAX_ALIASES", s.aliases, l.MaxAliases),
+		check("query complexity", "ODOOGQL_MAX_COMPLEXITY", s.cost, l.MaxComplexity),
 	} {
 		if e != nil {
 			return e
@@ -72,73 +85,117 @@ func (l Limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 	return nil
 }
 
-type walker struct {
-	oc       *graphql.OperationContext
-	limits   Limits
-	maxDepth int
-	aliases  int
-	seen     map[string]bool // fragments being expanded (cycles are invalid anyway)
+// summary is what the limits need to know of a selection set, fragments
+// expanded: counts saturate instead of overflowing, since a few fragments
+// spread twice each expand to more fields than an int holds.
+type summary struct {
+	fields  int // fields of this level
+	height  int // deepest nesting of non-introspection fields, 0 for none
+	aliases int // aliased fields at this level and below
+	cost    int // estimated values returned
 }
 
-// fields returns the fields of a selection set, fragments expanded.
-func (w *walker) fields(sel ast.SelectionSet, fn func(f *ast.Field)) {
-	for _, s := range sel {
-		switch x := s.(type) {
-		case *ast.Field:
-			fn(x)
-		case *ast.InlineFragment:
-			w.fields(x.SelectionSet, fn)
-		case *ast.FragmentSpread:
-			if w.seen[x.Name] {
-				continue
-			}
-			frag := w.oc.Doc.Fragments.ForName(x.Name)
-			if frag == nil {
-				continue
-			}
-			w.seen[x.Name] = true
-			w.fields(frag.SelectionSet, fn)
-			delete(w.seen, x.Name)
+func (s *summary) add(o summary) {
+	s.fields = saturatingAdd(s.fields, o.fields)
+	s.height = max(s.height, o.height)
+	s.aliases = saturatingAdd(s.aliases, o.aliases)
+	s.cost = saturatingAdd(s.cost, o.cost)
+}
+
+// fragmentKey memoizes a fragment's summary: it depends on the fragment and
+// on whether it is spread at the root (where a list that is not a
+// connection counts once), nothing else.
+type fragmentKey struct {
+	name string
+	root bool
+}
+
+// walker summarizes an operation in time linear in the document's size:
+// each fragment is summarized once per fragmentKey, however often it is
+// spread.
+type walker struct {
+	oc        *graphql.OperationContext
+	limits    Limits
+	frags     map[fragmentKey]*summary
+	defs      map[string]*ast.FragmentDefinition // FragmentDefinitionList.ForName is a linear scan
+	visits    int                                // selections visited
+	budget    int
+	exhausted bool
+}
+
+func newWalker(oc *graphql.OperationContext, l Limits, budget int) *walker {
+	w := &walker{oc: oc, limits: l, frags: map[fragmentKey]*summary{}, budget: budget,
+		defs: make(map[string]*ast.FragmentDefinition, len(oc.Doc.Fragments))}
+	for _, f := range oc.Doc.Fragments {
+		if _, dup := w.defs[f.Name]; !dup {
+			w.defs[f.Name] = f
 		}
 	}
+	return w
 }
 
-func (w *walker) count(sel ast.SelectionSet) int {
-	n := 0
-	w.fields(sel, func(f *ast.Field) {
-		if !strings.HasPrefix(f.Name, "__") {
-			n++
+// summarize returns the summary of sel; root tells whether sel is the
+// operation's root selection (depth 1).
+func (w *walker) summarize(sel ast.SelectionSet, root bool) summary {
+	var s summary
+	for _, x := range sel {
+		if w.exhausted {
+			return s
 		}
-	})
-	return n
+		if w.visits++; w.visits > w.budget {
+			w.exhausted = true
+			return s
+		}
+		switch x := x.(type) {
+		case *ast.Field:
+			s.add(w.field(x, root))
+		case *ast.InlineFragment:
+			s.add(w.summarize(x.SelectionSet, root))
+		case *ast.FragmentSpread:
+			s.add(w.fragment(x.Name, root))
+		}
+	}
+	return s
 }
 
-// cost returns the estimated number of values sel returns, tracking depth
-// and aliases on the way.
-func (w *walker) cost(sel ast.SelectionSet, depth int) int {
-	total := 0
-	w.fields(sel, func(f *ast.Field) {
-		if strings.HasPrefix(f.Name, "__") {
-			return // introspection: bounded by the schema, not by the query
-		}
-		if depth > w.maxDepth {
-			w.maxDepth = depth
-		}
-		if f.Alias != "" && f.Alias != f.Name {
-			w.aliases++
-		}
-		c := 1
-		if len(f.SelectionSet) > 0 {
-			c = saturatingAdd(c, saturatingMul(w.multiplier(f, depth), w.cost(f.SelectionSet, depth+1)))
-		}
-		total = saturatingAdd(total, c)
-	})
-	return total
+// fragment returns the memoized summary of the named fragment.
+func (w *walker) fragment(name string, root bool) summary {
+	key := fragmentKey{name, root}
+	if s, ok := w.frags[key]; ok {
+		return *s // a cycle (invalid anyway) finds the zero summary
+	}
+	s := &summary{}
+	w.frags[key] = s
+	if frag := w.defs[name]; frag != nil {
+		*s = w.summarize(frag.SelectionSet, root)
+	}
+	return *s
+}
+
+func (w *walker) field(f *ast.Field, root bool) summary {
+	s := summary{fields: 1}
+	if f.Alias != "" && f.Alias != f.Name {
+		s.aliases = 1
+	}
+	var sub summary
+	if len(f.SelectionSet) > 0 {
+		sub = w.summarize(f.SelectionSet, false)
+	}
+	s.aliases = saturatingAdd(s.aliases, sub.aliases)
+	if strings.HasPrefix(f.Name, "__") {
+		return s // introspection: bounded by the schema, not by the query
+	}
+	s.height = saturatingAdd(sub.height, 1)
+	s.cost = 1
+	if len(f.SelectionSet) > 0 {
+		s.cost = saturatingAdd(1, saturatingMul(w.multiplier(f, root), sub.cost))
+	}
+	return s
 }
 
 // multiplier is how many times a field's selection is returned: its limit
 // for lists, 1 for single objects.
-func (w *walker) multiplier(f *ast.Field, depth int) int {
+func (w *walker) multiplier(f *ast.Field, root bool) int {
 	if f.Definition == nil || f.Definition.Type == nil {
 		return 1
 	}
@@ -158,7 +215,7 @@ func (w *walker) multiplier(f *ast.Field, depth int) int {
 	if connection {
 		return max(w.limits.DefaultLimit, 1)
 	}
-	if depth == 1 {
+	if root {
 		return 1 // a root list that is not a connection (mutation results)
 	}
 	return max(w.limits.X2ManyEstimate, 1)

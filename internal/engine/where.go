@@ -2,13 +2,17 @@ package engine
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/odoogql/odoogql/graph/scalar"
 	"github.com/odoogql/odoogql/odoo"
 )
 
@@ -186,10 +190,10 @@ func compileFilter(path string, f odoo.Field, filter map[string]any) (expr, erro
 				return nil, badInput("%s.%s must be a list", path, op)
 			}
 			vals := make([]any, 0, len(list))
-			for _, item := range list {
+			for i, item := range list {
 				x, err := inputValue(f, item)
 				if err != nil {
-					return nil, fmt.Errorf("%s.%s: %w", path, op, err)
+					return nil, inPath(fmt.Sprintf("where.%s.%s[%d]", path, op, i), err)
 				}
 				vals = append(vals, x)
 			}
@@ -197,7 +201,7 @@ func compileFilter(path string, f odoo.Field, filter map[string]any) (expr, erro
 		} else {
 			val, err = inputValue(f, v)
 			if err != nil {
-				return nil, fmt.Errorf("%s.%s: %w", path, op, err)
+				return nil, inPath("where."+path+"."+op, err)
 			}
 		}
 		parts = append(parts, expr{[]any{path, odooOp, val}})
@@ -205,7 +209,20 @@ func compileFilter(path string, f odoo.Field, filter map[string]any) (expr, erro
 	return and(parts...), nil
 }
 
+// inPath puts where a bad input is (where.name.eq, input.name) in front of
+// its error's message, the part a client sees.
+func inPath(where string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return &Error{Code: e.Code, Message: where + ": " + e.Message, Err: e.Err}
+	}
+	return fmt.Errorf("%s: %w", where, err)
+}
+
 // inputValue converts a GraphQL input value of field f into Odoo's form.
+// Dates and datetimes are checked as the Date and DateTime scalars check
+// them: filter inputs are maps, which gqlgen hands over unchecked when the
+// engine plans a relation's where before its resolver runs.
 func inputValue(f odoo.Field, v any) (any, error) {
 	if v == nil {
 		return false, nil
@@ -226,10 +243,16 @@ func inputValue(f odoo.Field, v any) (any, error) {
 			return nil, badInput("want a boolean, got %T", v)
 		}
 		return b, nil
+	case "date":
+		s, err := scalar.UnmarshalDate(v)
+		if err != nil {
+			return nil, scalarError(err)
+		}
+		return s, nil
 	case "datetime":
-		s, ok := v.(string)
-		if !ok {
-			return nil, badInput("want a DateTime string, got %T", v)
+		s, err := scalar.UnmarshalDateTime(v)
+		if err != nil {
+			return nil, scalarError(err)
 		}
 		return isoToOdooDateTime(s)
 	case "json", "properties", "properties_definition", "reference", "many2one_reference":
@@ -262,24 +285,20 @@ func parseID(v any) (int, error) {
 	}
 }
 
+// toInt is odoo.AsInt for GraphQL input values, which may also be a
+// variable's json.Number or a string of digits.
 func toInt(v any) (int, error) {
 	switch x := v.(type) {
-	case int:
-		return x, nil
-	case int32:
-		return int(x), nil
-	case int64:
-		return int(x), nil
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			return int(x), nil
-		}
 	case json.Number:
 		if i, err := x.Int64(); err == nil {
 			return int(i), nil
 		}
 	case string:
 		if i, err := strconv.Atoi(x); err == nil {
+			return i, nil
+		}
+	default:
+		if i, ok := odoo.AsInt(v); ok {
 			return i, nil
 		}
 	}
@@ -302,13 +321,23 @@ func toFloat(v any) (float64, error) {
 	return 0, badInput("want a number, got %v", v)
 }
 
-// isoToOdooDateTime turns 2026-11-21T20:40:00Z into Odoo's 2026-11-21 20:40:00.
+// isoToOdooDateTime turns 2026-11-21T20:40:00Z (as scalar.UnmarshalDateTime
+// returns it) into Odoo's 2026-11-21 20:40:00.
 func isoToOdooDateTime(s string) (string, error) {
-	t, err := odoo.ParseDateTime(s)
+	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return "", badInput("invalid DateTime %q", s)
+		return "", badInput("DateTime must be ISO 8601 like 2026-11-21T20:40:00Z, got %q", s)
 	}
 	return odoo.FormatDateTime(t), nil
+}
+
+// scalarError is a scalar's bad-input error as the engine's.
+func scalarError(err error) error {
+	var g *gqlerror.Error
+	if errors.As(err, &g) {
+		return badInput("%s", g.Message)
+	}
+	return badInput("%v", err)
 }
 
 // compileOrder turns orderBy ([{name: ASC}, {id: DESC}]) into an Odoo order

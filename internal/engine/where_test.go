@@ -17,6 +17,7 @@ func testEngine() *Engine {
 			"color":      {Name: "color", Type: "integer", Searchable: true, Sortable: true},
 			"is_company": {Name: "is_company", Type: "boolean", Searchable: true, Sortable: true},
 			"write_date": {Name: "write_date", Type: "datetime", Searchable: true, Sortable: true},
+			"birthday":   {Name: "birthday", Type: "date", Searchable: true, Sortable: true},
 			"country_id": {Name: "country_id", Type: "many2one", Relation: "res.country", Searchable: true, Sortable: true},
 			"child_ids":  {Name: "child_ids", Type: "one2many", Relation: "res.partner", Searchable: true},
 			"journal_id": {Name: "journal_id", Type: "many2one", Relation: "account.journal", Searchable: true},
@@ -85,19 +86,39 @@ func TestCompileWhereErrors(t *testing.T) {
 		{`{"nope": {"eq": 1}}`, `unknown field "nope"`},
 		{`{"name": {"regex": "x"}}`, `unknown operator "regex"`},
 		{`{"id": {"eq": "abc"}}`, `invalid id "abc"`},
-		{`{"color": {"eq": "many"}}`, `want an integer`},
-		{`{"write_date": {"gt": "yesterday"}}`, `invalid DateTime`},
+		{`{"color": {"eq": "many"}}`, `where.color.eq: want an integer, got many`},
 		{`{"name": {"in": "A"}}`, `must be a list`},
 		{`{"and": {"name": {"eq": "A"}}}`, `where.and must be a list`},
-		{`{"or": [{"nope": {"eq": 1}}]}`, `(in or[0])`},
+		{`{"or": [{"nope": {"eq": 1}}]}`, `unknown field "nope"`},
+		// Dates and datetimes are checked as the Date and DateTime scalars
+		// check them, the message naming where the value is.
+		{`{"write_date": {"gt": "yesterday"}}`, `where.write_date.gt: DateTime must be ISO 8601 like 2026-11-21T20:40:00Z, got "yesterday"`},
+		{`{"write_date": {"gt": "2026-11-21 20:40:00"}}`, `where.write_date.gt: DateTime must be ISO 8601`},
+		{`{"write_date": {"gt": 20261121}}`, `where.write_date.gt: DateTime must be an ISO 8601 string`},
+		{`{"write_date": {"in": ["2026-11-21T20:40:00Z", "soon"]}}`, `where.write_date.in[1]: DateTime must be ISO 8601`},
+		{`{"birthday": {"eq": "yesterday"}}`, `where.birthday.eq: Date must be YYYY-MM-DD, got "yesterday"`},
+		{`{"birthday": {"lt": "2026-11-21T00:00:00Z"}}`, `where.birthday.lt: Date must be YYYY-MM-DD`},
+		{`{"child_ids": {"birthday": {"nin": ["2026-02-30"]}}}`, `where.child_ids.birthday.nin[0]: Date must be YYYY-MM-DD, got "2026-02-30"`},
 	}
 	for _, tt := range tests {
 		var w map[string]any
 		_ = json.Unmarshal([]byte(tt.where), &w)
 		_, err := e.compileWhere("res.partner", w, "")
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: got %v, want %q", tt.where, err, tt.want)
+		if err == nil {
+			t.Errorf("%s: no error, want %q", tt.where, tt.want)
+			continue
 		}
+		// What a client sees: the code and the message.
+		if code, msg := Classify(err); code != CodeBadUserInput || !strings.Contains(msg, tt.want) {
+			t.Errorf("%s: got %s %q, want BAD_USER_INPUT %q", tt.where, code, msg, tt.want)
+		}
+	}
+	// Valid dates and datetimes reach Odoo in its own form.
+	var w map[string]any
+	_ = json.Unmarshal([]byte(`{"birthday": {"gte": "2026-02-28"}, "write_date": {"lt": "2026-11-21T21:40:00+01:00"}}`), &w)
+	got, err := e.compileWhere("res.partner", w, "")
+	if want := `["\u0026",["birthday","\u003e=","2026-02-28"],["write_date","\u003c","2026-11-21 20:40:00"]]`; err != nil || js(got) != want {
+		t.Errorf("got %s, %v; want %s", js(got), err, want)
 	}
 }
 
@@ -113,7 +134,7 @@ func TestParseDomain(t *testing.T) {
 		{`[["name", "=", "A"], ["color", ">", 2], ["id", "in", [1, 2]]]`, `["\u0026","\u0026",["name","=","A"],["color","\u003e",2],["id","in",[1,2]]]`},
 		{`["|", ["name", "=", "A"], "!", ["color", "=", 1]]`, `["|",["name","=","A"],"!",["color","=",1]]`},
 		{`[["country_id.code", "=ilike", "us"]]`, `[["country_id.code","=ilike","us"]]`},
-		{`[["journal_id.anything", "=", 1]]`, `[["journal_id.anything","=",1]]`},
+		{`[["journal_id.id", "=", 1]]`, `[["journal_id.id","=",1]]`}, // a model outside the API: id only
 		{`[[1, "=", 1]]`, `[[1,"=",1]]`},
 		{`[["name", "=", null]]`, `[["name","=",false]]`},
 		{`[["child_ids", "any", [["name", "ilike", "x"]]]]`, `[["child_ids","any",[["name","ilike","x"]]]]`},
@@ -144,6 +165,7 @@ func TestParseDomain(t *testing.T) {
 		{`["^", ["name", "=", 1]]`, `unknown operator "^"`},
 		{`[["name.code", "=", 1]]`, "is not a relation"},
 		{`[["country_id.nope", "=", 1]]`, `unknown field "nope" on res.country`},
+		{`[["journal_id.anything", "=", 1]]`, `unknown field "anything" on account.journal (in path "journal_id.anything")`},
 		{`[["id", "in", 3]]`, "needs a list value"},
 		{`[["name", "any", []]]`, "applies to relational fields only"},
 		{`[["child_ids", "any", [["nope", "=", 1]]]]`, `in domain[0]`},

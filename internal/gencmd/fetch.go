@@ -18,6 +18,10 @@ type FetchOptions struct {
 	Patterns []string
 	// Depth adds models reachable through relations, up to this many hops.
 	Depth int
+	// Warn receives one line per model skipped because Odoo refused it
+	// (listed in ir.model but not loaded: "Object x doesn't exist"); nil
+	// discards them.
+	Warn func(msg string)
 }
 
 // FieldAttributes are the fields_get attributes a snapshot keeps.
@@ -79,6 +83,12 @@ func Fetch(ctx context.Context, opt FetchOptions) (*odoo.Metadata, error) {
 		var next []string
 		for _, name := range queue {
 			fields, err := s.FieldsGet(ctx, name, FieldAttributes)
+			if refused(err) {
+				if opt.Warn != nil {
+					opt.Warn(fmt.Sprintf("skipping %s: %v", name, err))
+				}
+				continue
+			}
 			if err != nil {
 				return nil, fmt.Errorf("fetch: %w", err)
 			}
@@ -102,6 +112,24 @@ func Fetch(ctx context.Context, opt FetchOptions) (*odoo.Metadata, error) {
 	}
 	meta.Sort()
 	return meta, nil
+}
+
+// refused reports whether err is Odoo refusing one model (ir.model lists
+// it but the registry does not have it, or the user may not read it), so
+// fetch can skip that model and carry on. Transport failures, bad
+// credentials and server errors still stop fetch.
+func refused(err error) bool {
+	var f *odoo.Fault
+	if !errors.As(err, &f) {
+		return false
+	}
+	switch f.Kind {
+	case odoo.KindAccess:
+		return true
+	case odoo.KindValidation:
+		return strings.Contains(f.Message, "doesn't exist") || strings.Contains(f.Message, "does not exist")
+	}
+	return false
 }
 
 func splitComma(s string) []string {

@@ -6,12 +6,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/api"
@@ -21,11 +23,32 @@ import (
 	"github.com/odoogql/odoogql/odoo"
 )
 
+// usage describes every sub-command; Main prints it for help and for any
+// unknown sub-command or flag.
+const usage = `usage: odoogql-gen <command> [flags]
+
+commands:
+  generate   read generate.yml and its metadata snapshot, write schema.graphqls,
+             gqlgen.yml and graph/resolvers_gen.go, then run gqlgen
+  fetch      read a metadata snapshot from a live Odoo (models Odoo refuses
+             are skipped with a warning)
+  scale      write a larger snapshot for generator benchmarks
+  help       print this help
+
+With no command, odoogql-gen runs generate (what "go generate ./..." does).
+"odoogql-gen <command> -h" lists the flags of a command.
+`
+
+// errUsage is a command line Main does not understand: exit code 2 after
+// the usage of every sub-command.
+var errUsage = errors.New("usage")
+
 // Main runs the command with args (without the program name) and returns the
-// exit code.
+// exit code: 0 on success (and for help), 1 when the command failed, 2 for
+// an unknown sub-command or flag.
 func Main(args []string, stdout, stderr io.Writer) int {
 	cmd := "generate"
-	if len(args) > 0 && (args[0] == "generate" || args[0] == "fetch" || args[0] == "scale") {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -36,12 +59,43 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = fetch(args, stdout, stderr)
 	case "scale":
 		err = scale(args, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "odoogql-gen: unknown command %q\n\n%s", cmd, usage)
+		return 2
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, "\n"+usage)
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprint(stderr, "\n"+usage)
+		return 2
+	case err != nil:
 		fmt.Fprintln(stderr, "odoogql-gen:", err)
 		return 1
 	}
 	return 0
+}
+
+// parseFlags parses a sub-command's flags. A flag error (already reported
+// by the flag set, with the command's flags) becomes errUsage; -h/-help
+// stays flag.ErrHelp. Positional arguments are refused: no sub-command takes
+// any.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "odoogql-gen %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return errUsage
+	}
+	return nil
 }
 
 func generate(args []string, stdout, stderr io.Writer) error {
@@ -51,7 +105,7 @@ func generate(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", ".", "module root to write into")
 	skipGqlgen := fs.Bool("schema-only", false, "write the schema, gqlgen.yml and resolvers but do not run gqlgen")
 	strict := fs.Bool("strict", false, "fail on any warning (such as an unknown Odoo field type)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	files, warnings, err := Render(*cfgPath)
@@ -168,7 +222,7 @@ func fetch(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opt.Depth, "depth", 0, "also fetch models reachable through relations, up to this many hops")
 	out := fs.String("o", "metadata.json", "output file (- for standard output)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "overall timeout")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *models != "" {
@@ -185,6 +239,7 @@ func fetch(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
+	opt.Warn = func(msg string) { fmt.Fprintln(stderr, "warning:", msg) }
 	meta, err := Fetch(ctx, opt)
 	if err != nil {
 		return err
@@ -224,7 +279,7 @@ func scale(args []string, stderr io.Writer) error {
 	in := fs.String("in", "metadata.json", "snapshot to copy")
 	out := fs.String("o", "metadata.scaled.json", "output file")
 	copies := fs.Int("copies", 5, "copies to add")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	meta, err := ReadMetadata(*in)

@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/odoogql/odoogql/internal/secrets"
 	"github.com/odoogql/odoogql/odoo"
 )
 
@@ -59,6 +60,11 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 		if !cfg.modelIncluded(m.Model) {
 			continue
 		}
+		if _, denied := secrets.Model(m.Model); denied {
+			// Credentials are never exposed, whatever the configuration
+			// says (internal/secrets). Not a warning: nothing to fix.
+			continue
+		}
 		if _, dup := byName[m.Model]; dup {
 			return nil, fmt.Errorf("schemagen: model %s appears twice in the metadata", m.Model)
 		}
@@ -104,6 +110,9 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 				warn("%s.%s: left out: not a valid GraphQL name", m.Model.Model, fname)
 				continue
 			case fname != "id" && cfg.fieldExcluded(m.Model.Model, fname):
+				continue
+			}
+			if _, denied := secrets.Field(m.Model.Model, fname, f); denied {
 				continue
 			}
 			mapping, known := FieldTypes[f.Type]

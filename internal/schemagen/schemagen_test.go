@@ -270,3 +270,52 @@ func TestNoModel(t *testing.T) {
 		t.Error("want an error when no model is selected")
 	}
 }
+
+// TestDenyList checks that the deny-list (internal/secrets) keeps
+// credentials out of the schema whatever the configuration selects: no
+// output field, filter, sort key or input for them, no type for a denied
+// model, no relation to one; flags and counts stay.
+func TestDenyList(t *testing.T) {
+	meta := loadMeta(t, "testdata/secrets.json")
+	res, err := Generate(meta, Config{Models: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "secrets.graphqls", res.Files[SchemaFile])
+	if len(res.Warnings) != 0 {
+		t.Errorf("denied fields are not warnings (-strict must pass): %v", res.Warnings)
+	}
+	schema, gerr := gqlparser.LoadSchema(&ast.Source{Name: "secrets", Input: string(res.Files[SchemaFile])})
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	for _, typ := range []string{"ResUsers", "ResUsersWhere", "ResUsersOrderBy", "ResUsersCreateInput", "ResUsersUpdateInput"} {
+		def := schema.Types[typ]
+		if def == nil {
+			t.Fatalf("type %s missing", typ)
+		}
+		for _, denied := range []string{"password", "new_password", "signup_token", "oauth_access_token", "api_key_ids", "totp_trusted_device_ids", "param_id"} {
+			if def.Fields.ForName(denied) != nil {
+				t.Errorf("%s.%s is a secret and must not be in the schema", typ, denied)
+			}
+		}
+	}
+	for _, kept := range []string{"login", "totp_enabled", "payment_token_count"} {
+		if schema.Types["ResUsers"].Fields.ForName(kept) == nil {
+			t.Errorf("ResUsers.%s must stay", kept)
+		}
+	}
+	for _, typ := range []string{"ResUsersApikeys", "IrConfigParameter"} {
+		if schema.Types[typ] != nil {
+			t.Errorf("denied model type %s in the schema", typ)
+		}
+	}
+	// Excluding a denied field by configuration changes nothing.
+	res2, err := Generate(meta, Config{Models: []string{"*"}, ExcludeFields: []string{"password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(res2.Files[SchemaFile]) != string(res.Files[SchemaFile]) {
+		t.Error("exclude_fields of a denied field changed the schema")
+	}
+}

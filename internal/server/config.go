@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 
 	"strconv"
@@ -48,6 +49,8 @@ type Config struct {
 	MaxComplexity  int
 	MaxRootFields  int
 	MaxAliases     int
+	MaxTokens      int
+	MaxFragments   int
 	MaxBodyBytes   int64
 	RequestTimeout time.Duration
 }
@@ -154,8 +157,10 @@ func settings() []setting {
 		}},
 		{"max-depth", "ODOOGQL_MAX_DEPTH", "12", "deepest nesting of fields in one operation", posInt("ODOOGQL_MAX_DEPTH", func(c *Config) *int { return &c.MaxDepth })},
 		{"max-complexity", "ODOOGQL_MAX_COMPLEXITY", "200000", "largest estimated number of values one operation may return (each field 1, lists multiplied by their limit)", posInt("ODOOGQL_MAX_COMPLEXITY", func(c *Config) *int { return &c.MaxComplexity })},
-		{"max-root-fields", "ODOOGQL_MAX_ROOT_FIELDS", "20", "most root fields in one operation", posInt("ODOOGQL_MAX_ROOT_FIELDS", func(c *Config) *int { return &c.MaxRootFields })},
-		{"max-aliases", "ODOOGQL_MAX_ALIASES", "50", "most aliased fields in one operation", posInt("ODOOGQL_MAX_ALIASES", func(c *Config) *int { return &c.MaxAliases })},
+		{"max-root-fields", "ODOOGQL_MAX_ROOT_FIELDS", "20", "most root fields in one operation, __typename included", posInt("ODOOGQL_MAX_ROOT_FIELDS", func(c *Config) *int { return &c.MaxRootFields })},
+		{"max-aliases", "ODOOGQL_MAX_ALIASES", "50", "most aliased fields in one operation, every alias counted (__typename too)", posInt("ODOOGQL_MAX_ALIASES", func(c *Config) *int { return &c.MaxAliases })},
+		{"max-tokens", "ODOOGQL_MAX_TOKENS", "10000", "most GraphQL tokens (names, punctuation, values) in one query, counted before it is parsed", posInt("ODOOGQL_MAX_TOKENS", func(c *Config) *int { return &c.MaxTokens })},
+		{"max-fragments", "ODOOGQL_MAX_FRAGMENTS", "200", "most fragment definitions in one query, counted before it is parsed", posInt("ODOOGQL_MAX_FRAGMENTS", func(c *Config) *int { return &c.MaxFragments })},
 		{"max-body-bytes", "ODOOGQL_MAX_BODY_BYTES", "1MiB", "largest request body, with a KiB, MiB or GiB suffix", func(c *Config, v string) error {
 			n, err := parseBytes(v)
 			if err != nil {
@@ -205,18 +210,26 @@ func settings() []setting {
 	}
 }
 
-// parseBytes reads a size: 1048576, 512KiB, 256MiB or 2GiB.
+// parseBytes reads a size: 1048576, 512KiB, 256MiB or 2GiB. A size that is
+// not positive or does not fit in an int64 is an error (a negative one would
+// turn the body limit off).
 func parseBytes(v string) (int64, error) {
-	mult := int64(1)
-	for suffix, m := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
-		if strings.HasSuffix(v, suffix) {
-			v, mult = strings.TrimSuffix(v, suffix), m
+	num, mult := v, int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}} {
+		if strings.HasSuffix(v, u.suffix) {
+			num, mult = strings.TrimSuffix(v, u.suffix), u.mult
 			break
 		}
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("want a positive size such as 256MiB, got %q", v)
+	}
+	if n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("size %q is too large (at most %d bytes)", v, int64(math.MaxInt64))
 	}
 	return n * mult, nil
 }

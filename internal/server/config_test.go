@@ -34,6 +34,19 @@ func TestLoadConfigPrecedence(t *testing.T) {
 	}
 }
 
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"1": 1, "512KiB": 512 << 10, "1MiB": 1 << 20, "2GiB": 2 << 30, "8589934591GiB": 8589934591 << 30, "9223372036854775807": 1<<63 - 1} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"8589934592GiB", "17179869184GiB", "9007199254740992KiB", "0", "-5", "-1GiB", "x", ""} {
+		if got, err := parseBytes(in); err == nil {
+			t.Errorf("parseBytes(%q) = %d, want an error", in, got)
+		}
+	}
+}
+
 func TestLoadConfigErrors(t *testing.T) {
 	tests := []struct {
 		env  map[string]string
@@ -47,6 +60,14 @@ func TestLoadConfigErrors(t *testing.T) {
 		{map[string]string{"ODOO_URL": "odoo.example.com", "ODOO_DB": "x", "ODOO_USERNAME": "u", "ODOO_PASSWORD": "p"}, "ODOO_URL must be an http(s) URL"},
 		{map[string]string{"ODOO_URL": "https://odoo.example.com"}, "ODOO_DB is required"},
 		{map[string]string{"ODOO_URL": "https://odoo.example.com", "ODOO_DB": "x"}, "ODOO_USERNAME and ODOO_PASSWORD are required"},
+		{map[string]string{"ODOOGQL_MAX_TOKENS": "0"}, "ODOOGQL_MAX_TOKENS must be a positive integer"},
+		// 2^34 GiB = 2^64 bytes wraps to 0, 2^33+1 GiB to a negative size:
+		// either turned the body limit off.
+		{map[string]string{"ODOOGQL_MAX_BODY_BYTES": "17179869184GiB"}, `ODOOGQL_MAX_BODY_BYTES: size "17179869184GiB" is too large`},
+		{map[string]string{"ODOOGQL_MAX_BODY_BYTES": "8589934593GiB"}, `ODOOGQL_MAX_BODY_BYTES: size "8589934593GiB" is too large`},
+		{map[string]string{"ODOOGQL_CACHE_MAX_BYTES": "9007199254740992KiB"}, `ODOOGQL_CACHE_MAX_BYTES: size "9007199254740992KiB" is too large`},
+		{map[string]string{"ODOOGQL_MAX_BODY_BYTES": "-1MiB"}, `ODOOGQL_MAX_BODY_BYTES: want a positive size such as 256MiB, got "-1MiB"`},
+		{map[string]string{"ODOOGQL_MAX_BODY_BYTES": "99999999999999999999"}, `ODOOGQL_MAX_BODY_BYTES: want a positive size`},
 	}
 	for _, tt := range tests {
 		_, err := LoadConfig(nil, env(tt.env), io.Discard)

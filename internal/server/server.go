@@ -83,15 +83,19 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	recordCache := loaders.NewCache("records", cfg.CacheTTL, cfg.CacheMaxEntries, cfg.CacheMaxBytes)
 	g.client = client
 	g.meta = loaders.NewMeta(client, metaCache, cfg.MetadataTTL, log)
+	g.meta.SetService(g.session) // reads the access rules for every user's odooModels rights
 	g.logins = loaders.NewLogins(client, loginCache, cfg.LoginTTL)
-	g.records = loaders.NewRecordCache(recordCache, exposedOnly(meta, graph.ExposedFields()))
+	exposed := graph.ExposedFields()
+	g.records = loaders.NewRecordCache(recordCache, exposedOnly(meta, exposed))
 	g.caches = []*loaders.Cache{metaCache, loginCache, recordCache}
 	g.metrics = metrics.New(g.CacheStats, func() float64 { return float64(client.Stats().InFlight) })
 	g.snap = meta
 	for _, m := range meta.Models {
 		g.models = append(g.models, m.Model)
 	}
-	g.engine = engine.New(meta, engine.Options{
+	// The engine sees only what the schema exposes, so a raw domain cannot
+	// name (or probe for) a field the schema leaves out.
+	g.engine = engine.New(engine.Exposed(meta, exposed), engine.Options{
 		Strategy:    cfg.Strategy,
 		ServerMajor: g.meta.Major,
 		Readable: func(ctx context.Context, model string) (map[string]bool, error) {
@@ -357,6 +361,11 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(documentLimits{maxTokens: g.cfg.MaxTokens, maxFragments: g.cfg.MaxFragments}) // after APQ, which may fill in the query
+	// Validation in time linear in the query (validation.go); no "Did you
+	// mean" when introspection is off.
+	srv.SetValidationRulesFn(validationRules(g.cfg.NoIntrospection))
+	srv.SetDisableSuggestion(g.cfg.NoIntrospection)
 	if !g.cfg.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
@@ -367,6 +376,7 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 	})
 	srv.SetErrorPresenter(engine.ErrorPresenter(g.log))
 	srv.AroundResponses(g.aroundResponses)
+	srv.AroundRootFields(engine.JoinRootFields) // a query's root fields run as one plan
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		g.log.ErrorContext(ctx, "resolver panic", slog.Any("panic", p))
 		return &engine.Error{Code: engine.CodeInternal, Message: "internal error"}
@@ -393,7 +403,7 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
-	return requestScope(loaders.Middleware(build, g.writeRequestError)(srv))
+	return preventCSRF(requestScope(loaders.Middleware(build, g.writeRequestError)(srv)))
 }
 
 // readBody reads a request body of at most MaxBodyBytes into memory, or

@@ -79,13 +79,14 @@ var demoAccess = map[string]string{
 	"project.project":      "r",
 	"project.task":         "rwcu",
 	"ir.config_parameter":  "",
+	"ir.model.access":      "",
 }
 
 // accessGroups names the groups an AccessError lists as allowed, per model
 // and operation.
 func accessGroups(model, op string) []string {
 	switch model {
-	case "res.users", "res.company":
+	case "res.users", "res.company", "ir.model.access":
 		return []string{"Administration/Access Rights"}
 	case "res.country", "res.country.state", "res.currency", "ir.config_parameter":
 		return []string{"Administration/Settings"}

@@ -247,3 +247,64 @@ func intsAny(ids []int) []any {
 	}
 	return out
 }
+
+// TestModelAccessRows checks ir.model.access against check_access_rights:
+// for every model and operation, a user's right is whether an active row of
+// a group of the user (res.users groups_id) or a group-less row grants it,
+// which is how Odoo computes it (ir.model.access _get_allowed_models).
+// Only admin may read the rows; demo gets Odoo's AccessError.
+func TestModelAccessRows(t *testing.T) {
+	s := NewServer()
+	defer s.Close()
+	admin, demo := newClient(t, s), newClient(t, s).as(DemoUID, "demo")
+	rows := admin.must("ir.model.access", "search_read", L(L()), KW("fields", L("model_id", "group_id", "perm_read", "perm_write", "perm_create", "perm_unlink"))).([]any)
+	models := map[int]string{}
+	for _, r := range admin.must("ir.model", "search_read", L(L()), KW("fields", L("model"))).([]any) {
+		r := r.(ostruct)
+		id, _ := r.get("id")
+		name, _ := r.get("model")
+		models[id.(int)] = name.(string)
+	}
+	for _, u := range []struct {
+		c   *client
+		uid int
+	}{{admin, AdminUID}, {demo, DemoUID}} {
+		users := u.c.must("res.users", "read", L(L(u.uid)), KW("fields", L("groups_id"))).([]any)
+		groups := map[int]bool{}
+		gids, _ := users[0].(ostruct).get("groups_id")
+		for _, g := range gids.([]any) {
+			groups[g.(int)] = true
+		}
+		granted := map[string]bool{}
+		for _, r := range rows {
+			r := r.(ostruct)
+			m, _ := r.get("model_id")
+			g, _ := r.get("group_id")
+			if gp, ok := g.([]any); ok && !groups[gp[0].(int)] {
+				continue
+			}
+			for _, op := range []string{"read", "write", "create", "unlink"} {
+				if v, _ := r.get("perm_" + op); v == true {
+					granted[models[m.([]any)[0].(int)]+"/"+op] = true
+				}
+			}
+		}
+		checked := 0
+		for _, name := range append(s.Models(), "res.groups") {
+			for _, op := range []string{"read", "write", "create", "unlink"} {
+				want := u.c.must(name, "check_access_rights", L(op), KW("raise_exception", false))
+				if granted[name+"/"+op] != want {
+					t.Errorf("uid %d %s %s: rows grant %v, check_access_rights %v", u.uid, name, op, granted[name+"/"+op], want)
+				}
+				checked++
+			}
+		}
+		if checked < 80 {
+			t.Errorf("only %d rights checked", checked)
+		}
+	}
+	if f := demo.fault("ir.model.access", "search_read", L(L()), nil); f.Code != 4 ||
+		!strings.HasPrefix(f.String, "You are not allowed to access 'Model Access' (ir.model.access) records.\n\nThis operation is allowed for the following groups:\n\t- Administration/Access Rights") {
+		t.Errorf("demo reads ir.model.access: %v %q", f.Code, f.String)
+	}
+}

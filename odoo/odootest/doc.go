@@ -5,7 +5,8 @@
 // external API (/xmlrpc/2/common, /xmlrpc/2/object, /xmlrpc/2/db and the
 // legacy /xmlrpc/* endpoints) over an in-memory copy of a real Odoo 18 demo
 // database: the 20 models captured in testdata/demo and their fields_get
-// metadata in testdata/fields_get, plus ir.model, ir.config_parameter and
+// metadata in testdata/fields_get, plus ir.model, ir.config_parameter,
+// ir.model.access (the access rules check_access_rights answers from) and
 // minimal "stub" models (id and display_name only) for every relation that
 // points outside the dataset (res.groups, account.journal, ...).
 //
@@ -28,6 +29,10 @@
 // unlink) stock.picking and stock.move; and only reads the other models
 // (res.users, res.company, res.country, res.country.state, res.currency,
 // product.*, uom.uom, stock.warehouse, project.project, ir.model, stubs).
+// ir.model.access holds these rights as Odoo stores them: rows for Internal
+// User (group 1, demo's), Settings (group 4, admin's) and, on
+// ir.model.access itself, Access Rights (group 2, admin's); demo may not
+// read them.
 // A record rule limits demo to the sale orders whose user_id is demo or
 // empty, for search, read, write and unlink. Fields whose groups demo lacks
 // (e.g. res.partner.credit_limit) are left out of fields_get and a read that

@@ -330,6 +330,7 @@ func parseDataset() (*dataset, error) {
 			}
 		}
 	}
+	ds.models["ir.model.access"] = newModelAccess(irm["ir.model.access"], ds)
 	// Sequences that had moved past the last record when the data was
 	// captured (records created and deleted since).
 	for name, seq := range map[string]int{"res.partner": 48} {
@@ -384,6 +385,94 @@ func newConfigParameter(info irModel) *model {
 		id := i + 1
 		m.recs[id] = rec{"id": id, "key": kv[0], "value": kv[1], "display_name": kv[0]}
 		m.maxID = id
+	}
+	return m
+}
+
+// Group ids of the captured Odoo 18 demo database (res.users groups_id).
+const (
+	groupUser       = 1 // base.group_user, Internal User: demo
+	groupERPManager = 2 // base.group_erp_manager, Administration / Access Rights: admin
+	groupSystem     = 4 // base.group_system, Administration / Settings: admin
+)
+
+// newModelAccess serves ir.model.access: the model access rules that
+// check_access_rights answers from (canAccess), as Odoo stores them. Per
+// model of the dataset (stubs, ir.model and ir.config_parameter included):
+// Settings (admin) may do everything, Internal User (demo) what demoAccess
+// says (a group-less row for the models base lets everybody read), no row
+// when demoAccess grants nothing; ir.model.access itself is
+// Access Rights' only, as in base's ir.model.access.csv. Only admin may
+// read these rows (demoAccess["ir.model.access"] is empty).
+func newModelAccess(info irModel, ds *dataset) *model {
+	// Read for every user, with no group (as in base's ir.model.access.csv).
+	groupless := map[string]bool{"res.users": true, "res.company": true, "res.country": true, "res.country.state": true, "res.currency": true}
+	m := &model{name: "ir.model.access", desc: info.Name, order: info.Order, hasActive: true, recs: map[int]rec{}, inverse: map[string]map[int]map[int]struct{}{}}
+	if m.desc == "" {
+		m.desc = "Model Access"
+	}
+	if m.order == "" {
+		m.order = "model_id,group_id,name,id"
+	}
+	attrs := func(typ, str, relation string, required bool) ostruct {
+		a := ostruct{{"readonly", typ == "integer"}}
+		if relation != "" {
+			a = append(a, member{"relation", relation})
+		}
+		return append(a, ostruct{{"required", required}, {"searchable", true}, {"sortable", true}, {"store", true}, {"string", str}, {"type", typ}}...)
+	}
+	m.fields = map[string]*field{
+		"id":           {name: "id", typ: "integer", store: true, attrs: attrs("integer", "ID", "", false)},
+		"name":         {name: "name", typ: "char", store: true, required: true, attrs: attrs("char", "Name", "", true)},
+		"active":       {name: "active", typ: "boolean", store: true, attrs: attrs("boolean", "Active", "", false)},
+		"model_id":     {name: "model_id", typ: "many2one", relation: "ir.model", store: true, required: true, attrs: attrs("many2one", "Model", "ir.model", true)},
+		"group_id":     {name: "group_id", typ: "many2one", relation: "res.groups", store: true, attrs: attrs("many2one", "Group", "res.groups", false)},
+		"perm_read":    {name: "perm_read", typ: "boolean", store: true, attrs: attrs("boolean", "Read Access", "", false)},
+		"perm_write":   {name: "perm_write", typ: "boolean", store: true, attrs: attrs("boolean", "Write Access", "", false)},
+		"perm_create":  {name: "perm_create", typ: "boolean", store: true, attrs: attrs("boolean", "Create Access", "", false)},
+		"perm_unlink":  {name: "perm_unlink", typ: "boolean", store: true, attrs: attrs("boolean", "Delete Access", "", false)},
+		"display_name": {name: "display_name", typ: "char", attrs: attrs("char", "Display Name", "", false)},
+	}
+	m.fieldOrder = []string{"name", "active", "model_id", "group_id", "perm_read", "perm_write", "perm_create", "perm_unlink", "id", "display_name"}
+	irm := ds.models["ir.model"]
+	var names []string
+	for _, r := range irm.recs {
+		if name, _ := r["model"].(string); name == "ir.model.access" || ds.models[name] != nil {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	modelID := map[string]int{}
+	for id, r := range irm.recs {
+		if name, _ := r["model"].(string); name != "" {
+			modelID[name] = id
+		}
+	}
+	add := func(name string, group int, perms string) {
+		id := m.maxID + 1
+		m.maxID = id
+		n := "access_" + strings.ReplaceAll(name, ".", "_") + "_" + strconv.Itoa(group)
+		m.recs[id] = rec{"id": id, "name": n, "display_name": n, "active": true, "model_id": modelID[name], "group_id": group,
+			"perm_read": strings.Contains(perms, "r"), "perm_write": strings.Contains(perms, "w"),
+			"perm_create": strings.Contains(perms, "c"), "perm_unlink": strings.Contains(perms, "u")}
+	}
+	for _, name := range names {
+		if name == "ir.model.access" {
+			add(name, groupERPManager, "rwcu")
+			continue
+		}
+		add(name, groupSystem, "rwcu")
+		perms, ok := demoAccess[name]
+		if !ok {
+			perms = "r"
+		}
+		switch {
+		case perms == "":
+		case groupless[name]:
+			add(name, 0, perms)
+		default:
+			add(name, groupUser, perms)
+		}
 	}
 	return m
 }
