@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/odoogql/odoogql/internal/schemagen"
 	"github.com/odoogql/odoogql/odoo/odootest"
@@ -93,5 +94,57 @@ func TestFetchDepth(t *testing.T) {
 	}
 	if _, err := Fetch(ctx, FetchOptions{URL: srv.URL, DB: srv.DB(), User: "admin", Password: "admin", Patterns: []string{"nothing.*"}}); err == nil {
 		t.Error("no matching model must fail")
+	}
+}
+
+// TestFetchWholeOdooInParallel runs "odoogql-gen fetch -models '*'" against
+// the test server serving the whole Odoo 18 snapshot, each call answered
+// after 20 ms: it writes that snapshot byte for byte (it was read from a
+// real Odoo 18 by the sequential fetch), with exactly one fields_get per
+// model, at most -concurrency of them at once, and more than one.
+func TestFetchWholeOdooInParallel(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "metadata-full", "odoo18-all-models.json")
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := odootest.LoadMetadata(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := odootest.NewServer(odootest.WithMetadata(meta))
+	defer srv.Close()
+	srv.SetLatency(20 * time.Millisecond)
+	out := filepath.Join(t.TempDir(), "all.json")
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"fetch", "-url", srv.URL, "-db", srv.DB(), "-user", "admin", "-password", "admin",
+		"-models", "*", "-concurrency", "6", "-o", out}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("fetch wrote %d bytes that differ from the %d of %s", len(got), len(want), path)
+	}
+	if strings.Contains(stderr.String(), "warning:") {
+		t.Errorf("warnings: %s", stderr.String())
+	}
+	fg := 0
+	for k, n := range srv.CallCounts() {
+		if strings.HasSuffix(k, ".fields_get") {
+			fg += n
+			if n != 1 {
+				t.Errorf("%s: %d calls", k, n)
+			}
+		}
+	}
+	if fg != 450 || srv.TotalCalls() != 453 {
+		t.Errorf("%d fields_get, %d calls in all; want 450 and 453 (version, authenticate, ir.model)", fg, srv.TotalCalls())
+	}
+	if p := srv.PeakInFlight(); p < 2 || p > 6 {
+		t.Errorf("peak in flight %d, want 2..6", p)
 	}
 }

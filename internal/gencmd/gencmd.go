@@ -141,7 +141,11 @@ func Render(cfgPath string) (map[string][]byte, []string, error) {
 	if cfg.Metadata == "" {
 		cfg.Metadata = "metadata.json"
 	}
-	meta, err := ReadMetadata(filepath.Join(filepath.Dir(cfgPath), cfg.Metadata))
+	metaPath := cfg.Metadata
+	if !filepath.IsAbs(metaPath) {
+		metaPath = filepath.Join(filepath.Dir(cfgPath), metaPath)
+	}
+	meta, err := ReadMetadata(metaPath)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -220,6 +224,7 @@ func fetch(args []string, stdout, stderr io.Writer) error {
 	models := fs.String("models", "", "comma-separated model names or glob patterns (default: the models of generate.yml)")
 	cfgPath := fs.String("config", "generate.yml", "generation configuration whose models to fetch when -models is empty")
 	fs.IntVar(&opt.Depth, "depth", 0, "also fetch models reachable through relations, up to this many hops")
+	fs.IntVar(&opt.Concurrency, "concurrency", odoo.DefaultCatalogueConcurrency, "fields_get calls in flight at once")
 	out := fs.String("o", "metadata.json", "output file (- for standard output)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "overall timeout")
 	if err := parseFlags(fs, args); err != nil {

@@ -27,6 +27,19 @@ const (
 type Result struct {
 	Files    map[string][]byte
 	Warnings []string
+	// Models are the exposed models, sorted by technical name: what a
+	// gateway serving the schema at run time needs to map root fields and
+	// types back to Odoo without re-deriving the names.
+	Models []ExposedModel
+}
+
+// ExposedModel is one model of a generated schema.
+type ExposedModel struct {
+	Model string // technical name: res.partner
+	Name  string // Odoo's description: Contact
+	Names        // GraphQL names: ResPartner, resPartner, resPartners, ...
+	// Fields are the Odoo fields the type exposes, id first, then sorted.
+	Fields []string
 }
 
 // field is one exposed field of a model, resolved against the type table.
@@ -49,15 +62,22 @@ type model struct {
 
 // Generate turns a metadata snapshot into the GraphQL schema, the gqlgen
 // configuration and the resolver code. It is a pure function: the same input
-// gives the same bytes.
+// gives the same bytes, whatever the order of meta.Models.
+//
+// It succeeds for any metadata Odoo can produce: what cannot be exposed is
+// left out with one warning each (a selected model with no fields or no id
+// field, a field of a type not in FieldTypes or with a name GraphQL refuses),
+// and names are made collision-free (ModelNames). What the configuration
+// leaves out (Config.SelectsModel, exclude_fields, binaries, the deny-list)
+// is no warning.
 func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 	res := &Result{Files: map[string][]byte{}}
 	warn := func(format string, a ...any) { res.Warnings = append(res.Warnings, fmt.Sprintf(format, a...)) }
 
-	var names []string
+	var selected []string
 	byName := map[string]odoo.Model{}
 	for _, m := range meta.Models {
-		if !cfg.modelIncluded(m.Model) {
+		if !cfg.SelectsModel(m.Model, m.Transient) {
 			continue
 		}
 		if _, denied := secrets.Model(m.Model); denied {
@@ -69,34 +89,46 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("schemagen: model %s appears twice in the metadata", m.Model)
 		}
 		byName[m.Model] = m
-		names = append(names, m.Model)
+		selected = append(selected, m.Model)
+	}
+	sort.Strings(selected)
+
+	// Models with no records to read are skipped: Odoo's abstract models
+	// (mixins such as mail.thread, report renderers, EDI builders) have no
+	// fields at all or no id field.
+	var names []string
+	for _, n := range selected {
+		switch m := byName[n]; {
+		case len(m.Fields) == 0:
+			warn("%s: left out: the model has no fields (an abstract model)", n)
+		case !hasID(m):
+			warn("%s: left out: the model has no id field (an abstract model, without records)", n)
+		default:
+			names = append(names, n)
+		}
 	}
 	if len(names) == 0 {
 		return nil, fmt.Errorf("schemagen: no model selected (config models %v)", cfg.Models)
 	}
-	sort.Strings(names)
 	allNames := ModelNames(names)
 
 	models := make([]*model, 0, len(names))
 	index := map[string]*model{}
+	types := newTypeNamer()
 	for _, n := range names {
 		m := &model{Model: byName[n], Names: allNames[n]}
 		models = append(models, m)
 		index[n] = m
-	}
-	types := newNamer()
-	for _, m := range models {
-		types.take(m.Type)
-	}
-	for _, m := range models {
-		for _, suffix := range []string{"Connection", "Where", "OrderBy", "CreateInput", "UpdateInput"} {
-			if got := types.take(m.Type + suffix); got != m.Type+suffix {
-				return nil, fmt.Errorf("schemagen: type %s%s of %s collides with a model type; exclude one of the models", m.Type, suffix, m.Model.Model)
-			}
+		types.mark(m.Type)
+		for _, s := range typeSuffixes {
+			types.mark(m.Type + s)
 		}
 	}
 
 	for _, m := range models {
+		// Go names of the fields (gqlgen's struct fields and resolver
+		// methods in compiled mode); id keeps its own.
+		goFields := map[string]string{templates.ToGo("id"): "id"}
 		for _, fname := range m.FieldNames() {
 			f := m.Fields[fname]
 			if f.Name == "" {
@@ -123,16 +155,21 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 			if f.Type == "binary" && !cfg.Binary {
 				continue
 			}
+			if f.IsRelational() && f.Relation == "" {
+				warn("%s.%s: left out: %s field without a relation", m.Model.Model, fname, f.Type)
+				continue
+			}
+			if other, dup := goFields[templates.ToGo(fname)]; dup && fname != "id" {
+				warn("%s.%s: left out: its Go name %s is %s's too", m.Model.Model, fname, templates.ToGo(fname), other)
+				continue
+			}
+			goFields[templates.ToGo(fname)] = fname
 			fd := &field{Field: f, mapping: mapping, output: mapping.Output, filter: mapping.Filter, input: mapping.Input}
 			switch {
 			case fname == "id":
 				fd.output, fd.filter, fd.input = "ID", "IDFilter", ""
 			case mapping.kind != kindScalar:
 				fd.target = index[f.Relation]
-				if f.Relation == "" {
-					warn("%s.%s: left out: %s field without a relation", m.Model.Model, fname, f.Type)
-					continue
-				}
 				if fd.target != nil {
 					fd.output, fd.filter = fd.target.Type, fd.target.Type+"Where"
 				} else {
@@ -152,12 +189,24 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 			if !f.Searchable {
 				fd.filter = ""
 			}
+			if fd.filter != "" && whereOperators[fname] {
+				warn("%s.%s: not filterable: %s is one of where's own fields", m.Model.Model, fname, fname)
+				fd.filter = ""
+			}
 			if f.Readonly || fname == "id" {
 				fd.input = ""
 			}
 			m.fields = append(m.fields, fd)
 		}
 		sort.SliceStable(m.fields, func(i, j int) bool { return m.fields[i].Name == "id" && m.fields[j].Name != "id" })
+	}
+
+	for _, m := range models {
+		e := ExposedModel{Model: m.Model.Model, Name: m.Model.Name, Names: m.Names}
+		for _, f := range m.fields {
+			e.Fields = append(e.Fields, f.Name)
+		}
+		res.Models = append(res.Models, e)
 	}
 
 	schema := printSchema(models)
@@ -172,6 +221,16 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 	}
 	res.Files[ResolversFile] = code
 	return res, nil
+}
+
+// whereOperators are the fields every Where input has; a model field of the
+// same name cannot be filtered on.
+var whereOperators = map[string]bool{"and": true, "or": true, "not": true}
+
+// hasID reports whether a model has an id field: abstract models have none.
+func hasID(m odoo.Model) bool {
+	_, ok := m.Fields["id"]
+	return ok
 }
 
 // enumable reports whether every selection value can be a GraphQL enum value

@@ -92,8 +92,11 @@ func printGqlgen(models []*model) string {
 	return b.String()
 }
 
-// goType is the Go type gqlgen uses for a model's type name.
-func goModel(typ string) string { return "model." + typ }
+// goModel is the Go type gqlgen makes for a GraphQL type: gqlgen names model
+// structs with templates.ToGoModelName, which is templates.ToGo (Go
+// initialisms: SalePdfFormField → SalePDFFormField) unless two names
+// collide, which ModelNames and the type namer rule out.
+func goModel(typ string) string { return "model." + templates.ToGo(typ) }
 
 func printResolvers(models []*model) ([]byte, error) {
 	var b bytes.Buffer
@@ -115,8 +118,9 @@ func printResolvers(models []*model) ([]byte, error) {
 		fmt.Fprintf(&b, "func (r *queryResolver) %s(ctx context.Context, id string) (*%s, error) {\n\treturn engine.Get[%s](ctx, r.Engine, %q, id)\n}\n\n",
 			templates.ToGo(m.Singular), t, t, m.Model.Model)
 		fmt.Fprintf(&b, "// %s lists %s records.\n", templates.ToGo(m.Plural), m.Model.Model)
-		fmt.Fprintf(&b, "func (r *queryResolver) %s(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*%sConnection, error) {\n\treturn engine.List[%sConnection](ctx, r.Engine, %q)\n}\n\n",
-			templates.ToGo(m.Plural), t, t, m.Model.Model)
+		conn := goModel(m.Type + "Connection")
+		fmt.Fprintf(&b, "func (r *queryResolver) %s(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*%s, error) {\n\treturn engine.List[%s](ctx, r.Engine, %q)\n}\n\n",
+			templates.ToGo(m.Plural), conn, conn, m.Model.Model)
 		if hasWritable(m) {
 			fmt.Fprintf(&b, "func (r *mutationResolver) %s(ctx context.Context, input map[string]any) (*%s, error) {\n\treturn engine.Create[%s](ctx, r.Engine, %q, input)\n}\n\n",
 				templates.ToGo(m.Create), t, t, m.Model.Model)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/99designs/gqlgen/codegen/templates"
 )
 
 // Names are the GraphQL names made for one Odoo model.
@@ -106,14 +108,40 @@ var reservedTypeNames = map[string]bool{
 	"Config": true,
 }
 
-// namer hands out names deterministically: the first caller of a name keeps
-// it, later callers get a numeric suffix.
-type namer struct{ used map[string]bool }
+// reservedRootFields are Query fields odoogql adds itself: no model's
+// query may take them.
+var reservedRootFields = []string{"odooModels"}
 
-func newNamer() *namer {
-	n := &namer{used: map[string]bool{}}
+// namer hands out names deterministically: the first caller of a name keeps
+// it, later callers get a numeric suffix. A name is also taken when its Go
+// form is (templates.ToGo, the function gqlgen names Go types and methods
+// with: SalePdfFormField → SalePDFFormField), so two GraphQL names never
+// become one Go identifier in compiled mode.
+type namer struct{ used, usedGo map[string]bool }
+
+func newNamer(reserved ...string) *namer {
+	n := &namer{used: map[string]bool{}, usedGo: map[string]bool{}}
+	for _, k := range reserved {
+		n.mark(k)
+	}
+	return n
+}
+
+func (n *namer) free(name string) bool {
+	return !n.used[name] && !n.usedGo[templates.ToGo(name)]
+}
+
+func (n *namer) mark(name string) {
+	n.used[name] = true
+	n.usedGo[templates.ToGo(name)] = true
+}
+
+// newTypeNamer is a namer for type names: GraphQL's and odoogql's own
+// types are taken.
+func newTypeNamer() *namer {
+	n := newNamer()
 	for k := range reservedTypeNames {
-		n.used[k] = true
+		n.mark(k)
 	}
 	return n
 }
@@ -121,18 +149,35 @@ func newNamer() *namer {
 // take returns name, or name2, name3, ... if it is taken, and marks the
 // result as taken.
 func (n *namer) take(name string) string {
-	if !n.used[name] {
-		n.used[name] = true
-		return name
-	}
-	for i := 2; ; i++ {
-		c := name + strconv.Itoa(i)
-		if !n.used[c] {
-			n.used[c] = true
-			return c
+	return n.takeGroup(name)
+}
+
+// takeGroup returns the first of base, base2, base3, ... that is free
+// together with every base+suffix, and marks them all as taken.
+func (n *namer) takeGroup(base string, suffixes ...string) string {
+	for i := 1; ; i++ {
+		c := base
+		if i > 1 {
+			c += strconv.Itoa(i)
 		}
+		ok := n.free(c)
+		for _, s := range suffixes {
+			ok = ok && n.free(c+s)
+		}
+		if !ok {
+			continue
+		}
+		n.mark(c)
+		for _, s := range suffixes {
+			n.mark(c + s)
+		}
+		return c
 	}
 }
+
+// typeSuffixes are the types made for each model besides its own:
+// ResPartnerConnection, ResPartnerWhere, ...
+var typeSuffixes = []string{"Connection", "Where", "OrderBy", "CreateInput", "UpdateInput"}
 
 // ModelNames makes the names of each model, in the order given (callers pass
 // models sorted by technical name so the result is deterministic). Names are
@@ -140,32 +185,41 @@ func (n *namer) take(name string) string {
 //
 //   - type: PascalCase of the model name split on dots and underscores
 //     (res.partner → ResPartner, res.users → ResUsers); a reserved name gets
-//     the suffix "Model", and a name taken by an earlier model a number;
+//     the suffix "Model", and a name taken by an earlier model a number. A
+//     name is taken when it, its Go form or one of the model's other types
+//     (Connection, Where, OrderBy, CreateInput, UpdateInput) is: a model
+//     res.partner.where gets ResPartnerWhere2, as ResPartner has
+//     ResPartnerWhere;
 //   - by-id query: camelCase with the last word singular (resPartner, resUser);
 //   - list query: camelCase with the last word plural (resPartners, resUsers);
 //   - mutations: create/update/delete + type name, and create + type + "Many".
 func ModelNames(models []string) map[string]Names {
-	types := newNamer()
-	roots := newNamer()
+	types := newTypeNamer()
+	roots := newNamer(reservedRootFields...)
 	out := make(map[string]Names, len(models))
 	for _, m := range models {
 		words := modelWords(m)
-		if len(words) == 0 {
-			words = []string{"model"}
-		}
-		base := pascal(words)
-		if base == "" || !validName(base) || unicode.IsDigit([]rune(base)[0]) {
-			base = "M" + strings.Map(func(r rune) rune {
+		for i, w := range words {
+			// Only ASCII letters, digits and _ make GraphQL names.
+			words[i] = strings.Map(func(r rune) rune {
 				if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
 					return r
 				}
 				return '_'
-			}, base)
+			}, w)
 		}
+		if len(words) == 0 {
+			words = []string{"model"}
+		}
+		if base := pascal(words); !validName(base) || unicode.IsDigit([]rune(base)[0]) {
+			// 2fa.device → M2faDevice, m2faDevice, m2faDevices.
+			words = append([]string{"m"}, words...)
+		}
+		base := pascal(words)
 		if reservedTypeNames[base] {
 			base += "Model"
 		}
-		typ := types.take(base)
+		typ := types.takeGroup(base, typeSuffixes...)
 		suffix := strings.TrimPrefix(typ, base) // "" or a number after a collision
 
 		last := words[len(words)-1]

@@ -244,7 +244,7 @@ func TestConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	for model, want := range map[string]bool{"res.partner": true, "sale.order": true, "res.users": false, "sale.order.line": false} {
-		if got := cfg.modelIncluded(model); got != want {
+		if got := cfg.SelectsModel(model, false); got != want {
 			t.Errorf("modelIncluded(%s) = %v", model, got)
 		}
 	}
@@ -317,5 +317,99 @@ func TestDenyList(t *testing.T) {
 	}
 	if string(res2.Files[SchemaFile]) != string(res.Files[SchemaFile]) {
 		t.Error("exclude_fields of a denied field changed the schema")
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+	cfg, err := ConfigFromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Config{}, cfg); diff != "" {
+		t.Errorf("no variables: want the zero Config (every model, binaries off):\n%s", diff)
+	}
+
+	cfg, err = ConfigFromEnv(env(map[string]string{
+		"ODOOGQL_MODELS":         " res.partner, sale.* ,,ir.attachment",
+		"ODOOGQL_EXCLUDE_MODELS": "sale.report",
+		"ODOOGQL_EXCLUDE_FIELDS": "message_*, activity_*,res.partner:x_legacy_*",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{
+		Models:        []string{"res.partner", "sale.*", "ir.attachment"},
+		ExcludeModels: []string{"sale.report"},
+		ExcludeFields: []string{"message_*", "activity_*", "res.partner:x_legacy_*"},
+	}
+	if diff := cmp.Diff(want, cfg); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// The same rules as generate.yml's.
+	yml, err := ParseConfig([]byte("models: [res.partner, \"sale.*\", ir.attachment]\nexclude_models: [sale.report]\nexclude_fields: [\"message_*\", \"activity_*\", \"res.partner:x_legacy_*\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(yml, cfg); diff != "" {
+		t.Errorf("environment and generate.yml differ (-yml +env):\n%s", diff)
+	}
+	for model, want := range map[string]bool{"res.partner": true, "sale.order": true, "sale.report": false, "ir.attachment": true, "ir.ui.view": false, "account.move": false} {
+		if got := cfg.SelectsModel(model, false); got != want {
+			t.Errorf("SelectsModel(%s) = %v, want %v", model, got, want)
+		}
+	}
+	if !cfg.fieldExcluded("sale.order", "message_ids") || !cfg.fieldExcluded("res.partner", "x_legacy_code") || cfg.fieldExcluded("sale.order", "x_legacy_code") {
+		t.Error("exclude_fields patterns from the environment do not apply")
+	}
+
+	for _, name := range []string{"ODOOGQL_MODELS", "ODOOGQL_EXCLUDE_MODELS", "ODOOGQL_EXCLUDE_FIELDS"} {
+		_, err := ConfigFromEnv(env(map[string]string{name: "res.partner,sale.[order"}))
+		if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), `"sale.[order"`) {
+			t.Errorf("%s with a bad pattern: error %v, want one naming the variable and the pattern", name, err)
+		}
+	}
+}
+
+func TestSelectsModel(t *testing.T) {
+	tests := []struct {
+		cfg       Config
+		model     string
+		transient bool
+		want      bool
+	}{
+		// Everything (no models, or "*"): business models, not the
+		// technical ones, not wizards.
+		{Config{}, "res.partner", false, true},
+		{Config{}, "ir.ui.view", false, false},
+		{Config{}, "mail.mail", false, false},
+		{Config{}, "mail.message", false, true},
+		{Config{}, "bus.bus", false, false},
+		{Config{}, "base", false, false},
+		{Config{}, "sale.advance.payment.inv", true, false},
+		{Config{Models: []string{"*"}}, "ir.ui.view", false, false},
+		{Config{Models: []string{"*"}}, "sale.order", false, true},
+		// A specific pattern exposes technical models.
+		{Config{Models: []string{"*", "ir.*"}}, "ir.ui.view", false, true},
+		{Config{Models: []string{"ir.attachment"}}, "ir.attachment", false, true},
+		{Config{Models: []string{"ir.attachment"}}, "ir.ui.view", false, false},
+		// Wizards only by exact name.
+		{Config{Models: []string{"sale.*"}}, "sale.advance.payment.inv", true, false},
+		{Config{Models: []string{"sale.*", "sale.advance.payment.inv"}}, "sale.advance.payment.inv", true, true},
+		{Config{Models: []string{"*", "sale.advance.payment.inv"}}, "sale.advance.payment.inv", true, true},
+		// exclude_models wins over everything.
+		{Config{Models: []string{"ir.*"}, ExcludeModels: []string{"ir.ui.*"}}, "ir.ui.view", false, false},
+		{Config{Models: []string{"sale.advance.payment.inv"}, ExcludeModels: []string{"sale.*"}}, "sale.advance.payment.inv", true, false},
+	}
+	for _, tt := range tests {
+		if got := tt.cfg.SelectsModel(tt.model, tt.transient); got != tt.want {
+			t.Errorf("%+v.SelectsModel(%s, transient %v) = %v, want %v", tt.cfg, tt.model, tt.transient, got, tt.want)
+		}
+	}
+	for _, p := range TechnicalModels {
+		if err := validatePatterns([]string{p}); err != nil {
+			t.Error(err)
+		}
 	}
 }

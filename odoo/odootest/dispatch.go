@@ -246,7 +246,7 @@ func (s *Server) execute(u *user, modelName, method string, args []any, kwargs o
 		return nil, privateMethodFault(modelName, method)
 	}
 	s.mu.RLock()
-	m := s.ds.models[modelName]
+	m := s.ds.model(modelName)
 	s.mu.RUnlock()
 	if m == nil {
 		return nil, unknownModelFault(modelName)
@@ -305,7 +305,7 @@ func (s *Server) execute(u *user, modelName, method string, args []any, kwargs o
 	}
 	e := s.newEnv(u, activeTest)
 	e.method = method
-	m = s.ds.models[modelName]
+	m = s.ds.model(modelName)
 	if m == nil {
 		return nil, unknownModelFault(modelName)
 	}

@@ -59,4 +59,17 @@
 // simulates Odoo being unreachable. WithVersion mimics Odoo 16, 17, 18 or
 // 19; WithModels, WithoutModels and WithoutFields simulate schema drift;
 // WithSynthetic grows the data to tens of thousands of partners.
+//
+// # A whole Odoo
+//
+// WithMetadata(FullSnapshot("18.0")) serves every model of a real Odoo
+// (450 models; "17.0": 349) from a metadata snapshot: ir.model lists them,
+// fields_get answers the snapshot's fields, check_access_rights answers,
+// and the models outside the demo data get generated, deterministic
+// records (WithRecordsPerModel, default 10), made on a model's first use,
+// with many2ones to existing records and one2manys consistent with their
+// inverse many2one, so account.move with its invoice_line_ids reads
+// coherently. AddField and RemoveField change a model's fields while the
+// server runs (an x_ custom field appearing, a field going away);
+// Generated counts the models whose records exist.
 package odootest

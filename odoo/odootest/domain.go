@@ -124,7 +124,7 @@ func (e *env) checkPath(m *model, leaf []any) error {
 	if f == nil {
 		return &domainError{kind: "field", model: m.name, field: parts[0], leaf: pyTupleRepr(leaf)}
 	}
-	co := e.ds.models[f.relation]
+	co := e.ds.model(f.relation)
 	if len(parts) == 2 {
 		if co == nil {
 			return &domainError{kind: "field", model: m.name, field: path, leaf: pyTupleRepr(leaf)}
@@ -192,7 +192,7 @@ func (e *env) compileLeaf(m *model, leaf []any) (dnode, error) {
 	if f == nil {
 		return nil, &domainError{kind: "field", model: m.name, field: parts[0], leaf: pyTupleRepr(leaf)}
 	}
-	l := &dLeaf{f: f, op: op, value: value, co: e.ds.models[f.relation]}
+	l := &dLeaf{f: f, op: op, value: value, co: e.ds.model(f.relation)}
 	if len(parts) == 2 {
 		// ('a.b', op, v) is ('a', 'any', [('b', op, v)]).
 		sub, err := e.compileLeaf(l.co, []any{parts[1], opRaw, value})
@@ -419,7 +419,7 @@ func (e *env) evalLeaf(l *dLeaf, m *model, r rec) bool {
 // ones only unless active_test is off.
 func (e *env) domainX2Many(m *model, r rec, f *field) []int {
 	ids, _ := e.get(m, r, f).([]int)
-	co := e.ds.models[f.relation]
+	co := e.ds.model(f.relation)
 	if co == nil || len(ids) == 0 {
 		return nil
 	}

@@ -91,7 +91,7 @@ func (e *env) sortKey(m *model, r rec, f *field, depth int) skey {
 	switch f.typ {
 	case "many2one":
 		id, _ := v.(int)
-		co := e.ds.models[f.relation]
+		co := e.ds.model(f.relation)
 		if id == 0 || co == nil || co.recs[id] == nil {
 			return skey{null: true}
 		}

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/odoogql/odoogql/odoo"
 )
 
 // DBName is the name of the only database the server knows.
@@ -77,6 +79,8 @@ type config struct {
 	withoutFields map[string][]string
 	logger        *slog.Logger
 	now           func() time.Time
+	meta          *odoo.Metadata
+	perModel      int
 }
 
 // WithVersion sets the Odoo version the server claims and mimics: "16.0",
@@ -158,8 +162,11 @@ func NewUnstarted(opts ...Option) *Server {
 		lchanged: make(chan struct{}),
 		rng:      rand.New(rand.NewPCG(1, 2)),
 	}
+	if c.meta != nil {
+		s.ds.applyMetadata(c.meta, c.perModel, keep)
+	}
 	for model, fields := range c.withoutFields {
-		if m := s.ds.models[model]; m != nil {
+		if m := s.ds.model(model); m != nil {
 			for _, f := range fields {
 				m.removeField(f)
 			}
@@ -368,7 +375,7 @@ func (s *Server) SetAPIKey(uid int, key string) bool {
 func (s *Server) Record(model string, id int) (map[string]any, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m := s.ds.models[model]
+	m := s.ds.model(model)
 	if m == nil {
 		return nil, false
 	}
@@ -391,7 +398,7 @@ func (s *Server) Record(model string, id int) (map[string]any, bool) {
 func (s *Server) Count(model string) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if m := s.ds.models[model]; m != nil {
+	if m := s.ds.model(model); m != nil {
 		return len(m.recs)
 	}
 	return 0

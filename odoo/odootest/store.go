@@ -57,6 +57,9 @@ type model struct {
 	inverse map[string]map[int]map[int]struct{}
 	// defaults for required fields, computed from the data (most common value).
 	modes map[string]any
+	// lazy is set on a model whose records WithMetadata generates on first
+	// use (see dataset.model).
+	lazy *lazyGen
 }
 
 func (m *model) field(name string) *field { return m.fields[name] }
@@ -64,6 +67,10 @@ func (m *model) field(name string) *field { return m.fields[name] }
 // dataset is the parsed embedded data, shared read-only by all servers.
 type dataset struct {
 	models map[string]*model
+	// planned holds, under WithMetadata, the ids of every model's records
+	// as they are (or will be, for lazy models) when the server starts:
+	// what generated many2one and many2many values point at.
+	planned map[string][]int
 }
 
 var (

@@ -26,7 +26,7 @@ func (e *env) get(m *model, r rec, f *field) any {
 		return r["id"]
 	}
 	if f.inverse {
-		co := e.ds.models[f.relation]
+		co := e.ds.model(f.relation)
 		id, _ := r["id"].(int)
 		set := co.inverse[f.relationField][id]
 		ids := make([]int, 0, len(set))
@@ -50,7 +50,7 @@ func (e *env) get(m *model, r rec, f *field) any {
 				return nil
 			}
 			tid, _ := e.get(cur, cr, hf).(int)
-			co := e.ds.models[hf.relation]
+			co := e.ds.model(hf.relation)
 			if tid == 0 || co == nil || co.recs[tid] == nil {
 				return nil
 			}
@@ -67,7 +67,7 @@ func (e *env) get(m *model, r rec, f *field) any {
 
 func (e *env) displayName(m *model, r rec) string {
 	if m.name == "res.users" {
-		if p := e.ds.models["res.partner"]; p != nil {
+		if p := e.ds.model("res.partner"); p != nil {
 			if pid, _ := r["partner_id"].(int); pid != 0 && p.recs[pid] != nil {
 				return strVal(p.recs[pid]["name"])
 			}
@@ -85,7 +85,7 @@ func (e *env) m2oTarget(f *field, v any) (*model, rec) {
 	if id == 0 {
 		return nil, nil
 	}
-	co := e.ds.models[f.relation]
+	co := e.ds.model(f.relation)
 	if co == nil {
 		return nil, nil
 	}
@@ -104,7 +104,7 @@ func (e *env) x2manyIDs(m *model, r rec, f *field) []int {
 	if len(ids) == 0 {
 		return []int{}
 	}
-	co := e.ds.models[f.relation]
+	co := e.ds.model(f.relation)
 	if co == nil {
 		return []int{}
 	}

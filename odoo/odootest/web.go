@@ -60,7 +60,7 @@ func (e *env) webRead(m *model, ids []int, spec ostruct) ([]any, *rpcFault) {
 	for _, sm := range spec {
 		fspec := sm.Value.(ostruct)
 		fld := m.fields[sm.Name]
-		co := e.ds.models[fld.relation]
+		co := e.ds.model(fld.relation)
 		switch fld.typ {
 		case "many2one":
 			sub, ok := fspec.get("fields")

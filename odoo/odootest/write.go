@@ -20,7 +20,7 @@ func (e *env) mustSupply(m *model, f *field) bool {
 		}
 		return true
 	case "many2one":
-		if co := e.ds.models[f.relation]; co == nil || co.stub {
+		if co := e.ds.model(f.relation); co == nil || co.stub {
 			return false
 		}
 		switch f.name {
@@ -139,7 +139,7 @@ func (e *env) coerce(m *model, f *field, v any) (any, *rpcFault) {
 		case nil, bool:
 			return 0, nil
 		case int:
-			if co := e.ds.models[f.relation]; co != nil && !co.stub && co.recs[x] == nil && x != 0 {
+			if co := e.ds.model(f.relation); co != nil && !co.stub && co.recs[x] == nil && x != 0 {
 				return nil, e.fkFault(m, f)
 			}
 			return x, nil
@@ -408,7 +408,7 @@ func (e *env) autoCreateParents(m *model, r rec, related []member) *rpcFault {
 		if _, ok := r["partner_id"]; ok {
 			return nil
 		}
-		p := e.ds.models["res.partner"]
+		p := e.ds.model("res.partner")
 		if p == nil {
 			return nil
 		}
@@ -435,7 +435,7 @@ func (e *env) autoCreateParents(m *model, r rec, related []member) *rpcFault {
 		if _, ok := r["product_tmpl_id"]; ok {
 			return nil
 		}
-		t := e.ds.models["product.template"]
+		t := e.ds.model("product.template")
 		if t == nil {
 			return nil
 		}
@@ -656,7 +656,7 @@ func (e *env) writeRelated(m *model, r rec, f *field, v any) *rpcFault {
 			return nil
 		}
 		tid, _ := cr[hop].(int)
-		co := e.ds.models[hf.relation]
+		co := e.ds.model(hf.relation)
 		if tid == 0 || co == nil || co.stub || co.recs[tid] == nil {
 			return nil
 		}
@@ -673,7 +673,7 @@ func (e *env) writeRelated(m *model, r rec, f *field, v any) *rpcFault {
 // writeX2Many applies x2many commands (or a plain id list) to field f of
 // record id.
 func (e *env) writeX2Many(m *model, id int, f *field, v any) *rpcFault {
-	co := e.ds.models[f.relation]
+	co := e.ds.model(f.relation)
 	if co == nil {
 		return nil
 	}
@@ -817,7 +817,7 @@ func (e *env) unlinkIDs(m *model, ids []int) *rpcFault {
 			if !f.inverse {
 				continue
 			}
-			co := e.ds.models[f.relation]
+			co := e.ds.model(f.relation)
 			inv := co.fields[f.relationField]
 			if inv == nil || !inv.required {
 				continue
