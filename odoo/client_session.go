@@ -161,12 +161,14 @@ func (s *Session) FieldsGet(ctx context.Context, model string, attributes []stri
 		if !ok {
 			return nil, s.shape(model, "fields_get", shapeError("a struct of attributes for field "+name, v))
 		}
-		out[name] = fieldFromAttrs(name, attrs)
+		out[name] = FieldFromAttrs(name, attrs)
 	}
 	return out, nil
 }
 
-func fieldFromAttrs(name string, a Record) Field {
+// FieldFromAttrs reads one field's fields_get attributes (as Odoo sends
+// them) into a Field.
+func FieldFromAttrs(name string, a Record) Field {
 	str := func(k string) string { s, _ := AsString(a[k]); return s }
 	flag := func(k string) bool { b, _ := a[k].(bool); return b }
 	f := Field{

@@ -243,36 +243,11 @@ func validOrder(m *model, order string) string {
 
 // metaField reads fields_get attributes as odoo.Session.FieldsGet does.
 func metaField(name string, attrs ostruct) odoo.Field {
-	str := func(k string) string { v, _ := attrs.get(k); s, _ := v.(string); return s }
-	flag := func(k string) bool { v, _ := attrs.get(k); b, _ := v.(bool); return b }
-	f := odoo.Field{Name: name, Type: str("type"), String: str("string"), Help: str("help"), Relation: str("relation"),
-		RelationField: str("relation_field"), Required: flag("required"), Readonly: flag("readonly"), Store: flag("store"),
-		Searchable: flag("searchable"), Sortable: flag("sortable"), Groups: str("groups")}
-	if v, ok := attrs.get("selection"); ok {
-		sel, _ := v.([]any)
-		for _, e := range sel {
-			if pair, ok := e.([]any); ok && len(pair) == 2 {
-				f.Selection = append(f.Selection, odoo.Selection{Value: selText(pair[0]), Label: selText(pair[1])})
-			}
-		}
+	rec := make(odoo.Record, len(attrs))
+	for _, m := range attrs {
+		rec[m.Name] = m.Value
 	}
-	return f
-}
-
-func selText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case int:
-		return strconv.Itoa(x)
-	case bool:
-		return strconv.FormatBool(x)
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case nil:
-		return "null"
-	}
-	return fmt.Sprint(v)
+	return odoo.FieldFromAttrs(name, rec)
 }
 
 // fieldFromMeta builds a served field from a snapshot's: its fields_get
