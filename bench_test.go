@@ -40,14 +40,14 @@ var benchServer = sync.OnceValue(func() *odootest.Server {
 	return odootest.NewServer(odootest.WithSynthetic(odootest.SyntheticConfig{Partners: 10200, ContactsPerCompany: 3, Tags: 20, Seed: 7}))
 })
 
-func benchGateway(b *testing.B, strategy engine.Strategy) *gateway {
+func benchGateway(b *testing.B, strategy engine.Strategy, schema server.SchemaMode) *gateway {
 	srv := benchServer()
 	meta, err := server.ParseMetadata(metadataJSON)
 	if err != nil {
 		b.Fatal(err)
 	}
 	g := newGatewayConfig(b, func(c *server.Config) {
-		c.Strategy, c.MaxLimit, c.OdooURL, c.MaxConns = strategy, 20000, srv.URL, 64
+		c.Strategy, c.Schema, c.MaxLimit, c.OdooURL, c.MaxConns = strategy, schema, 20000, srv.URL, 64
 	})
 	_ = meta
 	g.odoo = srv
@@ -100,8 +100,10 @@ func BenchmarkFetch(b *testing.B) {
 			name string
 			run  func(b *testing.B) int // returns records
 		}{
-			{"odoogql-nested", gatewayRun(benchGateway(b, engine.Nested), n)},
-			{"odoogql-batched", gatewayRun(benchGateway(b, engine.Batched), n)},
+			{"odoogql-nested", gatewayRun(benchGateway(b, engine.Nested, server.SchemaCompiled), n)},
+			{"odoogql-batched", gatewayRun(benchGateway(b, engine.Batched, server.SchemaCompiled), n)},
+			{"odoogql-live-nested", gatewayRun(benchGateway(b, engine.Nested, server.SchemaLive), n)},
+			{"odoogql-live-batched", gatewayRun(benchGateway(b, engine.Batched, server.SchemaLive), n)},
 			{"minimal-nested", func(b *testing.B) int { return minimalNested(b, s, n) }},
 			{"minimal-batched", func(b *testing.B) int { return minimalBatched(b, s, n) }},
 		}
@@ -350,7 +352,7 @@ func BenchmarkRecordCacheAtBound(b *testing.B) {
 // BenchmarkCompression answers one large query (1,000 partners with
 // relations) with and without gzip and reports the sizes.
 func BenchmarkCompression(b *testing.B) {
-	g := benchGateway(b, engine.Nested)
+	g := benchGateway(b, engine.Nested, server.SchemaCompiled)
 	body, _ := json.Marshal(map[string]any{"query": benchQuery, "variables": map[string]any{"n": 1000}})
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	for _, enc := range []string{"identity", "gzip"} {

@@ -53,7 +53,7 @@ func TestWarmCacheNoMetadataCalls(t *testing.T) {
 }
 
 func TestOdooModelsAccess(t *testing.T) {
-	g := newGateway(t, engine.Nested)
+	g := newGateway(t, single(engine.Nested))
 	type model struct {
 		Model  string `json:"model"`
 		Name   string `json:"name"`
@@ -163,7 +163,7 @@ func idByName(t *testing.T, g *gateway, name string) string {
 // TestCacheFetchesOnlyMissingFields: with batched reads, a cached record
 // asked for one more field costs a read of that field only.
 func TestCacheFetchesOnlyMissingFields(t *testing.T) {
-	g := newGateway(t, engine.Batched)
+	g := newGateway(t, single(engine.Batched))
 	g.mustDo(`query @cached(ttl: 60) { resPartner(id: "10") { name country_id { name } } }`, nil, nil)
 	g.odoo.ResetCounters()
 	g.mustDo(`query @cached(ttl: 60) { resPartner(id: "10") { name email country_id { name code } } }`, nil, nil)

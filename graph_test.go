@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/odoogql/odoogql/internal/engine"
+	"github.com/odoogql/odoogql/internal/schemagen"
 	"github.com/odoogql/odoogql/internal/server"
 	"github.com/odoogql/odoogql/odoo/odootest"
 )
@@ -69,28 +70,65 @@ func (g *gateway) as(login, password string) *gateway {
 	return &c
 }
 
-// strategies are the fetch strategies every end-to-end test runs under.
-var strategies = []struct {
+// mode is how a gateway under test serves: its schema (compiled or live)
+// and its fetch strategy.
+type mode struct {
 	name     string
 	strategy engine.Strategy
-}{{"nested", engine.Nested}, {"batched", engine.Batched}}
+	schema   server.SchemaMode
+}
 
-// forStrategies runs test against a fresh gateway for each fetch strategy.
+// strategies are the modes every end-to-end test runs under: both schemas,
+// each with both fetch strategies.
+var strategies = []mode{
+	{"nested", engine.Nested, server.SchemaCompiled},
+	{"batched", engine.Batched, server.SchemaCompiled},
+	{"live-nested", engine.Nested, server.SchemaLive},
+	{"live-batched", engine.Batched, server.SchemaLive},
+}
+
+// compiledStrategies are the compiled modes of strategies (for tests of
+// gqlgen's root-field join, which live mode does without).
+func compiledStrategies() []mode {
+	var out []mode
+	for _, s := range strategies {
+		if s.schema == server.SchemaCompiled {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// defaultSchema is the schema of the tests that run one gateway, not one
+// per mode: compiled, or live with ODOOGQL_TEST_SCHEMA=live.
+func defaultSchema() server.SchemaMode {
+	if os.Getenv("ODOOGQL_TEST_SCHEMA") == "live" {
+		return server.SchemaLive
+	}
+	return server.SchemaCompiled
+}
+
+// single is the mode of strategy with the default schema.
+func single(strategy engine.Strategy) mode {
+	return mode{name: "single", strategy: strategy, schema: defaultSchema()}
+}
+
+// forStrategies runs test against a fresh gateway for each mode.
 func forStrategies(t *testing.T, test func(t *testing.T, g *gateway)) {
 	for _, s := range strategies {
-		t.Run(s.name, func(t *testing.T) { test(t, newGateway(t, s.strategy)) })
+		t.Run(s.name, func(t *testing.T) { test(t, newGateway(t, s)) })
 	}
 }
 
-func newGateway(t *testing.T, strategy engine.Strategy, opts ...odootest.Option) *gateway {
+func newGateway(t *testing.T, m mode, opts ...odootest.Option) *gateway {
 	t.Helper()
-	return newGatewayWith(t, strategy, 1000, opts...)
+	return newGatewayWith(t, m, 1000, opts...)
 }
 
 // newGatewayWith is newGateway with a maximum list limit.
-func newGatewayWith(t *testing.T, strategy engine.Strategy, maxLimit int, opts ...odootest.Option) *gateway {
+func newGatewayWith(t *testing.T, m mode, maxLimit int, opts ...odootest.Option) *gateway {
 	t.Helper()
-	return newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.MaxLimit = strategy, maxLimit }, opts...)
+	return newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.Schema, c.MaxLimit = m.strategy, m.schema, maxLimit }, opts...)
 }
 
 // newGatewayConfig builds a gateway, in front of a test server of its own,
@@ -116,6 +154,7 @@ func newGatewayOn(t testing.TB, o *odootest.Server, edit func(*server.Config)) *
 		DefaultLimit: 100, MaxLimit: 1000, OdooTimeout: 30 * time.Second, MaxConns: 16,
 		MetadataTTL: time.Hour, LoginTTL: 5 * time.Minute,
 		CacheMaxEntries: 100000, CacheMaxBytes: 256 << 20, AllowAnonymous: true,
+		Schema: defaultSchema(), Exposure: exposure(t),
 	}
 	edit(&cfg)
 	logger := slog.New(slog.DiscardHandler)
@@ -130,6 +169,65 @@ func newGatewayOn(t testing.TB, o *odootest.Server, edit func(*server.Config)) *
 	hs := httptest.NewServer(gw.Handler())
 	t.Cleanup(hs.Close)
 	return &gateway{t: t, odoo: o, gw: gw, url: hs.URL, logs: &logs, last: &atomic.Pointer[http.Header]{}}
+}
+
+// recorded is one request a test sent, as the differential test replays it
+// (testdata/differential/requests.jsonl).
+type recorded struct {
+	Method string              `json:"method"`
+	Path   string              `json:"path"`
+	Header map[string][]string `json:"header,omitempty"`
+	Body   string              `json:"body"`
+}
+
+var (
+	recordMu   sync.Mutex
+	recordSeen = map[string]bool{}
+)
+
+// recordRequest appends a request to the file named by
+// ODOOGQL_RECORD_REQUESTS: running the end-to-end tests with it set collects
+// the requests the differential test replays, each once, in the order the
+// tests first sent them:
+//
+//	rm testdata/differential/requests.jsonl
+//	ODOOGQL_RECORD_REQUESTS=$PWD/testdata/differential/requests.jsonl go test -skip 'TestDifferential|TestLoad' .
+//
+// Bodies over 64 KiB (the size-limit probes, answered before execution)
+// are left out.
+func recordRequest(req *http.Request, body []byte) {
+	path := os.Getenv("ODOOGQL_RECORD_REQUESTS")
+	if path == "" || len(body) > 64<<10 {
+		return
+	}
+	r := recorded{Method: req.Method, Path: req.URL.Path, Body: string(body), Header: map[string][]string{}}
+	for k, v := range req.Header {
+		r.Header[k] = v
+	}
+	line, _ := json.Marshal(r)
+	recordMu.Lock()
+	defer recordMu.Unlock()
+	if recordSeen[string(line)] {
+		return
+	}
+	recordSeen[string(line)] = true
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	_, _ = f.Write(append(line, '\n'))
+}
+
+// exposure are generate.yml's rules, which live mode builds its schema with
+// (as main does).
+func exposure(t testing.TB) *schemagen.Config {
+	t.Helper()
+	rules, err := schemagen.ParseConfig(generateYML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rules
 }
 
 type gqlError struct {
@@ -152,6 +250,7 @@ func (g *gateway) do(query string, vars map[string]any, out any) []gqlError {
 	if g.auth != "" {
 		req.Header.Set("Authorization", g.auth)
 	}
+	recordRequest(req, body)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		g.t.Fatal(err)
@@ -804,7 +903,7 @@ func TestReadmeExamples(t *testing.T) {
 	if len(blocks) < 4 {
 		t.Fatalf("found %d GraphQL examples in README.md, want at least 4", len(blocks))
 	}
-	g := newGateway(t, engine.Auto)
+	g := newGateway(t, single(engine.Auto))
 	for i, b := range blocks {
 		q, _, _ := strings.Cut(b, "```")
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
@@ -826,7 +925,7 @@ func TestReadmeExamples(t *testing.T) {
 // fields a query names, and that a many2one whose sub-selection the pair
 // [id, name] already answers costs no read.
 func TestFieldSelectionDrivesFetch(t *testing.T) {
-	g := newGateway(t, engine.Batched)
+	g := newGateway(t, single(engine.Batched))
 	g.mustDo(`{ resPartners(limit: 3) { nodes { name country_id { code } } } }`, nil, nil)
 	g.odoo.ResetCounters()
 	g.mustDo(`{ resPartners(limit: 3) { nodes { name country_id { code } parent_id { id display_name } } } }`, nil, nil)
@@ -978,7 +1077,7 @@ func TestRPCCounts(t *testing.T) {
 	}
 	for _, s := range strategies {
 		t.Run(s.name, func(t *testing.T) {
-			g := newGateway(t, s.strategy)
+			g := newGateway(t, s)
 			g.mustDo(`{ resPartners(limit: 1) { nodes { id } } }`, nil, nil) // logs the service account in
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -1006,7 +1105,7 @@ func TestRPCCountsDoNotGrowWithRecords(t *testing.T) {
 		child_ids { name email } category_id { name } } } }`
 	for _, s := range strategies {
 		t.Run(s.name, func(t *testing.T) {
-			g := newGatewayWith(t, s.strategy, 10000, odootest.WithSynthetic(odootest.SyntheticConfig{Partners: 5000, ContactsPerCompany: 3, Tags: 20, Seed: 1}))
+			g := newGatewayWith(t, s, 10000, odootest.WithSynthetic(odootest.SyntheticConfig{Partners: 5000, ContactsPerCompany: 3, Tags: 20, Seed: 1}))
 			g.mustDo(`{ resPartners(limit: 1) { nodes { id } } }`, nil, nil)
 			var counts []map[string]int
 			for _, n := range []int{5, 4000} {

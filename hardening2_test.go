@@ -51,6 +51,7 @@ func (g *gateway) send(t *testing.T, method, path, contentType string, body []by
 	for k, v := range header {
 		req.Header[k] = v
 	}
+	recordRequest(req, body)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

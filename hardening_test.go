@@ -27,6 +27,7 @@ func (g *gateway) post(t *testing.T, header http.Header, body []byte) (int, []gq
 	for k, v := range header {
 		req.Header[k] = v
 	}
+	recordRequest(req, body)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

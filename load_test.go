@@ -183,7 +183,7 @@ func runLoad(t *testing.T, g *gateway, clients int, d time.Duration) loadResult 
 func TestLoad(t *testing.T) {
 	for _, s := range strategies {
 		t.Run(s.name, func(t *testing.T) {
-			g := newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.MaxConns = s.strategy, 64 })
+			g := newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.Schema, c.MaxConns = s.strategy, s.schema, 64 })
 			g.odoo.SetLatency(*loadLatency)
 			g.mustDo(`{ resPartners(limit: 1) { totalCount } }`, nil, nil)
 			before := runtime.NumGoroutine()

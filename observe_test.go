@@ -106,7 +106,7 @@ func TestRequestLogAndID(t *testing.T) {
 }
 
 func TestHealthAndReady(t *testing.T) {
-	g := newGateway(t, engine.Batched)
+	g := newGateway(t, single(engine.Batched))
 	get := func(path string) int {
 		resp, err := http.Get(g.url + path)
 		if err != nil {
@@ -138,7 +138,7 @@ func TestHealthAndReady(t *testing.T) {
 }
 
 func TestCompressionAndAPQ(t *testing.T) {
-	g := newGateway(t, engine.Batched)
+	g := newGateway(t, single(engine.Batched))
 	big := `{"query":"{ resPartners(limit: 40) { nodes { name email street city country_id { name } } } }"}`
 	small := `{"query":"{ resPartners(limit: 1) { totalCount } }"}`
 	post := func(body string, gzipOK bool) (*http.Response, []byte) {

@@ -34,11 +34,16 @@ var readBackConfigs = []struct {
 	name     string
 	strategy engine.Strategy
 	cacheTTL time.Duration
+	schema   server.SchemaMode
 }{
-	{"nested", engine.Nested, 0},
-	{"batched", engine.Batched, 0},
-	{"nested+cache", engine.Nested, time.Minute},
-	{"batched+cache", engine.Batched, time.Minute},
+	{"nested", engine.Nested, 0, server.SchemaCompiled},
+	{"batched", engine.Batched, 0, server.SchemaCompiled},
+	{"nested+cache", engine.Nested, time.Minute, server.SchemaCompiled},
+	{"batched+cache", engine.Batched, time.Minute, server.SchemaCompiled},
+	{"live-nested", engine.Nested, 0, server.SchemaLive},
+	{"live-batched", engine.Batched, 0, server.SchemaLive},
+	{"live-nested+cache", engine.Nested, time.Minute, server.SchemaLive},
+	{"live-batched+cache", engine.Batched, time.Minute, server.SchemaLive},
 }
 
 // TestReadBackAfterWrites runs several writes in one mutation operation: each
@@ -150,7 +155,7 @@ func TestReadBackAfterWrites(t *testing.T) {
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					// A fresh Odoo per case: each one writes the demo data.
-					g := newGatewayConfig(t, func(cfg *server.Config) { cfg.Strategy, cfg.CacheTTL = c.strategy, c.cacheTTL })
+					g := newGatewayConfig(t, func(cfg *server.Config) { cfg.Strategy, cfg.CacheTTL, cfg.Schema = c.strategy, c.cacheTTL, c.schema })
 					g.mustDo(`{ resPartners(limit: 1) { nodes { id } } }`, nil, nil) // logs the service account in
 					g.odoo.ResetCounters()
 					var data map[string]json.RawMessage
@@ -255,7 +260,7 @@ func TestRootFieldsJoinWithoutTimer(t *testing.T) {
 		engine.Nested:  "map[res.partner.web_read:1]",
 		engine.Batched: "map[res.partner.read:1]",
 	}
-	for _, s := range strategies {
+	for _, s := range compiledStrategies() {
 		t.Run(s.name, func(t *testing.T) {
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -285,7 +290,7 @@ func TestRootFieldsJoinWithoutTimer(t *testing.T) {
 // TestRootFieldsWithoutJoin: a handler without JoinRootFields still answers
 // every root field (each runs its own plan at once, nothing waits).
 func TestRootFieldsWithoutJoin(t *testing.T) {
-	for _, s := range strategies {
+	for _, s := range compiledStrategies() {
 		t.Run(s.name, func(t *testing.T) {
 			g := newJoinGateway(t, s.strategy, false, nil)
 			var data struct {
@@ -403,7 +408,7 @@ func TestOdooDateForms(t *testing.T) {
 // once it is done (as before engine.Arrive), the plan would wait for it and
 // this would never happen (the hang guard then fails the test).
 func TestOdooModelsDoesNotHoldThePlan(t *testing.T) {
-	for _, s := range strategies {
+	for _, s := range compiledStrategies() {
 		t.Run(s.name, func(t *testing.T) {
 			var g *gateway
 			hold := func(ctx context.Context, next graphql.Resolver) (any, error) {

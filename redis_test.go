@@ -31,13 +31,13 @@ func newReplica(t *testing.T, o *odootest.Server, edit func(*server.Config)) *ga
 	return g
 }
 
-func newReplicas(t *testing.T, strategy engine.Strategy) *replicas {
+func newReplicas(t *testing.T, m mode) *replicas {
 	t.Helper()
 	redistest.NoLeaks(t) // first: checked after every other cleanup
 	rs := redistest.Start(t)
 	o := odootest.NewServer()
 	t.Cleanup(o.Close)
-	edit := func(c *server.Config) { c.Strategy, c.RedisURL = strategy, rs.URL() }
+	edit := func(c *server.Config) { c.Strategy, c.Schema, c.RedisURL = m.strategy, m.schema, rs.URL() }
 	return &replicas{odoo: o, redis: rs, a: newReplica(t, o, edit), b: newReplica(t, o, edit)}
 }
 
@@ -115,7 +115,7 @@ const creditQuery = `query @cached(ttl: 60) { resPartner(id: "10") { name credit
 func TestRedisSharedCache(t *testing.T) {
 	for _, s := range strategies {
 		t.Run(s.name, func(t *testing.T) {
-			r := newReplicas(t, s.strategy)
+			r := newReplicas(t, s)
 			admin, demo := "admin", "demo"
 			r.warm(admin, companiesQuery, ordersQuery, creditQuery)
 			r.warm(demo, companiesQuery, ordersQuery)
@@ -171,7 +171,7 @@ func TestRedisSharedCache(t *testing.T) {
 func TestRedisInvalidation(t *testing.T) {
 	for _, s := range strategies {
 		t.Run(s.name, func(t *testing.T) {
-			r := newReplicas(t, s.strategy)
+			r := newReplicas(t, s)
 			r.warm("admin", companiesQuery)
 			a, b := r.a.as("admin", "admin"), r.b.as("admin", "admin")
 			var before companies
@@ -213,7 +213,7 @@ func TestRedisInvalidation(t *testing.T) {
 func TestRedisAway(t *testing.T) {
 	for _, s := range strategies {
 		t.Run(s.name, func(t *testing.T) {
-			r := newReplicas(t, s.strategy)
+			r := newReplicas(t, s)
 			other := `query @cached(ttl: 60) { resPartners(where: {is_company: {eq: false}}, orderBy: [{name: ASC}], limit: 3) { nodes { id name email phone parent_id { name } } } }`
 			r.warm("admin", companiesQuery, other)
 			a, b := r.a.as("admin", "admin"), r.b.as("admin", "admin")
@@ -296,7 +296,7 @@ func TestRedisAway(t *testing.T) {
 // again the replica forgets every counter it holds, so it serves no stale
 // entry.
 func TestRedisSubscriptionLost(t *testing.T) {
-	r := newReplicas(t, engine.Batched)
+	r := newReplicas(t, single(engine.Batched))
 	r.warm("admin", companiesQuery)
 	a, b := r.a.as("admin", "admin"), r.b.as("admin", "admin")
 	var before companies
@@ -326,7 +326,7 @@ func TestRedisSubscriptionLost(t *testing.T) {
 // answers again, so the other replica, whose subscription never noticed,
 // does not serve the old value.
 func TestRedisHangs(t *testing.T) {
-	r := newReplicas(t, engine.Nested)
+	r := newReplicas(t, single(engine.Nested))
 	r.warm("admin", companiesQuery)
 	a, b := r.a.as("admin", "admin"), r.b.as("admin", "admin")
 	var before companies

@@ -31,7 +31,7 @@ func TestOdooModelsRightsCalls(t *testing.T) {
 	}{{"demo", odootest.DemoUID}, {"admin", odootest.AdminUID}}
 	for _, warm := range []bool{false, true} {
 		t.Run(fmt.Sprintf("warm=%v", warm), func(t *testing.T) {
-			g := newGateway(t, engine.Nested)
+			g := newGateway(t, single(engine.Nested))
 			ctx := context.Background()
 			if warm {
 				if err := g.gw.Warm(ctx); err != nil {

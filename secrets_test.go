@@ -21,7 +21,7 @@ var deniedOnUsers = []string{"password", "new_password", "api_key_ids", "totp_tr
 // them; flags and counts with similar names stay. A query naming one fails
 // validation before any Odoo call.
 func TestSecretsNotInSchema(t *testing.T) {
-	g := newGateway(t, engine.Nested)
+	g := newGateway(t, single(engine.Nested))
 	names := func(typ string) []string {
 		var got struct {
 			Type struct {
@@ -89,7 +89,7 @@ func TestSecretsNotInSchema(t *testing.T) {
 // that does not exist gets, so a domain cannot probe for it, and Odoo is
 // never asked.
 func TestRawDomainOnlyExposedFields(t *testing.T) {
-	g := newGateway(t, engine.Nested)
+	g := newGateway(t, single(engine.Nested))
 	domainError := func(root, domain string) gqlError {
 		t.Helper()
 		errs := g.do(fmt.Sprintf(`query($d: JSON) { %s(domain: $d) { nodes { id } } }`, root), map[string]any{"d": json.RawMessage(domain)}, nil)

@@ -15,6 +15,12 @@ import (
 //go:embed metadata.json
 var metadataJSON []byte
 
+// generateYML are the rules of what the snapshot exposes (go generate's, and
+// the live schema's).
+//
+//go:embed generate.yml
+var generateYML []byte
+
 func main() {
-	os.Exit(server.Main(os.Args[1:], os.Getenv, os.Stdout, os.Stderr, metadataJSON))
+	os.Exit(server.Main(os.Args[1:], os.Getenv, os.Stdout, os.Stderr, metadataJSON, generateYML))
 }

@@ -24,6 +24,7 @@ func (g *gateway) rawData(query string, vars map[string]any) []byte {
 	if g.auth != "" {
 		req.Header.Set("Authorization", g.auth)
 	}
+	recordRequest(req, body)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		g.t.Fatal(err)
@@ -132,7 +133,7 @@ func TestSameShapeEveryPath(t *testing.T) {
 		saleOrderLine(id: "1") { id analytic_distribution product_uom_qty price_unit order_id { id amount_total } } }`
 	for _, s := range strategies {
 		t.Run(s.name, func(t *testing.T) {
-			r := newReplicas(t, s.strategy)
+			r := newReplicas(t, s)
 			a, b := r.a.as("admin", "admin"), r.b.as("admin", "admin")
 			a.mustDo(`mutation($d: JSON) {
 				p10: updateResPartner(ids: ["10"], input: {partner_latitude: 1.0, partner_longitude: 100.0, credit_limit: 1234567.89, color: 7}) { id }

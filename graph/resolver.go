@@ -5,6 +5,10 @@ package graph
 // odoogql-gen; each is one call into internal/engine.
 
 import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/loaders"
 )
@@ -13,4 +17,15 @@ import (
 type Resolver struct {
 	Engine *engine.Engine
 	Meta   *loaders.Meta
+}
+
+// NewCompiled returns the compiled executable schema over the engine and
+// the metadata cache, with cached as the @cached directive: the gateway's
+// compiled mode (internal/server's Compiled).
+func NewCompiled(e *engine.Engine, meta *loaders.Meta, cached func(ctx context.Context, next graphql.Resolver, ttl int) (any, error)) graphql.ExecutableSchema {
+	cfg := Config{Resolvers: &Resolver{Engine: e, Meta: meta}}
+	cfg.Directives.Cached = func(ctx context.Context, _ any, next graphql.Resolver, ttl int) (any, error) {
+		return cached(ctx, next, ttl)
+	}
+	return NewExecutableSchema(cfg)
 }

@@ -1,9 +1,18 @@
 // Package engine provides the heart of odoogql: it turns the selection set of
 // a GraphQL field into a fetch plan, runs the plan against Odoo through the
-// request's loaders, and fills gqlgen's generated model structs with the
-// result. The generated resolvers (graph/resolvers_gen.go) are one call each
-// into Get, List, Create, CreateMany, Update, Delete and Children.
+// request's loaders, and makes the result into the values the GraphQL layer
+// writes.
 //
-// A query flows one way: gqlgen → plan (selection set → fields per model and
-// level) → execution (one Odoo call per model and level) → loaders → odoo.
+// Planning (plan.go) reads only the operation and the schema (each field's
+// definition gives its GraphQL type): a plan is plain data. Execution
+// (exec.go) fetches it and hands every record to an output (output.go):
+// reflectOutput fills gqlgen's generated structs for the compiled schema
+// (graph/resolvers_gen.go calls Get, List, Create, CreateMany, Update, Delete
+// and Children), liveOutput makes LiveObjects for the live executor
+// (internal/live; values.go: Query, CreateValues, UpdateValues). Both
+// convert Odoo's values with convertScalar, so both serve the same values.
+//
+// A query flows one way: GraphQL layer → plan (selection set → fields per
+// model and level) → execution (one Odoo call per model and level) →
+// loaders → odoo.
 package engine

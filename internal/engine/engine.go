@@ -156,11 +156,13 @@ func Get[T any](ctx context.Context, e *Engine, model, id string) (*T, error) {
 		return nil, err
 	}
 	fc := graphql.GetFieldContext(ctx)
-	v, err := e.runRoot(ctx, l, &root{alias: fc.Field.Alias, model: model, kind: rootGet, typ: reflect.TypeFor[T](), field: fc.Field, id: rid})
-	if err != nil || !v.IsValid() {
+	r := &root{alias: fc.Field.Alias, model: model, kind: rootGet, field: fc.Field, id: rid}
+	r.out, r.bind = e.reflectOutput(reflect.TypeFor[T](), nil)
+	v, err := e.runRoot(ctx, l, r)
+	if err != nil || v == nil {
 		return nil, err
 	}
-	return v.Interface().(*T), nil
+	return v.(*T), nil
 }
 
 // List resolves a list root field, returning its connection type T
@@ -171,14 +173,29 @@ func List[T any](ctx context.Context, e *Engine, model string) (*T, error) {
 		return nil, err
 	}
 	fc := graphql.GetFieldContext(ctx)
-	v, err := e.runRoot(ctx, l, &root{alias: fc.Field.Alias, model: model, kind: rootList, typ: reflect.TypeFor[T](), field: fc.Field})
+	r := &root{alias: fc.Field.Alias, model: model, kind: rootList, field: fc.Field}
+	conn := reflect.TypeFor[T]()
+	f, ok := conn.FieldByName("Nodes")
+	if !ok {
+		return nil, fmt.Errorf("engine: %s has no Nodes field", conn)
+	}
+	r.out, r.bind = e.reflectOutput(f.Type.Elem().Elem(), conn)
+	v, err := e.runRoot(ctx, l, r)
 	if err != nil {
 		return nil, err
 	}
-	if !v.IsValid() {
+	if v == nil {
 		return nil, errors.New("engine: list root without a result")
 	}
-	return v.Interface().(*T), nil
+	return v.(*T), nil
+}
+
+// reflectOutput returns the output filling the generated struct typ (a
+// record; conn: the connection struct of a list root), and the function that
+// binds a planned node to it.
+func (e *Engine) reflectOutput(typ, conn reflect.Type) (output, func(*node) error) {
+	o := &reflectOutput{e: e, conn: conn}
+	return o, func(n *node) error { return o.bind(n, typ) }
 }
 
 // Children returns the records of an x2many field of obj, which the engine
@@ -212,6 +229,31 @@ func Create[T any](ctx context.Context, e *Engine, model string, input map[strin
 
 // CreateMany creates records in one Odoo call and returns them.
 func CreateMany[T any](ctx context.Context, e *Engine, model string, inputs []map[string]any) ([]*T, error) {
+	o, bind := e.reflectOutput(reflect.TypeFor[T](), nil)
+	return typed[T](e.createMany(ctx, o, bind, model, graphql.GetFieldContext(ctx).Field, inputs))
+}
+
+// Update writes input to the records ids and returns them.
+func Update[T any](ctx context.Context, e *Engine, model string, ids []string, input map[string]any) ([]*T, error) {
+	o, bind := e.reflectOutput(reflect.TypeFor[T](), nil)
+	return typed[T](e.update(ctx, o, bind, model, graphql.GetFieldContext(ctx).Field, ids, input))
+}
+
+// typed converts the objects of a reflect output to their type.
+func typed[T any](objs []any, err error) ([]*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, len(objs))
+	for i, o := range objs {
+		out[i] = o.(*T)
+	}
+	return out, nil
+}
+
+// createMany creates records in one Odoo call and reads them back with
+// field's selection.
+func (e *Engine) createMany(ctx context.Context, out output, bind func(*node) error, model string, field graphql.CollectedField, inputs []map[string]any) ([]any, error) {
 	l, err := requestLoaders(ctx)
 	if err != nil {
 		return nil, err
@@ -227,11 +269,12 @@ func CreateMany[T any](ctx context.Context, e *Engine, model string, inputs []ma
 	if err != nil {
 		return nil, writeError("create", model, err)
 	}
-	return readBack[T](ctx, e, l, model, ids)
+	return e.readBack(ctx, l, out, bind, model, field, ids)
 }
 
-// Update writes input to the records ids and returns them.
-func Update[T any](ctx context.Context, e *Engine, model string, ids []string, input map[string]any) ([]*T, error) {
+// update writes input to the records ids and reads them back with field's
+// selection.
+func (e *Engine) update(ctx context.Context, out output, bind func(*node) error, model string, field graphql.CollectedField, ids []string, input map[string]any) ([]any, error) {
 	l, err := requestLoaders(ctx)
 	if err != nil {
 		return nil, err
@@ -251,7 +294,7 @@ func Update[T any](ctx context.Context, e *Engine, model string, ids []string, i
 			return nil, writeError("update", model, err)
 		}
 	}
-	return readBack[T](ctx, e, l, model, rids)
+	return e.readBack(ctx, l, out, bind, model, field, rids)
 }
 
 // Delete deletes the records ids and returns their ids.
@@ -290,22 +333,17 @@ func writeError(op, model string, err error) error {
 // write has made the request forget what it read before (Loaders.Written),
 // so a second write in the same operation never reads back the first one's
 // values.
-func readBack[T any](ctx context.Context, e *Engine, l *loaders.Loaders, model string, ids []int) ([]*T, error) {
-	fc := graphql.GetFieldContext(ctx)
-	n, err := e.planObject(graphql.GetOperationContext(ctx), model, reflect.TypeFor[T](), fc.Field.Selections)
+func (e *Engine) readBack(ctx context.Context, l *loaders.Loaders, out output, bind func(*node) error, model string, field graphql.CollectedField, ids []int) ([]any, error) {
+	n, err := e.planObject(graphql.GetOperationContext(ctx), model, field.Definition.Type.Name(), field.Selections)
+	if err == nil && bind != nil {
+		err = bind(n)
+	}
 	if err != nil {
 		return nil, err
 	}
-	objs, err := e.readIDs(ctx, l, n, ids)
+	objs, err := e.readIDs(ctx, l, out, n, ids)
 	reportNotes(ctx, l)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*T, len(objs))
-	for i, o := range objs {
-		out[i] = o.Interface().(*T)
-	}
-	return out, nil
+	return objs, err
 }
 
 func parseIDs(ids []string) ([]int, error) {

@@ -6,17 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/odoogql/odoogql/graph/scalar"
 	"github.com/odoogql/odoogql/loaders"
 	"github.com/odoogql/odoogql/odoo"
 )
@@ -25,8 +22,9 @@ import (
 // for them (pointers, parallel to recs).
 type batch struct {
 	node *node
+	out  output
 	recs []odoo.Record
-	objs []reflect.Value
+	objs []any
 }
 
 // listPlan is what a list root field asks for.
@@ -49,7 +47,7 @@ func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root)
 				if r.err == nil {
 					r.err = perr
 				}
-				r.result = reflect.Value{}
+				r.result = nil
 			}
 		}
 		for _, r := range roots {
@@ -65,12 +63,15 @@ func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root)
 		var err error
 		switch r.kind {
 		case rootGet:
-			nodes[i], err = e.planObject(oc, r.model, r.typ, r.field.Selections)
+			nodes[i], err = e.planObject(oc, r.model, r.field.Definition.Type.Name(), r.field.Selections)
 		case rootList:
 			lists[i], err = e.planList(oc, r)
 			if err == nil {
 				nodes[i] = lists[i].node
 			}
+		}
+		if err == nil && nodes[i] != nil && r.bind != nil {
+			err = r.bind(nodes[i])
 		}
 		if err != nil {
 			r.err = err
@@ -124,7 +125,11 @@ func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root)
 				r.result = b.objs[0]
 			}
 		case rootList:
-			r.result = e.connection(r.typ, lists[i], level0[i])
+			var objs []any
+			if b := level0[i]; b != nil {
+				objs = b.objs
+			}
+			r.result = r.out.connection(lists[i].count, objs)
 		}
 	}
 }
@@ -155,7 +160,7 @@ func (e *Engine) fetch(ctx context.Context, l *loaders.Loaders, roots []*root, n
 			defer wg.Done()
 			r.err = protect(func() error {
 				var err error
-				level0[i], err = e.listLevel0(ctx, l, r.model, lists[i], nested)
+				level0[i], err = e.listLevel0(ctx, l, r.out, r.model, lists[i], nested)
 				return err
 			})
 		}()
@@ -265,21 +270,21 @@ func (e *Engine) planList(oc *graphql.OperationContext, r *root) (*listPlan, err
 		}
 		p.opt.Offset = n
 	}
-	info := e.structOf(r.typ)
-	nodesIdx := info.byJSON["nodes"]
 	var nodeSel ast.SelectionSet
 	wantNodes := false
-	for _, cf := range graphql.CollectFields(oc, r.field.Selections, []string{r.typ.Name()}) {
+	nodeType := ""
+	for _, cf := range graphql.CollectFields(oc, r.field.Selections, []string{r.field.Definition.Type.Name()}) {
 		switch cf.Name {
 		case "nodes":
 			wantNodes = true
+			nodeType = cf.Definition.Type.Name()
 			nodeSel = append(nodeSel, cf.Selections...)
 		case "totalCount":
 			p.wantCount = true
 		}
 	}
 	if wantNodes && p.opt.Limit > 0 {
-		n, err := e.planObject(oc, r.model, r.typ.Field(nodesIdx).Type.Elem().Elem(), nodeSel)
+		n, err := e.planObject(oc, r.model, nodeType, nodeSel)
 		if err != nil {
 			return nil, err
 		}
@@ -290,7 +295,7 @@ func (e *Engine) planList(oc *graphql.OperationContext, r *root) (*listPlan, err
 
 // listLevel0 runs a list root's search: search_read (and search_count when
 // totalCount is asked for), or one web_search_read with the nested strategy.
-func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, model string, p *listPlan, nested bool) (*batch, error) {
+func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, out output, model string, p *listPlan, nested bool) (*batch, error) {
 	s := l.Odoo(ctx)
 	if p.node == nil {
 		if p.wantCount {
@@ -318,7 +323,7 @@ func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, model strin
 				return nil, err
 			}
 		}
-		return e.newBatch(p.node, res.Records), nil
+		return newBatch(out, p.node, res.Records), nil
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	if p.wantCount {
@@ -341,7 +346,7 @@ func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, model strin
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return e.newBatch(p.node, recs), nil
+	return newBatch(out, p.node, recs), nil
 }
 
 // getLevel0 reads the records of by-id root fields: with batched reads, all
@@ -363,7 +368,7 @@ func (e *Engine) getLevel0(ctx context.Context, l *loaders.Loaders, roots []*roo
 			if rec, ok := got[roots[i].model][roots[i].id]; ok {
 				recs = append(recs, rec)
 			}
-			out[i] = e.newBatch(nodes[i], recs)
+			out[i] = newBatch(roots[i].out, nodes[i], recs)
 		}
 		return
 	}
@@ -423,32 +428,14 @@ func (e *Engine) getLevel0(ctx context.Context, l *loaders.Loaders, roots []*roo
 			if rec, ok := g.recs[roots[i].id]; ok {
 				recs = append(recs, rec)
 			}
-			out[i] = e.newBatch(nodes[i], recs)
+			out[i] = newBatch(roots[i].out, nodes[i], recs)
 		}
 	}
 }
 
-// connection builds a list root's result.
-func (e *Engine) connection(typ reflect.Type, p *listPlan, b *batch) reflect.Value {
-	info := e.structOf(typ)
-	conn := reflect.New(typ)
-	nodes := conn.Elem().Field(info.byJSON["nodes"])
-	n := 0
-	if b != nil {
-		n = len(b.objs)
-	}
-	list := reflect.MakeSlice(nodes.Type(), n, n)
-	for i := 0; i < n; i++ {
-		list.Index(i).Set(b.objs[i])
-	}
-	nodes.Set(list)
-	conn.Elem().Field(info.byJSON["totalCount"]).SetInt(int64(p.count))
-	return conn
-}
-
 // readIDs reads records of n's model by id, in the order of ids, for the
 // read-back of mutations.
-func (e *Engine) readIDs(ctx context.Context, l *loaders.Loaders, n *node, ids []int) ([]reflect.Value, error) {
+func (e *Engine) readIDs(ctx context.Context, l *loaders.Loaders, out output, n *node, ids []int) ([]any, error) {
 	var recs []odoo.Record
 	if e.useNested(ctx) {
 		e.markPrefetch(n)
@@ -480,17 +467,17 @@ func (e *Engine) readIDs(ctx context.Context, l *loaders.Loaders, n *node, ids [
 			ordered = append(ordered, r)
 		}
 	}
-	b := e.newBatch(n, ordered)
+	b := newBatch(out, n, ordered)
 	if err := e.run(ctx, l, []*batch{b}); err != nil {
 		return nil, err
 	}
 	return b.objs, nil
 }
 
-func (e *Engine) newBatch(n *node, recs []odoo.Record) *batch {
-	b := &batch{node: n, recs: recs, objs: make([]reflect.Value, len(recs))}
+func newBatch(out output, n *node, recs []odoo.Record) *batch {
+	b := &batch{node: n, out: out, recs: recs, objs: make([]any, len(recs))}
 	for i := range recs {
-		b.objs[i] = reflect.New(n.typ)
+		b.objs[i] = out.object(n)
 	}
 	return b
 }
@@ -633,7 +620,7 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 		var rels []relation
 		for _, b := range level {
 			for i, rec := range b.recs {
-				if err := e.fill(l, b.node, b.objs[i], rec); err != nil {
+				if err := e.fill(l, b.out, b.node, b.objs[i], rec); err != nil {
 					return err
 				}
 			}
@@ -760,13 +747,14 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 	case pf.sub.needsRead(pf.field.Type == "many2one"):
 		source = read[pf.sub.model]
 	}
-	child := &batch{node: pf.sub}
-	made := map[int]reflect.Value{}
-	obj := func(id int, rec odoo.Record) reflect.Value {
+	out := r.parent.out
+	child := &batch{node: pf.sub, out: out}
+	made := map[int]any{}
+	obj := func(id int, rec odoo.Record) any {
 		if o, ok := made[id]; ok {
 			return o
 		}
-		o := reflect.New(pf.sub.typ)
+		o := out.object(pf.sub)
 		made[id] = o
 		child.recs = append(child.recs, rec)
 		child.objs = append(child.objs, o)
@@ -804,7 +792,7 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 				cp["display_name"] = name
 				full = cp
 			}
-			pobj.Elem().Field(pf.index).Set(obj(id, full))
+			out.one(pobj, pf, obj(id, full))
 			continue
 		}
 		var items []odoo.Record
@@ -834,7 +822,7 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 				items = append(items, odoo.Record{"id": id})
 			}
 		}
-		list := reflect.MakeSlice(reflect.SliceOf(reflect.PointerTo(pf.sub.typ)), 0, len(items))
+		list := make([]any, 0, len(items))
 		for _, it := range items {
 			id, ok := it.ID()
 			if !ok {
@@ -844,9 +832,9 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 			if !found {
 				continue
 			}
-			list = reflect.Append(list, obj(id, full))
+			list = append(list, obj(id, full))
 		}
-		l.SetChildren(pobj.Interface(), pf.alias, list.Interface())
+		out.many(l, pobj, pf, list)
 	}
 	if len(child.recs) == 0 {
 		return nil
@@ -905,117 +893,27 @@ func page(ids []int, offset, limit int) []int {
 	return ids
 }
 
-// fill sets the scalar fields of obj (a pointer to a generated struct) from
-// an Odoo record. A value of a form the gateway cannot read (a datetime Odoo
-// sent in no known layout) leaves that field null and is reported through l
-// as an error naming the field and the record; the rest of the record is
-// served.
-func (e *Engine) fill(l *loaders.Loaders, n *node, obj reflect.Value, rec odoo.Record) error {
-	s := obj.Elem()
+// fill sets the scalar fields of obj from an Odoo record. A value of a form
+// the gateway cannot read (a datetime Odoo sent in no known layout) leaves
+// that field null and is reported through l as an error naming the field and
+// the record; the rest of the record is served.
+func (e *Engine) fill(l *loaders.Loaders, out output, n *node, obj any, rec odoo.Record) error {
 	for _, pf := range n.fields {
 		if pf.sub != nil {
 			continue
 		}
-		err := setScalar(s.Field(pf.index), pf.field, rec[pf.name])
+		v, err := convertScalar(pf.kind, pf.field, rec[pf.name])
 		var bad *badValueError
 		if errors.As(err, &bad) {
 			id, _ := rec.ID()
 			l.Invalid(fmt.Sprintf("Odoo sent %s.%s of record %d as %q, which is not %s; it is null", n.model, pf.name, id, bad.raw, bad.want))
+			out.scalar(obj, pf, nil)
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("engine: %s.%s: %w", n.model, pf.name, err)
 		}
+		out.scalar(obj, pf, v)
 	}
-	return nil
-}
-
-// badValueError is an Odoo value setScalar cannot serve: raw is not want.
-type badValueError struct {
-	raw, want string
-}
-
-func (b *badValueError) Error() string { return fmt.Sprintf("%q is not %s", b.raw, b.want) }
-
-// setScalar stores an Odoo value in a Go field of gqlgen's generated type:
-// string (ID), bool, *string (also enums), *int, *float64 or any (JSON).
-// Odoo's False is null, except for booleans.
-func setScalar(dst reflect.Value, f odoo.Field, raw any) error {
-	if f.Name == "id" {
-		id, ok := odoo.AsInt(raw)
-		if !ok {
-			return fmt.Errorf("id %v is not an integer", raw)
-		}
-		dst.SetString(strconv.Itoa(id))
-		return nil
-	}
-	if dst.Kind() == reflect.Bool {
-		b, _ := raw.(bool)
-		dst.SetBool(b)
-		return nil
-	}
-	if dst.Kind() == reflect.Interface {
-		if raw == nil || raw == false {
-			return nil
-		}
-		dst.Set(reflect.ValueOf(raw))
-		return nil
-	}
-	if dst.Kind() != reflect.Pointer {
-		return fmt.Errorf("unsupported Go type %s", dst.Type())
-	}
-	if raw == nil || raw == false {
-		dst.Set(reflect.Zero(dst.Type()))
-		return nil
-	}
-	v := reflect.New(dst.Type().Elem())
-	switch v.Elem().Kind() {
-	case reflect.String:
-		s, ok := odoo.AsString(raw)
-		if !ok {
-			s = fmt.Sprint(raw)
-		}
-		switch f.Type {
-		case "datetime":
-			// Any of Odoo's layouts (fractional seconds, a zone, a bare
-			// date...), served as the DateTime scalar's UTC form.
-			t, err := odoo.ParseDateTime(s)
-			if err != nil {
-				dst.Set(reflect.Zero(dst.Type()))
-				return &badValueError{raw: s, want: "a datetime (YYYY-MM-DD HH:MM:SS, UTC)"}
-			}
-			s = t.UTC().Format(scalar.DateTimeLayout)
-		case "date":
-			t, err := odoo.ParseDate(s)
-			if err != nil {
-				dst.Set(reflect.Zero(dst.Type()))
-				return &badValueError{raw: s, want: "a date (YYYY-MM-DD)"}
-			}
-			s = t.Format(scalar.DateLayout)
-		case "selection":
-			if s == "" {
-				return nil
-			}
-		}
-		v.Elem().SetString(s)
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		i, ok := odoo.AsInt(raw)
-		if !ok {
-			return fmt.Errorf("%v is not an integer", raw)
-		}
-		v.Elem().SetInt(int64(i))
-	case reflect.Float64, reflect.Float32:
-		x, ok := odoo.AsFloat(raw)
-		if !ok {
-			return fmt.Errorf("%v is not a number", raw)
-		}
-		v.Elem().SetFloat(x)
-	case reflect.Bool:
-		b, _ := raw.(bool)
-		v.Elem().SetBool(b)
-	default:
-		return fmt.Errorf("unsupported Go type %s", dst.Type())
-	}
-	dst.Set(v)
 	return nil
 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"reflect"
 	"strings"
 	"sync"
 
@@ -25,14 +24,18 @@ type root struct {
 	alias string
 	model string
 	kind  rootKind
-	typ   reflect.Type // the connection struct (list) or model struct (get)
 	field graphql.CollectedField
 	id    int // rootGet
+
+	// out builds the result's objects; bind, when set, prepares it for
+	// the planned node (reflectOutput.bind).
+	out  output
+	bind func(*node) error
 
 	ctx    context.Context // the root field's, for a plan another arrival runs
 	engine *Engine
 
-	result reflect.Value // *Connection or *Model (zero Value: null)
+	result any // the connection or the record (nil: null)
 	err    error
 	done   chan struct{}
 }
@@ -148,7 +151,7 @@ func (s *slot) leave(l *loaders.Loaders) {
 
 // runRoot registers r with its operation and returns r's result once the
 // operation's plan has run.
-func (e *Engine) runRoot(ctx context.Context, l *loaders.Loaders, r *root) (reflect.Value, error) {
+func (e *Engine) runRoot(ctx context.Context, l *loaders.Loaders, r *root) (any, error) {
 	v, err := e.runRootInner(ctx, l, r)
 	reportNotes(ctx, l)
 	return v, err
@@ -166,7 +169,7 @@ func reportNotes(ctx context.Context, l *loaders.Loaders) {
 	}
 }
 
-func (e *Engine) runRootInner(ctx context.Context, l *loaders.Loaders, r *root) (reflect.Value, error) {
+func (e *Engine) runRootInner(ctx context.Context, l *loaders.Loaders, r *root) (any, error) {
 	r.done = make(chan struct{})
 	r.ctx, r.engine = ctx, e
 	s, _ := ctx.Value(slotKey{}).(*slot)
@@ -189,6 +192,6 @@ func (e *Engine) runRootInner(ctx context.Context, l *loaders.Loaders, r *root) 
 	case <-r.done:
 		return r.result, r.err
 	case <-ctx.Done():
-		return reflect.Value{}, ctx.Err()
+		return nil, ctx.Err()
 	}
 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"reflect"
 	"sort"
 	"strings"
 
@@ -15,11 +14,12 @@ import (
 // node is the fetch plan of one selection set on records of one model: which
 // Odoo fields to read and, for relations, the plans below.
 type node struct {
-	model  string
-	meta   *odoo.Model // nil for a model outside the snapshot
-	typ    reflect.Type
-	info   *structInfo
-	fields []*planField
+	model string
+	meta  *odoo.Model // nil for a model outside the snapshot
+	// typeName is the GraphQL object type of the records (from the
+	// schema: the selected field's type).
+	typeName string
+	fields   []*planField
 }
 
 // planField is one selected field. The same Odoo field selected under two
@@ -28,8 +28,9 @@ type planField struct {
 	alias string
 	name  string
 	field odoo.Field
-	index int // Go struct field index; -1 for x2many (held by loaders)
-	sub   *node
+	// kind is how the field's Odoo values are served (its GraphQL type).
+	kind scalarKind
+	sub  *node
 
 	// x2many arguments.
 	where   expr
@@ -71,35 +72,15 @@ func (n *node) needsRead(fromPair bool) bool {
 	return false
 }
 
-type structInfo struct {
-	byJSON map[string]int
-}
-
-// structOf returns the JSON-name index of a generated model struct.
-func (e *Engine) structOf(t reflect.Type) *structInfo {
-	if v, ok := e.structs.Load(t); ok {
-		return v.(*structInfo)
-	}
-	info := &structInfo{byJSON: map[string]int{}}
-	for i := 0; i < t.NumField(); i++ {
-		tag := t.Field(i).Tag.Get("json")
-		name, _, _ := strings.Cut(tag, ",")
-		if name != "" && name != "-" {
-			info.byJSON[name] = i
-		}
-	}
-	v, _ := e.structs.LoadOrStore(t, info)
-	return v.(*structInfo)
-}
-
-// planObject plans a selection set on the GraphQL object type typ (a
-// generated struct) of model.
-func (e *Engine) planObject(oc *graphql.OperationContext, model string, typ reflect.Type, sel ast.SelectionSet) (*node, error) {
-	n := &node{model: model, meta: e.model(model), typ: typ, info: e.structOf(typ)}
+// planObject plans a selection set on the GraphQL object type typeName of
+// model. The plan depends on the schema only (the fields' definitions), never
+// on Go types.
+func (e *Engine) planObject(oc *graphql.OperationContext, model, typeName string, sel ast.SelectionSet) (*node, error) {
+	n := &node{model: model, meta: e.model(model), typeName: typeName}
 	if err := e.checkDrift(model, ""); err != nil {
 		return nil, err
 	}
-	for _, cf := range graphql.CollectFields(oc, sel, []string{typ.Name()}) {
+	for _, cf := range graphql.CollectFields(oc, sel, []string{typeName}) {
 		if strings.HasPrefix(cf.Name, "__") {
 			continue
 		}
@@ -110,30 +91,23 @@ func (e *Engine) planObject(oc *graphql.OperationContext, model string, typ refl
 		if !ok {
 			return nil, badInput("field %q is not in the metadata of %s", cf.Name, model)
 		}
-		pf := &planField{alias: cf.Alias, name: cf.Name, field: f, index: -1, limit: -1}
-		idx, hasGo := n.info.byJSON[cf.Name]
-		if !hasGo {
-			return nil, fmt.Errorf("engine: %s has no Go field for %q", typ, cf.Name)
+		if cf.Definition == nil {
+			return nil, fmt.Errorf("engine: %s.%s has no definition (document not validated)", typeName, cf.Name)
 		}
-		sf := typ.Field(idx)
-		if f.Type == "many2one" {
-			pf.index = idx
-			sub, err := e.planObject(oc, f.Relation, sf.Type.Elem(), cf.Selections)
+		pf := &planField{alias: cf.Alias, name: cf.Name, field: f, limit: -1}
+		if f.Type == "many2one" || f.IsX2Many() {
+			sub, err := e.planObject(oc, f.Relation, cf.Definition.Type.Name(), cf.Selections)
 			if err != nil {
 				return nil, err
 			}
 			pf.sub = sub
-		} else if f.IsX2Many() {
-			sub, err := e.planObject(oc, f.Relation, sf.Type.Elem().Elem(), cf.Selections)
-			if err != nil {
-				return nil, err
-			}
-			pf.sub = sub
-			if err := e.x2manyArgs(pf, cf.ArgumentMap(oc.Variables)); err != nil {
-				return nil, err
+			if f.IsX2Many() {
+				if err := e.x2manyArgs(pf, cf.ArgumentMap(oc.Variables)); err != nil {
+					return nil, err
+				}
 			}
 		} else {
-			pf.index = idx
+			pf.kind = kindOfType(cf.Name, cf.Definition.Type)
 		}
 		n.fields = append(n.fields, pf)
 	}

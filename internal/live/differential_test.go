@@ -27,7 +27,8 @@ import (
 // reference) and one over this package's executor built from the committed
 // schema.graphqls, and require byte-identical responses.
 
-// odooScalars are the marshalers of odoogql's custom scalars (graph/scalar).
+// odooScalars are the marshalers and unmarshalers of odoogql's custom
+// scalars (graph/scalar).
 func odooScalars() map[string]Scalar {
 	return map[string]Scalar{
 		"Date": {Marshal: func(v any) (graphql.Marshaler, error) {
@@ -36,15 +37,15 @@ func odooScalars() map[string]Scalar {
 				return nil, &ValueError{Type: "Date", Value: v}
 			}
 			return scalar.MarshalDate(s), nil
-		}},
+		}, Unmarshal: Unmarshaler(scalar.UnmarshalDate)},
 		"DateTime": {Marshal: func(v any) (graphql.Marshaler, error) {
 			s, ok := v.(string)
 			if !ok {
 				return nil, &ValueError{Type: "DateTime", Value: v}
 			}
 			return scalar.MarshalDateTime(s), nil
-		}},
-		"JSON": {Marshal: func(v any) (graphql.Marshaler, error) { return scalar.MarshalJSON(v), nil }},
+		}, Unmarshal: Unmarshaler(scalar.UnmarshalDateTime)},
+		"JSON": {Marshal: func(v any) (graphql.Marshaler, error) { return scalar.MarshalJSON(v), nil }, Unmarshal: Unmarshaler(scalar.UnmarshalJSON)},
 	}
 }
 
@@ -246,5 +247,29 @@ func TestDifferentialData(t *testing.T) {
 		{name: "fragments", query: `{ a: odooModels { ...M } b: odooModels { access { ...A } } } fragment M on OdooModel { model ...N access { ...A } } fragment N on OdooModel { name model } fragment A on OdooAccess { unlink create }`},
 		{name: "null in a non-null field bubbles to data", operation: "Broken", query: "query Broken {\n  __typename\n  odooModels { model access { read } }\n}"},
 		{name: "null bubbling, introspection beside", operation: "Broken", query: `query Broken { __type(name: "OdooAccess") { name } odooModels { access { read } } }`},
+	})
+}
+
+// TestDifferentialArgumentErrors: arguments gqlgen's generated code rejects
+// (custom scalars in input objects, lists of them, from literals and
+// variables) are rejected alike: the same message, path and extensions,
+// no location, the field null (and data, for a non-null root field).
+func TestDifferentialArgumentErrors(t *testing.T) {
+	compiled := graph.NewExecutableSchema(graph.Config{Resolvers: fakeRoot{}})
+	live := liveFromCommittedSchema(t, ResolverFunc(func(ctx context.Context, info FieldInfo) (any, error) {
+		if info.Field.Name == "odooModels" {
+			return modelRecords(models), nil
+		}
+		t.Errorf("resolver called for %s despite bad arguments", info.Field.Name)
+		return nil, nil
+	}))
+	diff(t, stack(compiled, true), stack(live, true), []request{
+		{name: "date in a where", query: `{ saleOrders(where: {validity_date: {gt: "yesterday"}}) { totalCount } }`},
+		{name: "datetime in a list in a where", query: `{ resPartners(where: {or: [{name: {eq: "a"}}, {create_date: {lt: "2026-13-01"}}]}) { totalCount } }`},
+		{name: "date list", query: `{ saleOrders(where: {validity_date: {in: ["2026-01-01", "soon"]}}) { totalCount } }`},
+		{name: "from a variable", query: `query($w: ResPartnerWhere) { resPartners(where: $w) { totalCount } }`,
+			variables: map[string]any{"w": map[string]any{"create_date": map[string]any{"gt": "nope"}}}},
+		{name: "mutation input", query: `mutation { updateSaleOrder(ids: ["1"], input: {validity_date: "31/12/2026"}) { id } }`},
+		{name: "beside a valid root field", query: `{ odooModels { model } bad: saleOrders(where: {validity_date: {gt: "x"}}) { totalCount } }`},
 	})
 }

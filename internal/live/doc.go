@@ -25,6 +25,13 @@
 //     nullable parent by truncating the buffer back to where that parent
 //     began.
 //
+// Arguments are coerced as gqlgen's generated code coerces them
+// (CoerceArguments: the schema's scalars' unmarshalers, enums, input
+// objects, lists), with the same errors at the same paths; a Resolver gets
+// them in FieldInfo.Arguments, and, for a root field, every root field of
+// the operation (FieldInfo.Roots) so that it may answer them all at once.
+// Field middlewares (gqlgen's AroundFields/AroundRootFields) are not run.
+//
 // Root fields are answered by a Resolver; introspection (__schema, __type,
 // __typename) is answered from gqlgen's graphql/introspection package exactly
 // as gqlgen's generated code does, OperationContext.DisableIntrospection

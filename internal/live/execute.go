@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
@@ -22,6 +23,11 @@ type execution struct {
 	path []pathSegment
 	// fields counts the fields executed (for tests: the work done).
 	fields int
+	// roots are the root fields with their coerced arguments.
+	roots []RootField
+	// args are the coerced arguments of the fields below the root, per
+	// field (the same for every object: they depend on the variables only).
+	args map[*Field]map[string]any
 }
 
 // pathSegment is one step of the response path: a field of an object, or
@@ -54,6 +60,7 @@ func (s *ExecutableSchema) execute(ctx context.Context, oc *graphql.OperationCon
 	e := &execution{s: s, ctx: ctx, oc: oc, plan: plan}
 	run := func(ctx context.Context) error {
 		e.ctx = ctx
+		e.coerceRoots()
 		if !e.executeFields(plan.Root, nil, true) {
 			e.buf.Reset()
 			e.buf.WriteString("null")
@@ -156,21 +163,121 @@ func (e *execution) executeField(plan *Plan, obj any, f *Field, root bool) bool 
 	case root && f.Name == "__type":
 		v, err = e.introspectType(info)
 	case root:
+		rf := e.rootField(f)
+		if rf.Err != nil {
+			return e.argumentError(t, rf.Err)
+		}
+		info.Arguments, info.Roots = rf.Arguments, e.roots
 		if e.s.resolver != nil {
-			v, err = e.s.resolver.ResolveRoot(e.ctx, info)
+			var panicked bool
+			if v, panicked, err = e.resolve(e.errorContext(), func(ctx context.Context) (any, error) { return e.s.resolver.ResolveRoot(ctx, info) }); panicked {
+				return e.argumentError(t, err)
+			}
 		}
 	default:
+		if len(f.Definition.Arguments) > 0 && !strings.HasPrefix(plan.Type.Name, "__") {
+			args, aerr := e.fieldArguments(f)
+			if aerr != nil {
+				return e.argumentError(t, aerr)
+			}
+			info.Arguments = args
+		}
 		switch o := obj.(type) {
 		case map[string]any:
 			v = o[f.Name]
+		case Keyed:
+			var ok bool
+			if v, ok = o.ValueByKey(f.ResponseKey); !ok && t.Elem != nil {
+				v = []any{}
+			}
 		case Object:
-			v, err = o.FieldValue(e.ctx, info)
+			var panicked bool
+			if v, panicked, err = e.resolve(e.ctx, func(ctx context.Context) (any, error) { return o.FieldValue(ctx, info) }); panicked {
+				return e.argumentError(t, err)
+			}
 		}
 	}
 	if err != nil {
 		v = err
 	}
 	return e.completeValue(t, f, v)
+}
+
+// resolve calls a Resolver or an Object with ctx. A panic becomes the
+// error of the operation's RecoverFunc, as in gqlgen's generated code, and
+// panicked is set: the field is then null without a further error.
+func (e *execution) resolve(ctx context.Context, f func(ctx context.Context) (any, error)) (v any, panicked bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ctx := e.errorContext()
+			if e.oc.RecoverFunc == nil {
+				v, panicked, err = nil, true, graphql.ErrorOnPath(ctx, graphql.DefaultRecover(ctx, r))
+				return
+			}
+			v, panicked, err = nil, true, e.oc.Recover(ctx, r)
+		}
+	}()
+	v, err = f(ctx)
+	return v, false, err
+}
+
+// coerceRoots coerces the arguments of the operation's root fields (but
+// the introspection ones), at their paths.
+func (e *execution) coerceRoots() {
+	e.roots = e.roots[:0]
+	for _, f := range e.plan.Root.Fields {
+		if f.Shadowed || strings.HasPrefix(f.Name, "__") {
+			continue
+		}
+		e.path = append(e.path, pathSegment{field: f, object: e.plan.Root.Type.Name, index: -1})
+		var args map[string]any
+		var err error
+		if len(f.Definition.Arguments) > 0 {
+			args, err = e.s.CoerceArguments(e.errorContext(), f.Definition, f.AST.ArgumentMap(e.oc.Variables))
+		}
+		e.path = e.path[:len(e.path)-1]
+		e.roots = append(e.roots, RootField{Field: f, Arguments: args, Err: err})
+	}
+}
+
+// rootField returns the coerced arguments of the root field f.
+func (e *execution) rootField(f *Field) RootField {
+	for _, rf := range e.roots {
+		if rf.Field == f {
+			return rf
+		}
+	}
+	return RootField{Field: f}
+}
+
+// fieldArguments returns the coerced arguments of f at the current path.
+// An error is made again at every path it occurs (its path differs).
+func (e *execution) fieldArguments(f *Field) (map[string]any, error) {
+	if args, ok := e.args[f]; ok {
+		return args, nil
+	}
+	args, err := e.s.CoerceArguments(e.errorContext(), f.Definition, f.AST.ArgumentMap(e.oc.Variables))
+	if err != nil {
+		return nil, err
+	}
+	if e.args == nil {
+		e.args = map[*Field]map[string]any{}
+	}
+	e.args[f] = args
+	return args, nil
+}
+
+// argumentError reports an error coercing a field's arguments (or a
+// resolver's panic) as gqlgen's generated code does (the error as it is,
+// without the field's location) and makes the field null: in a non-null
+// position its parent is null, with no further error.
+func (e *execution) argumentError(t *ast.Type, err error) bool {
+	e.oc.Error(e.errorContext(), err)
+	if t.NonNull {
+		return false
+	}
+	e.buf.WriteString("null")
+	return true
 }
 
 func (e *execution) introspectSchema() (any, error) {
@@ -322,7 +429,7 @@ func (e *execution) completeEnumValue(def *ast.Definition, v any) bool {
 // completeObjectValue writes an object: the sub-plan's fields.
 func (e *execution) completeObjectValue(plan *Plan, v any) bool {
 	switch v.(type) {
-	case map[string]any, Object:
+	case map[string]any, Keyed, Object:
 	default:
 		e.handleFieldError(&ValueError{Type: plan.Type.Name, Value: v})
 		return false

@@ -406,3 +406,28 @@ func TestNewChecksScalars(t *testing.T) {
 		t.Fatalf("New without a Date marshaler: %v", err)
 	}
 }
+
+type panicky struct{}
+
+func (panicky) FieldValue(context.Context, FieldInfo) (any, error) { panic("object") }
+
+// TestResolverPanics: a panic in a Resolver or an Object is the recover
+// function's error at the field's path, the field null without a further
+// error (gqlgen's resolveField), and the operation goes on.
+func TestResolverPanics(t *testing.T) {
+	es := testSchema(t, ResolverFunc(func(_ context.Context, info FieldInfo) (any, error) {
+		switch info.Field.Name {
+		case "me", "boom":
+			panic("root")
+		case "t":
+			return panicky{}, nil
+		}
+		return []any{}, nil
+	}))
+	got := run(t, es, `{ me { id } t { a } users { id } }`, nil)
+	check(t, got, `{"me":null,"t":{"a":null},"users":[]}`, "me: internal system error\nt.a: internal system error")
+	got = run(t, es, `{ boom }`, nil)
+	if got.data != "null" || got.errors != "boom: internal system error" {
+		t.Errorf("non-null root panicking: %s, %q", got.data, got.errors)
+	}
+}

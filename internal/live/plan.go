@@ -64,6 +64,10 @@ type Field struct {
 	atoms            []ast.Selection
 }
 
+// Selections are the field's selections, every selection of its response
+// key merged (graphql.CollectedField's Selections).
+func (f *Field) Selections() ast.SelectionSet { return f.atoms }
+
 // Type is the field's return type.
 func (f *Field) Type() *ast.Type { return f.Definition.Type }
 

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -19,6 +20,10 @@ type Scalar struct {
 	// written as null, without null propagation, as gqlgen's
 	// WrapContextMarshaler does.
 	MarshalContext func(v any) (graphql.ContextMarshaler, error)
+	// Unmarshal coerces an input value (a literal's or a variable's) as
+	// gqlgen's generated code does with the scalar's unmarshaler; its error
+	// is an argument error. Nil leaves values as they are.
+	Unmarshal func(ctx context.Context, v any) (any, error)
 }
 
 // DefaultScalars are the marshalers of the built-in scalars, as gqlgen's
@@ -27,12 +32,45 @@ type Scalar struct {
 // the decimal form of an integer id).
 func DefaultScalars() map[string]Scalar {
 	return map[string]Scalar{
-		"String":  {Marshal: marshalString},
-		"Int":     {Marshal: marshalInt},
-		"Float":   {MarshalContext: marshalFloat},
-		"Boolean": {Marshal: marshalBoolean},
-		"ID":      {Marshal: marshalID},
+		"String":  {Marshal: marshalString, Unmarshal: unmarshal(graphql.UnmarshalString)},
+		"Int":     {Marshal: marshalInt, Unmarshal: unmarshal(graphql.UnmarshalInt)},
+		"Float":   {MarshalContext: marshalFloat, Unmarshal: unmarshalContext(graphql.UnmarshalFloatContext)},
+		"Boolean": {Marshal: marshalBoolean, Unmarshal: unmarshal(graphql.UnmarshalBoolean)},
+		"ID":      {Marshal: marshalID, Unmarshal: unmarshal(graphql.UnmarshalID)},
 	}
+}
+
+// unmarshal adapts one of gqlgen's unmarshalers to Scalar.Unmarshal.
+func unmarshal[T any](f func(v any) (T, error)) func(context.Context, any) (any, error) {
+	return func(_ context.Context, v any) (any, error) {
+		c, err := f(v)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+}
+
+// unmarshalContext adapts one of gqlgen's context unmarshalers.
+func unmarshalContext[T any](f func(ctx context.Context, v any) (T, error)) func(context.Context, any) (any, error) {
+	return func(ctx context.Context, v any) (any, error) {
+		c, err := f(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+}
+
+// Unmarshaler adapts an unmarshaler (gqlgen's, or a custom scalar's) to
+// Scalar.Unmarshal.
+func Unmarshaler[T any](f func(v any) (T, error)) func(context.Context, any) (any, error) {
+	return unmarshal(f)
+}
+
+// UnmarshalerContext adapts a context unmarshaler to Scalar.Unmarshal.
+func UnmarshalerContext[T any](f func(ctx context.Context, v any) (T, error)) func(context.Context, any) (any, error) {
+	return unmarshalContext(f)
 }
 
 func marshalString(v any) (graphql.Marshaler, error) {

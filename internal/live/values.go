@@ -19,6 +19,22 @@ type FieldInfo struct {
 	Field *Field
 	// Variables are the operation's coerced variables.
 	Variables map[string]any
+	// Arguments are the field's arguments coerced as gqlgen's generated
+	// code coerces them (CoerceArguments); nil for a field without any.
+	Arguments map[string]any
+	// Roots are, for a root field, every root field of the operation with
+	// its coerced arguments (or the error coercing them), in order: a
+	// Resolver may answer them all on the first call.
+	Roots []RootField
+}
+
+// RootField is one root field of an operation and its coerced arguments.
+type RootField struct {
+	Field     *Field
+	Arguments map[string]any
+	// Err is the error coercing the arguments: the field is null, the
+	// Resolver is not asked for it.
+	Err error
 }
 
 // Args returns the field's arguments, variables and defaults applied (as
@@ -52,6 +68,15 @@ type Record = map[string]any
 // Object is an object value that computes its fields.
 type Object interface {
 	FieldValue(ctx context.Context, info FieldInfo) (any, error)
+}
+
+// Keyed is an object value whose fields are stored by response key, so
+// that one field under several aliases (with different arguments) has a
+// value per alias. A key without a value (false) is null, or an empty list
+// for a field of a list type (a relation without records), as gqlgen's
+// generated code answers a list its resolver has no value for.
+type Keyed interface {
+	ValueByKey(responseKey string) (any, bool)
 }
 
 // Typed is implemented by Object values of abstract types: it names the

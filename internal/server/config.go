@@ -14,6 +14,7 @@ import (
 
 	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/internal/redisstore"
+	"github.com/odoogql/odoogql/internal/schemagen"
 )
 
 // Config is the gateway's configuration, from flags and environment
@@ -31,6 +32,12 @@ type Config struct {
 	LogLevel     string
 	LogFormat    string
 	Strategy     engine.Strategy
+	// Schema is live (built at start-up from the metadata, the default) or
+	// compiled (gqlgen's code generated from the committed snapshot).
+	Schema SchemaMode
+	// Exposure are the rules of what live mode exposes (generate.yml's);
+	// nil: every model of the metadata, with the default field exclusions.
+	Exposure *schemagen.Config
 
 	MetadataTTL     time.Duration
 	LoginTTL        time.Duration
@@ -127,6 +134,14 @@ func settings() []setting {
 				return fmt.Errorf("ODOOGQL_FETCH_STRATEGY: %w", err)
 			}
 			c.Strategy = s
+			return nil
+		}},
+		{"schema", "ODOOGQL_SCHEMA", "live", "live (the schema built at start-up from Odoo's metadata) or compiled (gqlgen's code generated from the committed snapshot; needs a binary built with -tags compiled)", func(c *Config, v string) error {
+			m, err := ParseSchemaMode(v)
+			if err != nil {
+				return fmt.Errorf("ODOOGQL_SCHEMA: %w", err)
+			}
+			c.Schema = m
 			return nil
 		}},
 		{"allow-anonymous", "ODOOGQL_ALLOW_ANONYMOUS", "", "serve requests without credentials as the service account: true or false (default true with the embedded demo, false with ODOO_URL)", func(c *Config, v string) error {

@@ -29,11 +29,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/odoogql/odoogql/graph"
 	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/internal/graphiql"
 	"github.com/odoogql/odoogql/internal/metrics"
 	"github.com/odoogql/odoogql/internal/redisstore"
+	"github.com/odoogql/odoogql/internal/schemagen"
 	"github.com/odoogql/odoogql/loaders"
 	"github.com/odoogql/odoogql/odoo"
 	"github.com/odoogql/odoogql/odoo/odootest"
@@ -57,6 +57,10 @@ type Gateway struct {
 
 	shared     *redisstore.Store // the record cache's second level; nil without Redis
 	stopShared context.CancelFunc
+
+	// Exactly one of the two is set, by cfg.Schema.
+	compiled *Compiled
+	live     *liveSchema
 }
 
 // New builds a gateway for cfg and the metadata snapshot meta. It does not
@@ -85,7 +89,20 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	g.meta = loaders.NewMeta(client, metaCache, cfg.MetadataTTL, log)
 	g.meta.SetService(g.session) // reads the access rules for every user's odooModels rights
 	g.logins = loaders.NewLogins(client, loginCache, cfg.LoginTTL)
-	exposed := graph.ExposedFields()
+	var exposed map[string]map[string]bool
+	switch cfg.Schema {
+	case SchemaCompiled:
+		if g.compiled, err = compiledMode(); err != nil {
+			return nil, err
+		}
+		exposed = g.compiled.ExposedFields()
+	default:
+		src, rules := liveSource(cfg, meta)
+		if g.live, err = newLiveSchema(src, rules); err != nil {
+			return nil, fmt.Errorf("live schema: %w", err)
+		}
+		exposed = g.live.exposed
+	}
 	g.records = loaders.NewRecordCache(recordCache, exposedOnly(meta, exposed))
 	g.caches = []*loaders.Cache{metaCache, loginCache, recordCache}
 	g.metrics = metrics.New(g.CacheStats, func() float64 { return float64(client.Stats().InFlight) })
@@ -346,16 +363,41 @@ func (g *Gateway) Maintain(ctx context.Context) {
 // metadataAttributes are the fields_get attributes the gateway keeps.
 var metadataAttributes = []string{"string", "type", "relation", "required", "readonly", "store", "searchable", "sortable", "selection"}
 
-// GraphQLHandler returns the gqlgen handler, with explicit transports.
-func (g *Gateway) GraphQLHandler() http.Handler {
-	cfg := graph.Config{Resolvers: &graph.Resolver{Engine: g.engine, Meta: g.meta}}
-	cfg.Directives.Cached = func(ctx context.Context, _ any, next graphql.Resolver, ttl int) (any, error) {
-		if ttl < 0 {
-			return nil, &engine.Error{Code: engine.CodeBadUserInput, Message: fmt.Sprintf("@cached(ttl: %d): ttl must not be negative", ttl)}
+// ExecutableSchema returns the executable schema of the gateway's mode.
+func (g *Gateway) ExecutableSchema() (graphql.ExecutableSchema, error) {
+	if g.compiled != nil {
+		cached := func(ctx context.Context, next graphql.Resolver, ttl int) (any, error) {
+			if ttl < 0 {
+				return nil, &engine.Error{Code: engine.CodeBadUserInput, Message: fmt.Sprintf("@cached(ttl: %d): ttl must not be negative", ttl)}
+			}
+			return next(loaders.WithCacheTTL(ctx, time.Duration(ttl)*time.Second))
 		}
-		return next(loaders.WithCacheTTL(ctx, time.Duration(ttl)*time.Second))
+		return g.compiled.New(g.engine, g.meta, cached), nil
 	}
-	srv := handler.New(graph.NewExecutableSchema(cfg))
+	return g.live.executable(g.engine, func(ctx context.Context, models []string) (map[string]loaders.Access, error) {
+		l := loaders.For(ctx)
+		if l == nil {
+			return nil, errors.New("graph: no loaders or metadata cache")
+		}
+		return g.meta.Rights(ctx, l.Session(), models)
+	})
+}
+
+// GraphQLHandler returns the gqlgen handler of the gateway's schema, with
+// explicit transports.
+func (g *Gateway) GraphQLHandler() http.Handler {
+	es, err := g.ExecutableSchema()
+	if err != nil {
+		// New checked the mode; the live schema's configuration is fixed.
+		panic(err)
+	}
+	return g.graphQLHandler(es)
+}
+
+// graphQLHandler serves es (either mode) with the gateway's handler stack:
+// transports, caches, limits, validation, errors, CSRF, request scope.
+func (g *Gateway) graphQLHandler(es graphql.ExecutableSchema) http.Handler {
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -493,7 +535,9 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 }
 
 // Main runs the gateway until SIGINT or SIGTERM and returns the exit code.
-func Main(args []string, getenv func(string) string, stdout, stderr io.Writer, metadata []byte) int {
+// metadata is the snapshot (metadata.json) and exposure the rules of what it
+// exposes (generate.yml), which live mode builds its schema with.
+func Main(args []string, getenv func(string) string, stdout, stderr io.Writer, metadata, exposure []byte) int {
 	cfg, err := LoadConfig(args, getenv, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -501,6 +545,14 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer, m
 		}
 		fmt.Fprintln(stderr, "odoogql: configuration:", err)
 		return 2
+	}
+	if len(exposure) > 0 {
+		rules, err := schemagen.ParseConfig(exposure)
+		if err != nil {
+			fmt.Fprintln(stderr, "odoogql:", err)
+			return 2
+		}
+		cfg.Exposure = &rules
 	}
 	log := newLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -552,6 +604,7 @@ func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger,
 		slog.String("odoo", odooDesc),
 		slog.String("db", cfg.OdooDB),
 		slog.Bool("demo", demoMode),
+		slog.String("schema", cfg.Schema.String()),
 		slog.Int("models", len(meta.Models)))
 	if ready != nil {
 		ready <- ln.Addr().String()

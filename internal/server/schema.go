@@ -1,0 +1,186 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/odoogql/odoogql/internal/engine"
+	"github.com/odoogql/odoogql/internal/live"
+	"github.com/odoogql/odoogql/internal/schemagen"
+	"github.com/odoogql/odoogql/loaders"
+	"github.com/odoogql/odoogql/odoo"
+)
+
+// SchemaMode is how the gateway serves its schema.
+type SchemaMode int
+
+const (
+	// SchemaLive builds the schema at start-up from the metadata
+	// (internal/schemagen) and executes it with internal/live.
+	SchemaLive SchemaMode = iota
+	// SchemaCompiled serves the schema gqlgen compiled from the committed
+	// snapshot (package graph), when the binary includes it.
+	SchemaCompiled
+)
+
+func (m SchemaMode) String() string {
+	if m == SchemaCompiled {
+		return "compiled"
+	}
+	return "live"
+}
+
+// ParseSchemaMode reads "live" or "compiled".
+func ParseSchemaMode(s string) (SchemaMode, error) {
+	switch s {
+	case "", "live":
+		return SchemaLive, nil
+	case "compiled":
+		return SchemaCompiled, nil
+	}
+	return SchemaLive, fmt.Errorf("unknown schema mode %q (want live or compiled)", s)
+}
+
+// Compiled is the compiled mode: gqlgen's generated schema (package graph).
+// The main package registers it when built with it (RegisterCompiled), so
+// that a binary serving only the live schema does not compile it.
+type Compiled struct {
+	// ExposedFields returns, per model, the fields its GraphQL type exposes.
+	ExposedFields func() map[string]map[string]bool
+	// New returns the executable schema over the engine and the metadata
+	// cache; cached is the @cached directive.
+	New func(e *engine.Engine, meta *loaders.Meta, cached func(ctx context.Context, next graphql.Resolver, ttl int) (any, error)) graphql.ExecutableSchema
+}
+
+var (
+	compiledMu sync.Mutex
+	compiled   *Compiled
+)
+
+// RegisterCompiled makes the compiled mode available. Registering again
+// replaces the previous registration.
+func RegisterCompiled(c Compiled) {
+	compiledMu.Lock()
+	defer compiledMu.Unlock()
+	compiled = &c
+}
+
+func compiledMode() (*Compiled, error) {
+	compiledMu.Lock()
+	defer compiledMu.Unlock()
+	if compiled == nil {
+		return nil, fmt.Errorf("this binary has no compiled schema (build with -tags compiled), use ODOOGQL_SCHEMA=live")
+	}
+	return compiled, nil
+}
+
+// defaultExcludeFields are the fields live mode leaves out without an
+// exposure configuration: generate.yml's defaults (the chatter and activity
+// plumbing every Odoo model carries).
+var defaultExcludeFields = []string{"message_*", "activity_*", "website_message_ids", "has_message", "rating_*"}
+
+// liveSource returns the metadata and the exposure rules the live schema is
+// built from: for now the metadata the gateway was given (the embedded
+// snapshot in demo mode) and cfg.Exposure (generate.yml's rules), or every
+// model with the default field exclusions. This is the one place to change
+// where live mode's metadata comes from.
+func liveSource(cfg Config, meta *odoo.Metadata) (*odoo.Metadata, schemagen.Config) {
+	if cfg.Exposure != nil {
+		return meta, *cfg.Exposure
+	}
+	return meta, schemagen.Config{ExcludeFields: defaultExcludeFields}
+}
+
+// liveSchemaSource is the name of the generated SDL's source, as gqlgen's
+// generated code names schema.graphqls.
+const liveSchemaSource = "../schema.graphqls"
+
+// BuildLiveSchema generates the SDL of meta with rules (the same generator
+// as go generate) and loads it as gqlgen loads a schema, prelude included.
+func BuildLiveSchema(meta *odoo.Metadata, rules schemagen.Config) (*ast.Schema, string, error) {
+	res, err := schemagen.Generate(meta, rules)
+	if err != nil {
+		return nil, "", err
+	}
+	sdl := string(res.Files[schemagen.SchemaFile])
+	schema, gerr := gqlparser.LoadSchema(&ast.Source{Name: liveSchemaSource, Input: sdl})
+	if gerr != nil {
+		return nil, "", gerr
+	}
+	return schema, sdl, nil
+}
+
+// liveSchema is what the live mode serves: the schema, the root fields the
+// engine answers, the exposed models and fields.
+type liveSchema struct {
+	schema  *ast.Schema
+	roots   map[string]rootField
+	models  []exposedModel
+	exposed map[string]map[string]bool
+}
+
+// newLiveSchema builds the live schema of meta and finds, for each model,
+// its GraphQL names (schemagen.ModelNames of the models the schema exposes).
+func newLiveSchema(meta *odoo.Metadata, rules schemagen.Config) (*liveSchema, error) {
+	schema, _, err := BuildLiveSchema(meta, rules)
+	if err != nil {
+		return nil, err
+	}
+	// The exposed models are those whose names ModelNames gives are the
+	// schema's; names depend on the set (collisions are numbered), so the
+	// set is narrowed until it is stable.
+	byModel := map[string]odoo.Model{}
+	var set []string
+	for _, m := range meta.Models {
+		byModel[m.Model] = m
+		set = append(set, m.Model)
+	}
+	sort.Strings(set)
+	var names map[string]schemagen.Names
+	for range 4 {
+		names = schemagen.ModelNames(set)
+		var kept []string
+		for _, m := range set {
+			n := names[m]
+			if f := schema.Query.Fields.ForName(n.Singular); f != nil && f.Type.Name() == n.Type && schema.Types[n.Type] != nil {
+				kept = append(kept, m)
+			}
+		}
+		if len(kept) == len(set) {
+			break
+		}
+		set = kept
+	}
+	ls := &liveSchema{schema: schema, roots: map[string]rootField{"odooModels": {op: opModels}}, exposed: map[string]map[string]bool{}}
+	for _, m := range set {
+		n := names[m]
+		ls.models = append(ls.models, exposedModel{Model: m, Name: byModel[m].Name, Type: n.Type})
+		for name, op := range map[string]rootOp{n.Singular: opGet, n.Plural: opList,
+			n.Create: opCreate, n.CreateN: opCreateMany, n.Update: opUpdate, n.Delete: opDelete} {
+			ls.roots[name] = rootField{model: m, op: op}
+		}
+		def := schema.Types[n.Type]
+		fields := make(map[string]bool, len(def.Fields))
+		for _, f := range def.Fields {
+			fields[f.Name] = true
+		}
+		ls.exposed[m] = fields
+	}
+	return ls, nil
+}
+
+// executable returns the live executable schema over the engine.
+func (ls *liveSchema) executable(e *engine.Engine, rights func(ctx context.Context, models []string) (map[string]loaders.Access, error)) (*live.ExecutableSchema, error) {
+	return live.New(live.Config{
+		Schema:              ls.schema,
+		Resolver:            &liveResolver{e: e, roots: ls.roots, models: ls.models, rights: rights},
+		Scalars:             liveScalars(),
+		OperationDirectives: map[string]live.OperationDirective{"cached": cachedDirective},
+	})
+}
