@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -211,6 +212,15 @@ type reflectOutput struct {
 	conn  reflect.Type // the connection struct of a list root
 	types map[*node]reflect.Type
 	index map[*planField]int // the Go struct field of each plan field
+
+	// A generated struct has one Go field per GraphQL field, not per alias:
+	// a many2one selected under two aliases (a: country_id { name }
+	// b: country_id { code }) is one object, which gqlgen marshals once per
+	// alias with that alias's selection. The first alias's object is kept,
+	// and what is set on the other aliases' objects goes to it (same): each
+	// plan node's fields are set on the object gqlgen will marshal.
+	mu   sync.Mutex
+	same map[any]any // an alias's object → the object its field holds
 }
 
 type structInfo struct {
@@ -263,7 +273,17 @@ func (o *reflectOutput) bind(n *node, t reflect.Type) error {
 }
 
 func (o *reflectOutput) field(obj any, pf *planField) reflect.Value {
-	return reflect.ValueOf(obj).Elem().Field(o.index[pf])
+	return reflect.ValueOf(o.target(obj)).Elem().Field(o.index[pf])
+}
+
+// target is the object that holds what is set on obj (see same).
+func (o *reflectOutput) target(obj any) any {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if t, ok := o.same[obj]; ok {
+		return t
+	}
+	return obj
 }
 
 func (o *reflectOutput) object(n *node) any { return reflect.New(o.types[n]).Interface() }
@@ -271,7 +291,19 @@ func (o *reflectOutput) object(n *node) any { return reflect.New(o.types[n]).Int
 func (o *reflectOutput) scalar(obj any, pf *planField, v any) { assign(o.field(obj, pf), v) }
 
 func (o *reflectOutput) one(obj any, pf *planField, child any) {
-	o.field(obj, pf).Set(reflect.ValueOf(child))
+	f := o.field(obj, pf)
+	if !f.IsNil() && f.Interface() != child {
+		// Another alias of this many2one set it already (to the same
+		// record: one field of one record): fill that object.
+		o.mu.Lock()
+		if o.same == nil {
+			o.same = map[any]any{}
+		}
+		o.same[child] = f.Interface()
+		o.mu.Unlock()
+		return
+	}
+	f.Set(reflect.ValueOf(child))
 }
 
 func (o *reflectOutput) many(l *loaders.Loaders, obj any, pf *planField, children []any) {
@@ -279,7 +311,7 @@ func (o *reflectOutput) many(l *loaders.Loaders, obj any, pf *planField, childre
 	for i, c := range children {
 		list.Index(i).Set(reflect.ValueOf(c))
 	}
-	l.SetChildren(obj, pf.alias, list.Interface())
+	l.SetChildren(o.target(obj), pf.alias, list.Interface())
 }
 
 func (o *reflectOutput) connection(count int, nodes []any) any {
