@@ -244,7 +244,18 @@ func TestCatalogueHonoursContext(t *testing.T) {
 		done <- err
 	}()
 	guard := time.After(time.Minute) // a hang guard, not a threshold
-	for srv.InFlight() < 5 {
+	fieldsGets := func() int {
+		n := 0
+		for k, c := range srv.CallCounts() {
+			if strings.HasSuffix(k, ".fields_get") {
+				n += c
+			}
+		}
+		return n
+	}
+	// The server counts a call once it has decoded it, after it counted it
+	// in flight: wait for the five to be counted, held by the slow fault.
+	for srv.InFlight() < 5 || fieldsGets() < 5 {
 		select {
 		case err := <-done:
 			t.Fatalf("returned before the calls were in flight: %v", err)
@@ -262,13 +273,7 @@ func TestCatalogueHonoursContext(t *testing.T) {
 	case <-guard:
 		t.Fatal("Catalogue ignored the cancelled context")
 	}
-	fg := 0
-	for k, n := range srv.CallCounts() {
-		if strings.HasSuffix(k, ".fields_get") {
-			fg += n
-		}
-	}
-	if fg != 5 {
+	if fg := fieldsGets(); fg != 5 {
 		t.Errorf("%d fields_get calls, want the 5 in flight", fg)
 	}
 }
