@@ -12,10 +12,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -41,17 +43,112 @@ var benchServer = sync.OnceValue(func() *odootest.Server {
 })
 
 func benchGateway(b *testing.B, strategy engine.Strategy, schema server.SchemaMode) *gateway {
-	srv := benchServer()
-	meta, err := server.ParseMetadata(metadataJSON)
-	if err != nil {
-		b.Fatal(err)
-	}
-	g := newGatewayConfig(b, func(c *server.Config) {
-		c.Strategy, c.Schema, c.MaxLimit, c.OdooURL, c.MaxConns = strategy, schema, 20000, srv.URL, 64
+	return benchGatewayAt(b, strategy, schema, benchServer().URL)
+}
+
+// benchGatewayAt is a gateway of the benchmarks' settings whose Odoo is at
+// url: the benchmark server, or a recorder in front of it.
+func benchGatewayAt(b *testing.B, strategy engine.Strategy, schema server.SchemaMode, url string) *gateway {
+	return newGatewayOn(b, benchServer(), func(c *server.Config) {
+		c.Strategy, c.Schema, c.MaxLimit, c.OdooURL, c.MaxConns = strategy, schema, 20000, url, 64
 	})
-	_ = meta
-	g.odoo = srv
-	return g
+}
+
+// odooCall is one HTTP request to Odoo, as a recorder saw it.
+type odooCall struct {
+	path string
+	body []byte
+}
+
+// recorder is a proxy in front of the benchmark server that, while on,
+// keeps the requests it forwards: the calls one run of an implementation
+// makes, replayed without the client (replay) to measure what the test
+// server alone costs.
+type recorder struct {
+	url   string
+	mu    sync.Mutex
+	on    bool
+	calls []odooCall
+}
+
+func newRecorder(b *testing.B, target string) *recorder {
+	r := &recorder{}
+	client := &http.Client{}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		if r.on {
+			r.calls = append(r.calls, odooCall{path: req.URL.Path, body: body})
+		}
+		r.mu.Unlock()
+		out, err := http.NewRequestWithContext(req.Context(), req.Method, target+req.URL.Path, bytes.NewReader(body))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		out.Header = req.Header.Clone()
+		resp, err := client.Do(out)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	b.Cleanup(hs.Close)
+	r.url = hs.URL
+	return r
+}
+
+// record returns the Odoo calls run makes.
+func (r *recorder) record(run func()) []odooCall {
+	r.mu.Lock()
+	r.on, r.calls = true, nil
+	r.mu.Unlock()
+	run()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.on = false
+	return r.calls
+}
+
+// replayCalls sends calls to the benchmark server one after the other and reads
+// the answers without decoding them: the test server's own work for them.
+func replayCalls(b *testing.B, client *http.Client, url string, calls []odooCall) {
+	for _, c := range calls {
+		resp, err := client.Post(url+c.path, "text/xml", bytes.NewReader(c.body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
+
+// usage is what the process spent: CPU time (user and system) and heap
+// allocations.
+type usage struct {
+	cpu            time.Duration
+	bytes, mallocs uint64
+}
+
+func readUsage() usage {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return usage{
+		cpu:   time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
+		bytes: ms.TotalAlloc, mallocs: ms.Mallocs,
+	}
+}
+
+func (u usage) sub(v usage) usage {
+	return usage{cpu: u.cpu - v.cpu, bytes: u.bytes - v.bytes, mallocs: u.mallocs - v.mallocs}
 }
 
 // peakHeap samples the heap while f runs and returns its peak growth.
@@ -90,42 +187,90 @@ func BenchmarkFetch(b *testing.B) {
 	srv := benchServer()
 	srv.SetLatency(benchLatency)
 	defer srv.SetLatency(0)
-	client, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB(), MaxConnsPerHost: 64})
-	if err != nil {
-		b.Fatal(err)
+	rec := newRecorder(b, srv.URL)
+	session := func(url string) *odoo.Session {
+		client, err := odoo.NewClient(odoo.Config{URL: url, DB: srv.DB(), MaxConnsPerHost: 64})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return client.Session(odootest.AdminUID, "admin")
 	}
-	s := client.Session(odootest.AdminUID, "admin")
+	s, recS := session(srv.URL), session(rec.url)
+	replayClient := &http.Client{}
+	type impl struct {
+		name string
+		run  func(b *testing.B) int // returns records
+		// once runs the same calls through the recorder; nil: the
+		// gateway's share is not measured.
+		once func(b *testing.B)
+		// setup, when set, prepares run and once (outside the timing).
+		setup func()
+	}
+	// A gateway, and one in front of the recorder, made when its
+	// sub-benchmark first runs (-bench may select a few).
+	gw := func(name string, strategy engine.Strategy, schema server.SchemaMode, n int) impl {
+		run := sync.OnceValue(func() func(*testing.B) int { return gatewayRun(benchGateway(b, strategy, schema), n) })
+		recRun := sync.OnceValue(func() func(*testing.B) int {
+			return gatewayRun(benchGatewayAt(b, strategy, schema, rec.url), n)
+		})
+		return impl{name, func(b *testing.B) int { return run()(b) }, func(b *testing.B) { recRun()(b) }, func() { run(); recRun() }}
+	}
 	for _, n := range []int{10, 100, 1000, 10000} {
-		impls := []struct {
-			name string
-			run  func(b *testing.B) int // returns records
-		}{
-			{"odoogql-nested", gatewayRun(benchGateway(b, engine.Nested, server.SchemaCompiled), n)},
-			{"odoogql-batched", gatewayRun(benchGateway(b, engine.Batched, server.SchemaCompiled), n)},
-			{"odoogql-live-nested", gatewayRun(benchGateway(b, engine.Nested, server.SchemaLive), n)},
-			{"odoogql-live-batched", gatewayRun(benchGateway(b, engine.Batched, server.SchemaLive), n)},
-			{"minimal-nested", func(b *testing.B) int { return minimalNested(b, s, n) }},
-			{"minimal-batched", func(b *testing.B) int { return minimalBatched(b, s, n) }},
+		impls := []impl{
+			gw("odoogql-nested", engine.Nested, server.SchemaCompiled, n),
+			gw("odoogql-batched", engine.Batched, server.SchemaCompiled, n),
+			gw("odoogql-live-nested", engine.Nested, server.SchemaLive, n),
+			gw("odoogql-live-batched", engine.Batched, server.SchemaLive, n),
+			{"minimal-nested", func(b *testing.B) int { return minimalNested(b, s, n) }, func(b *testing.B) { minimalNested(b, recS, n) }, nil},
+			{"minimal-batched", func(b *testing.B) int { return minimalBatched(b, s, n) }, func(b *testing.B) { minimalBatched(b, recS, n) }, nil},
 		}
 		if n <= 1000 {
-			impls = append(impls, struct {
-				name string
-				run  func(b *testing.B) int
-			}{"naive-n+1", func(b *testing.B) int { return naive(b, s, n) }})
+			impls = append(impls, impl{"naive-n+1", func(b *testing.B) int { return naive(b, s, n) }, nil, nil})
 		}
 		for _, impl := range impls {
 			b.Run(fmt.Sprintf("N=%d/%s", n, impl.name), func(b *testing.B) {
 				b.ReportAllocs()
+				if impl.setup != nil {
+					impl.setup()
+				}
+				var calls []odooCall
+				if impl.once != nil {
+					calls = rec.record(func() { impl.once(b) })
+				}
+				b.ResetTimer()
 				srv.ResetCounters()
 				var recs int
+				before := readUsage()
 				peak := peakHeap(func() {
 					for i := 0; i < b.N; i++ {
 						recs = impl.run(b)
 					}
 				})
+				total := readUsage().sub(before)
 				b.ReportMetric(float64(srv.TotalCalls())/float64(b.N), "rpcs/op")
 				b.ReportMetric(float64(recs), "records/op")
 				b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
+				if calls == nil {
+					return
+				}
+				// The same Odoo calls again, without the client: what the
+				// in-process test server costs. The rest is the gateway's
+				// (or the minimal client's) share, reported per record.
+				b.StopTimer()
+				srv.SetLatency(0)
+				before = readUsage()
+				peakHeap(func() { // sampled alike
+					for i := 0; i < b.N; i++ {
+						replayCalls(b, replayClient, srv.URL, calls)
+					}
+				})
+				odooAlone := readUsage().sub(before)
+				srv.SetLatency(benchLatency)
+				b.StartTimer()
+				per := float64(b.N) * float64(recs)
+				b.ReportMetric(float64(total.cpu-odooAlone.cpu)/per/1e3, "gw-cpu-µs/rec")
+				b.ReportMetric((float64(total.bytes)-float64(odooAlone.bytes))/per, "gw-B/rec")
+				b.ReportMetric((float64(total.mallocs)-float64(odooAlone.mallocs))/per, "gw-allocs/rec")
 			})
 		}
 	}

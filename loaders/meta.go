@@ -1,13 +1,17 @@
 package loaders
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +48,9 @@ type Meta struct {
 	joined     func(key string) // test hook: a caller waits for the shared fetch of key
 
 	service func(context.Context) (*odoo.Session, error) // see SetService
+
+	catalogues CatalogueStore // see SetCatalogueStore
+	fieldsGen  atomic.Int64   // generation of the per-user field lists (ForgetReadable)
 }
 
 type metaEntry struct {
@@ -164,7 +171,7 @@ func (m *Meta) FieldsGet(ctx context.Context, s *odoo.Session, model string, att
 // (fields_get as that user leaves out fields of groups the user is not in),
 // cached per user.
 func (m *Meta) Readable(ctx context.Context, s *odoo.Session, model string) (map[string]bool, error) {
-	key := "readable|" + scope(s) + "|" + model
+	key := "readable|" + strconv.FormatInt(m.fieldsGen.Load(), 10) + "|" + scope(s) + "|" + model
 	v, err := m.get(ctx, key, func(ctx context.Context) (any, error) {
 		fields, err := s.FieldsGet(ctx, model, []string{"type"})
 		if err != nil {
@@ -387,7 +394,8 @@ func (m *Meta) rightsPerModel(ctx context.Context, s *odoo.Session, models []str
 // Warm loads the version, the fields_get of models and their access rules
 // (ir.model.access) now, so the first query pays no metadata call and a
 // user's first odooModels one call. It returns the first error but loads what it
-// can.
+// can. With attributes nil it loads the version and the access rules only
+// (live mode has read the fields with the catalogue).
 func (m *Meta) Warm(ctx context.Context, s *odoo.Session, models []string, attributes []string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
@@ -411,6 +419,9 @@ func (m *Meta) Warm(ctx context.Context, s *odoo.Session, models []string, attri
 		return nil
 	})
 	for _, model := range models {
+		if attributes == nil {
+			break
+		}
 		g.Go(func() error {
 			defer recoverTo(errc, model)
 			if _, err := m.FieldsGet(gctx, s, model, attributes); err != nil {
@@ -432,6 +443,111 @@ func recoverTo(errc chan<- error, what string) {
 	if p := recover(); p != nil {
 		errc <- fmt.Errorf("warm-up of %s panicked: %v", what, p)
 	}
+}
+
+// ForgetReadable starts a new generation of the per-user lists of readable
+// fields (Readable): after a schema reload, a field added to or removed from
+// Odoo is seen at once, not after the metadata TTL. The old entries age out.
+func (m *Meta) ForgetReadable() { m.fieldsGen.Add(1) }
+
+// CatalogueStore is where Catalogue shares catalogues between the replicas
+// of a gateway (Redis): encoded values under keys, with a TTL. Get misses
+// when the store is away.
+type CatalogueStore interface {
+	Get(ctx context.Context, key string) ([]byte, bool)
+	Set(ctx context.Context, key string, val []byte, ttl time.Duration)
+}
+
+// SetCatalogueStore shares the catalogues Catalogue reads through s. Call it
+// before the first Catalogue.
+func (m *Meta) SetCatalogueStore(s CatalogueStore) { m.catalogues = s }
+
+// CatalogueSource says where Catalogue found a catalogue.
+type CatalogueSource string
+
+// Where a catalogue came from.
+const (
+	FromCache  CatalogueSource = "cache"  // this gateway's metadata cache
+	FromShared CatalogueSource = "shared" // the shared store: another replica read it
+	FromOdoo   CatalogueSource = "odoo"   // read now
+)
+
+// catalogueEntry is a cached catalogue and when it was read from Odoo.
+type catalogueEntry struct {
+	At   time.Time      `json:"at"`
+	Meta *odoo.Metadata `json:"metadata"`
+}
+
+// Catalogue returns the catalogue under key (the models and fields of a
+// whole Odoo, odoo.Session.Catalogue) read at most maxAge ago: from this
+// cache, else from the shared store (SetCatalogueStore), else read now with
+// read and then kept in both. maxAge 0 always reads. The caller serializes
+// its reads (the gateway rebuilds its schema one at a time). A shared copy
+// that cannot be decoded is ignored (and logged).
+func (m *Meta) Catalogue(ctx context.Context, key string, maxAge time.Duration, read func(context.Context) (*odoo.Metadata, error)) (*odoo.Metadata, CatalogueSource, error) {
+	key = "catalogue|" + key
+	if maxAge > 0 {
+		if v, ok := m.cache.Get(key); ok {
+			if e := v.(catalogueEntry); time.Since(e.At) <= maxAge {
+				return e.Meta, FromCache, nil
+			}
+		}
+		if m.catalogues != nil {
+			if raw, ok := m.catalogues.Get(ctx, key); ok {
+				e, err := decodeCatalogue(raw)
+				switch {
+				case err != nil:
+					m.log.Warn("shared catalogue unreadable; reading Odoo's", "key", key, "err", err)
+				case time.Since(e.At) <= maxAge:
+					m.cache.Set(key, e, int64(len(raw))*8, 24*time.Hour+m.ttl)
+					return e.Meta, FromShared, nil
+				}
+			}
+		}
+	}
+	meta, err := read(ctx)
+	if err != nil {
+		return nil, FromOdoo, err
+	}
+	e := catalogueEntry{At: time.Now(), Meta: meta}
+	raw, err := encodeCatalogue(e)
+	if err != nil {
+		return nil, FromOdoo, err
+	}
+	m.cache.Set(key, e, int64(len(raw))*8, 24*time.Hour+m.ttl)
+	if m.catalogues != nil {
+		m.catalogues.Set(ctx, key, raw, 24*time.Hour+m.ttl)
+	}
+	return meta, FromOdoo, nil
+}
+
+// encodeCatalogue is gzipped JSON (450 models: 2.6 MB of JSON, about 250 KB).
+func encodeCatalogue(e catalogueEntry) ([]byte, error) {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if err := json.NewEncoder(zw).Encode(e); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func decodeCatalogue(raw []byte) (catalogueEntry, error) {
+	var e catalogueEntry
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return e, err
+	}
+	if err := json.NewDecoder(zr).Decode(&e); err != nil {
+		return e, err
+	}
+	if e.Meta == nil {
+		return e, errors.New("loaders: shared catalogue without metadata")
+	}
+	e.Meta.Sort()
+	return e, nil
 }
 
 // Logins caches successful logins across requests, keyed by a hash of the

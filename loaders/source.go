@@ -50,9 +50,18 @@ type RecordCache struct {
 // NewRecordCache returns a record cache in c for the models of meta (nil:
 // every cached search is invalidated by any write).
 func NewRecordCache(c *Cache, meta *odoo.Metadata) *RecordCache {
-	rc := &RecordCache{cache: c, gens: map[string]uint64{}, relations: map[string]map[string]string{}}
+	rc := &RecordCache{cache: c, gens: map[string]uint64{}}
+	rc.SetMetadata(meta)
+	return rc
+}
+
+// SetMetadata replaces the models the cache knows the relations of (a
+// gateway whose schema was rebuilt from new metadata).
+func (rc *RecordCache) SetMetadata(meta *odoo.Metadata) {
+	relations := map[string]map[string]string{}
+	var dependents map[string][]string
 	if meta != nil {
-		rc.dependents = Dependents(meta)
+		dependents = Dependents(meta)
 		for _, m := range meta.Models {
 			rel := map[string]string{}
 			for name, f := range m.Fields {
@@ -60,10 +69,12 @@ func NewRecordCache(c *Cache, meta *odoo.Metadata) *RecordCache {
 					rel[name] = f.Relation
 				}
 			}
-			rc.relations[m.Model] = rel
+			relations[m.Model] = rel
 		}
 	}
-	return rc
+	rc.mu.Lock()
+	rc.relations, rc.dependents = relations, dependents
+	rc.mu.Unlock()
 }
 
 // involved returns the models whose data a cached search on model with
@@ -71,7 +82,10 @@ func NewRecordCache(c *Cache, meta *odoo.Metadata) *RecordCache {
 // paths go through, and the models of its specification's relations. ok is
 // false when a path leaves the known metadata (then any write invalidates).
 func (rc *RecordCache) involved(model string, domain []any, spec odoo.Spec) (models []string, ok bool) {
-	if rc.relations[model] == nil {
+	rc.mu.Lock()
+	relations := rc.relations // replaced, never modified, by SetMetadata
+	rc.mu.Unlock()
+	if relations[model] == nil {
 		return nil, false
 	}
 	set := map[string]bool{model: true}
@@ -79,14 +93,14 @@ func (rc *RecordCache) involved(model string, domain []any, spec odoo.Spec) (mod
 	var walkSpec func(m string, s odoo.Spec)
 	walkSpec = func(m string, s odoo.Spec) {
 		for name, sf := range s {
-			target, isRel := rc.relations[m][name]
+			target, isRel := relations[m][name]
 			if !isRel {
 				continue
 			}
-			if rc.relations[target] == nil && len(sf.Fields) == 0 {
+			if relations[target] == nil && len(sf.Fields) == 0 {
 				continue // a pair or ids of a model no write can touch
 			}
-			if rc.relations[target] == nil {
+			if relations[target] == nil {
 				if len(sf.Fields) > 0 {
 					ok = false
 				}
@@ -107,11 +121,11 @@ func (rc *RecordCache) involved(model string, domain []any, spec odoo.Spec) (mod
 			path, _ := leaf[0].(string)
 			cur := m
 			for _, seg := range strings.Split(path, ".") {
-				target, isRel := rc.relations[cur][seg]
+				target, isRel := relations[cur][seg]
 				if !isRel {
 					break
 				}
-				if rc.relations[target] == nil {
+				if relations[target] == nil {
 					ok = false
 					break
 				}
@@ -175,7 +189,10 @@ func (rc *RecordCache) Cache() *Cache { return rc.cache }
 // every replica.
 func (rc *RecordCache) Invalidate(db, model string) {
 	names := []string{"w|" + db, "g|" + db + "|" + model}
-	for _, dep := range rc.dependents[model] {
+	rc.mu.Lock()
+	deps := rc.dependents[model]
+	rc.mu.Unlock()
+	for _, dep := range deps {
 		names = append(names, "g|"+db+"|"+dep)
 	}
 	rc.mu.Lock()

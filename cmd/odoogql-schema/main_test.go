@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,13 @@ import (
 // anonymous false, a request must carry Odoo credentials.
 func startGateway(t *testing.T, anonymous bool) string {
 	t.Helper()
+	return startGatewayEnv(t, anonymous, nil)
+}
+
+// startGatewayEnv is startGateway with the environment env (the exposure
+// variables).
+func startGatewayEnv(t *testing.T, anonymous bool, env map[string]string) string {
+	t.Helper()
 	raw, err := os.ReadFile("../../metadata.json")
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +52,7 @@ func startGateway(t *testing.T, anonymous bool) string {
 	cfg, err := server.LoadConfig([]string{
 		"-odoo-url", o.URL, "-odoo-db", o.DB(), "-odoo-username", "admin", "-odoo-password", "admin",
 		"-allow-anonymous", strconv.FormatBool(anonymous), "-introspection", "true",
-	}, func(string) string { return "" }, io.Discard)
+	}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,11 +67,81 @@ func startGateway(t *testing.T, anonymous bool) string {
 
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runEnv(t, nil, args...)
+}
+
+// runEnv runs the command with the environment env.
+func runEnv(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var out, errb bytes.Buffer
-	code = run(ctx, args, &out, &errb)
+	code = run(ctx, args, func(k string) string { return env[k] }, &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// TestSchemaFromMetadata prints live mode's schema from the committed
+// snapshot and its generate.yml, without a gateway: the same text as the
+// demo gateway's introspection (-url) and as the compiled schema (-file).
+func TestSchemaFromMetadata(t *testing.T) {
+	code, fromMeta, stderr := runCmd(t, "-metadata", "../../metadata.json", "-config", "../../generate.yml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	base := startGateway(t, true)
+	code, fromURL, stderr := runCmd(t, "-url", base+"/graphql")
+	if code != 0 {
+		t.Fatalf("-url: exit %d: %s", code, stderr)
+	}
+	if fromMeta != fromURL {
+		t.Errorf("-metadata and -url differ:\n%s", firstDiff(fromMeta, fromURL))
+	}
+	code, fromFile, stderr := runCmd(t, "-file")
+	if code != 0 {
+		t.Fatalf("-file: exit %d: %s", code, stderr)
+	}
+	if fromMeta != fromFile {
+		t.Errorf("-metadata and -file differ:\n%s", firstDiff(fromMeta, fromFile))
+	}
+	if len(fromMeta) < 100000 || !strings.Contains(fromMeta, "type ResPartner {") {
+		t.Errorf("output is %d bytes, without ResPartner?", len(fromMeta))
+	}
+	// ODOOGQL_CONFIG names the file as -config does.
+	if _, out, _ := runEnv(t, map[string]string{"ODOOGQL_CONFIG": "../../generate.yml"}, "-metadata", "../../metadata.json"); out != fromMeta {
+		t.Errorf("with ODOOGQL_CONFIG:\n%s", firstDiff(fromMeta, out))
+	}
+}
+
+// TestMetadataRulesFromEnvironment: without -config, the exposure
+// variables and the default field exclusions apply as in the gateway.
+func TestMetadataRulesFromEnvironment(t *testing.T) {
+	for _, env := range []map[string]string{
+		nil, // the defaults: every model, the chatter fields left out
+		{"ODOOGQL_MODELS": "res.partner, res.country*", "ODOOGQL_EXCLUDE_FIELDS": "email, phone"},
+		{"ODOOGQL_MODELS": "res.partner", "ODOOGQL_EXCLUDE_MODELS": "res.country.state"},
+	} {
+		code, fromMeta, stderr := runEnv(t, env, "-metadata", "../../metadata.json")
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", env, code, stderr)
+		}
+		base := startGatewayEnv(t, true, env)
+		_, fromURL, stderr := runCmd(t, "-url", base+"/graphql")
+		if fromMeta != fromURL {
+			t.Errorf("%v: -metadata and -url differ (%s):\n%s", env, stderr, firstDiff(fromMeta, fromURL))
+		}
+		chatter := regexp.MustCompile(`(?m)^\s+(activity_ids|message_ids)[(:]`).FindString(fromMeta)
+		if defaults := env["ODOOGQL_EXCLUDE_FIELDS"] == ""; defaults != (chatter == "") {
+			t.Errorf("%v: chatter field %q exposed; want the default exclusions: %v", env, chatter, defaults)
+		}
+		if env["ODOOGQL_EXCLUDE_FIELDS"] != "" {
+			if m := regexp.MustCompile(`(?m)^\s+(email|phone)[(:]`).FindString(fromMeta); m != "" {
+				t.Errorf("%v: excluded field %q is exposed", env, m)
+			}
+		}
+		if env["ODOOGQL_MODELS"] != "" && strings.Contains(fromMeta, "type SaleOrder {") {
+			t.Errorf("%v: SaleOrder is exposed", env)
+		}
+	}
 }
 
 // TestSchemaFromLiveEndpoint prints the schema of a running gateway and
@@ -198,6 +276,11 @@ func TestErrors(t *testing.T) {
 	}{
 		{"no flags", nil, 2, "usage"},
 		{"both", []string{"-file", "-url", "http://127.0.0.1:1/graphql"}, 2, "usage"},
+		{"metadata and url", []string{"-metadata", "../../metadata.json", "-url", "http://127.0.0.1:1/graphql"}, 2, "usage"},
+		{"config without metadata", []string{"-url", "http://127.0.0.1:1/graphql", "-config", "../../generate.yml"}, 2, "usage"},
+		{"no metadata file", []string{"-metadata", "nowhere.json"}, 1, "no such file"},
+		{"not metadata", []string{"-metadata", "../../generate.yml"}, 1, "generate.yml: metadata"},
+		{"bad config", []string{"-metadata", "../../metadata.json", "-config", "../../metadata.json"}, 1, "metadata.json"},
 		{"extra argument", []string{"-file", "x"}, 2, "usage"},
 		{"bad header", []string{"-url", closed, "-H", "no colon"}, 2, "want 'Name: value'"},
 		{"nothing listening", []string{"-url", closed}, 1, "connection refused"},

@@ -103,7 +103,7 @@ func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root)
 				continue
 			}
 			for _, d := range denied {
-				l.Deny("you may not read " + d + "; it is null")
+				r.notes = append(r.notes, &Error{Code: CodeForbidden, Message: "you may not read " + d + "; it is null"})
 			}
 			if len(denied) > 0 || nested {
 				r.err = nil
@@ -131,6 +131,43 @@ func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root)
 			}
 			r.result = r.out.connection(lists[i].count, objs)
 		}
+	}
+	takeNotes(l, roots)
+}
+
+// takeNotes gives what the plan's shared reads noted (records hidden by
+// record rules, values Odoo sent in a form the gateway cannot serve) to one
+// root field, the same whatever the order the root fields arrived in: the
+// first in the document without an error of its own (else the first).
+// What a root's own retry noted (fields it may not read) is already its own.
+func takeNotes(l *loaders.Loaders, roots []*root) {
+	if len(roots) == 0 {
+		return
+	}
+	before := func(a, b *root) bool {
+		pa, pb := a.field.Position, b.field.Position
+		if pa == nil || pb == nil {
+			return pb == nil && pa != nil
+		}
+		if pa.Line != pb.Line {
+			return pa.Line < pb.Line
+		}
+		return pa.Column < pb.Column
+	}
+	var first *root
+	for _, r := range roots {
+		switch {
+		case first == nil,
+			(first.err != nil) && r.err == nil,
+			(first.err == nil) == (r.err == nil) && before(r, first):
+			first = r
+		}
+	}
+	for _, d := range l.TakeDenials() {
+		first.notes = append(first.notes, &Error{Code: CodeForbidden, Message: d})
+	}
+	for _, d := range l.TakeInvalid() {
+		first.notes = append(first.notes, &Error{Code: CodeInternal, Message: d})
 	}
 }
 
@@ -224,6 +261,7 @@ func (e *Engine) prune(ctx context.Context, n *node) ([]string, error) {
 		}
 	}
 	n.fields = kept
+	n.reindex()
 	return denied, nil
 }
 
@@ -475,7 +513,12 @@ func (e *Engine) readIDs(ctx context.Context, l *loaders.Loaders, out output, n 
 }
 
 func newBatch(out output, n *node, recs []odoo.Record) *batch {
-	b := &batch{node: n, out: out, recs: recs, objs: make([]any, len(recs))}
+	b := &batch{node: n, out: out, recs: recs}
+	if lo, ok := out.(liveOutput); ok {
+		b.objs = lo.objects(n, len(recs))
+		return b
+	}
+	b.objs = make([]any, len(recs))
 	for i := range recs {
 		b.objs[i] = out.object(n)
 	}
@@ -767,6 +810,11 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 		full, ok := source[id]
 		return full, ok
 	}
+	// A many2one's name completes its record only when the plan reads it.
+	needName := false
+	for _, f := range pf.sub.fields {
+		needName = needName || f.name == "display_name"
+	}
 	for i, prec := range r.parent.recs {
 		pobj := r.parent.objs[i]
 		raw := prec[pf.name]
@@ -783,7 +831,7 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 			if !found {
 				continue // deleted or not visible: null
 			}
-			if _, has := full["display_name"]; !has && name != "" {
+			if _, has := full["display_name"]; !has && name != "" && needName {
 				// Records may be shared with the cache: copy, never mutate.
 				cp := make(odoo.Record, len(full)+1)
 				for k, v := range full {
@@ -798,6 +846,7 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 		var items []odoo.Record
 		if pf.prefetched {
 			list, _ := raw.([]any)
+			items = make([]odoo.Record, 0, len(list))
 			for _, it := range list {
 				if rec, ok := it.(odoo.Record); ok {
 					items = append(items, rec)

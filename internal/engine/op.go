@@ -37,6 +37,7 @@ type root struct {
 
 	result any // the connection or the record (nil: null)
 	err    error
+	notes  []error // reported with this root field (see takeNotes)
 	done   chan struct{}
 }
 
@@ -153,6 +154,9 @@ func (s *slot) leave(l *loaders.Loaders) {
 // operation's plan has run.
 func (e *Engine) runRoot(ctx context.Context, l *loaders.Loaders, r *root) (any, error) {
 	v, err := e.runRootInner(ctx, l, r)
+	for _, n := range r.notes {
+		graphql.AddError(ctx, n)
+	}
 	reportNotes(ctx, l)
 	return v, err
 }

@@ -143,6 +143,9 @@ func convertScalar(kind scalarKind, f odoo.Field, raw any) (any, error) {
 			return nil, nil
 		}
 	}
+	if ok {
+		return raw, nil // the string as it is, not boxed again
+	}
 	return s, nil
 }
 
@@ -333,19 +336,42 @@ func (o *reflectOutput) connection(count int, nodes []any) any {
 type liveOutput struct{}
 
 // LiveObject is a record as the live executor reads it: field values by
-// response key.
+// response key. The values are in the order of its plan node's fields
+// (one per response key), so a record costs one slice, not a map.
 type LiveObject struct {
-	values map[string]any // written while the plan runs, read after
+	node   *node
+	values []liveValue // written while the plan runs, read after
 }
 
-func (liveOutput) object(*node) any { return &LiveObject{values: map[string]any{}} }
+// liveValue is one field's value; set is false until the plan sets it.
+type liveValue struct {
+	v   any
+	set bool
+}
 
-func (liveOutput) scalar(obj any, pf *planField, v any) { obj.(*LiveObject).set(pf.alias, v) }
+func (liveOutput) object(n *node) any {
+	return &LiveObject{node: n, values: make([]liveValue, len(n.fields))}
+}
 
-func (liveOutput) one(obj any, pf *planField, child any) { obj.(*LiveObject).set(pf.alias, child) }
+// objects makes the objects of a batch of count records of n with two
+// allocations, whatever count.
+func (liveOutput) objects(n *node, count int) []any {
+	objs := make([]LiveObject, count)
+	values := make([]liveValue, count*len(n.fields))
+	out := make([]any, count)
+	for i := range objs {
+		objs[i] = LiveObject{node: n, values: values[i*len(n.fields) : (i+1)*len(n.fields) : (i+1)*len(n.fields)]}
+		out[i] = &objs[i]
+	}
+	return out
+}
+
+func (liveOutput) scalar(obj any, pf *planField, v any) { obj.(*LiveObject).set(pf, v) }
+
+func (liveOutput) one(obj any, pf *planField, child any) { obj.(*LiveObject).set(pf, child) }
 
 func (liveOutput) many(_ *loaders.Loaders, obj any, pf *planField, children []any) {
-	obj.(*LiveObject).set(pf.alias, children)
+	obj.(*LiveObject).set(pf, children)
 }
 
 func (liveOutput) connection(count int, nodes []any) any {
@@ -355,4 +381,6 @@ func (liveOutput) connection(count int, nodes []any) any {
 	return map[string]any{"totalCount": count, "nodes": nodes}
 }
 
-func (o *LiveObject) set(key string, v any) { o.values[key] = v }
+func (o *LiveObject) set(pf *planField, v any) {
+	o.values[pf.index] = liveValue{v: v, set: true}
+}

@@ -20,11 +20,31 @@ type node struct {
 	// schema: the selected field's type).
 	typeName string
 	fields   []*planField
+	// keys are the fields' positions by response key (planObject's).
+	keys map[string]int
+}
+
+// reindex numbers the fields (planField.index, keys) after a change of
+// fields.
+func (n *node) reindex() {
+	n.keys = make(map[string]int, len(n.fields))
+	for i, pf := range n.fields {
+		pf.index = i
+		n.keys[pf.alias] = i
+	}
+}
+
+// index returns the position in fields of the field of response key key.
+func (n *node) index(key string) (int, bool) {
+	i, ok := n.keys[key]
+	return i, ok
 }
 
 // planField is one selected field. The same Odoo field selected under two
 // aliases gives two planFields.
 type planField struct {
+	// index is the field's position in its node's fields.
+	index int
 	alias string
 	name  string
 	field odoo.Field
@@ -111,6 +131,7 @@ func (e *Engine) planObject(oc *graphql.OperationContext, model, typeName string
 		}
 		n.fields = append(n.fields, pf)
 	}
+	n.reindex()
 	return n, nil
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
-
-	"github.com/odoogql/odoogql/loaders"
 )
 
 // The engine's output for the live executor (internal/live): the same plans
@@ -27,13 +25,17 @@ type QueryRoot struct {
 type QueryResult struct {
 	Value any
 	Err   error
+	// Notes are the errors to report with this root field: parts withheld
+	// by Odoo's access rules (FORBIDDEN) and values Odoo sent in a form the
+	// gateway cannot serve (INTERNAL), both left null. The plan gives them
+	// to the same root field whatever the order of arrival (takeNotes).
+	Notes []error
 }
 
 // Query runs the root fields of a query as one plan, as JoinRootFields makes
 // the compiled mode's run: every level of every root costs one read per
 // model in total. The errors the reads noted (FORBIDDEN parts, INTERNAL
-// values) stay with the request's loaders: ReportNotes adds them at a root
-// field.
+// values) come with the results, each with one root field's.
 func (e *Engine) Query(ctx context.Context, roots []QueryRoot) []QueryResult {
 	out := make([]QueryResult, len(roots))
 	l, err := requestLoaders(ctx)
@@ -64,19 +66,9 @@ func (e *Engine) Query(ctx context.Context, roots []QueryRoot) []QueryResult {
 		e.execute(ctx, l, planned)
 	}
 	for j, r := range planned {
-		out[idx[j]] = QueryResult{Value: r.result, Err: r.err}
+		out[idx[j]] = QueryResult{Value: r.result, Err: r.err, Notes: r.notes}
 	}
 	return out
-}
-
-// ReportNotes adds to the root field of ctx the errors the request's reads
-// noted since the last report: parts withheld by Odoo's access rules
-// (FORBIDDEN) and values Odoo sent in a form the gateway cannot serve
-// (INTERNAL), both left null.
-func ReportNotes(ctx context.Context) {
-	if l := loaders.For(ctx); l != nil {
-		reportNotes(ctx, l)
-	}
 }
 
 // CreateValues creates records (one Odoo call) and reads them back with
@@ -95,6 +87,10 @@ func (e *Engine) UpdateValues(ctx context.Context, model string, field graphql.C
 // Keyed); false when the plan did not set it (a field the user may not
 // read, left out of the plan).
 func (o *LiveObject) ValueByKey(key string) (any, bool) {
-	v, ok := o.values[key]
-	return v, ok
+	i, ok := o.node.index(key)
+	if !ok {
+		return nil, false
+	}
+	v := o.values[i]
+	return v.v, v.set
 }

@@ -149,7 +149,7 @@ func (e *execution) executeFields(plan *Plan, obj any, root bool) bool {
 func (e *execution) executeField(plan *Plan, obj any, f *Field, root bool) bool {
 	e.fields++
 	if f.Name == "__typename" {
-		graphql.MarshalString(plan.Type.Name).MarshalGQL(&e.buf)
+		writeQuotedString(&e.buf, plan.Type.Name)
 		return true
 	}
 	t := f.Definition.Type
@@ -375,6 +375,9 @@ func (e *execution) completeListValue(t *ast.Type, f *Field, v any) bool {
 // completeLeafValue writes a scalar with its marshaler.
 func (e *execution) completeLeafValue(t *ast.Type, def *ast.Definition, v any) bool {
 	sc := e.s.scalars[def.Name]
+	if sc.builtin != notBuiltin && writeBuiltin(&e.buf, sc.builtin, v) {
+		return true
+	}
 	if sc.MarshalContext != nil {
 		m, err := sc.MarshalContext(v)
 		if err != nil {

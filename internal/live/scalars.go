@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"math"
@@ -24,7 +25,21 @@ type Scalar struct {
 	// gqlgen's generated code does with the scalar's unmarshaler; its error
 	// is an argument error. Nil leaves values as they are.
 	Unmarshal func(ctx context.Context, v any) (any, error)
+
+	// builtin marks DefaultScalars' String, ID, Int and Boolean, whose
+	// values of the common Go types the executor writes itself (the bytes
+	// of gqlgen's marshalers, without a marshaler per value).
+	builtin builtinScalar
 }
+
+type builtinScalar int
+
+const (
+	notBuiltin     builtinScalar = iota
+	builtinString                // String and ID: a string is MarshalString's
+	builtinInt                   // an int is MarshalInt's
+	builtinBoolean               // a bool is MarshalBoolean's
+)
 
 // DefaultScalars are the marshalers of the built-in scalars, as gqlgen's
 // generated code uses them: String (MarshalString), Int (MarshalInt),
@@ -32,11 +47,11 @@ type Scalar struct {
 // the decimal form of an integer id).
 func DefaultScalars() map[string]Scalar {
 	return map[string]Scalar{
-		"String":  {Marshal: marshalString, Unmarshal: unmarshal(graphql.UnmarshalString)},
-		"Int":     {Marshal: marshalInt, Unmarshal: unmarshal(graphql.UnmarshalInt)},
+		"String":  {Marshal: marshalString, Unmarshal: unmarshal(graphql.UnmarshalString), builtin: builtinString},
+		"Int":     {Marshal: marshalInt, Unmarshal: unmarshal(graphql.UnmarshalInt), builtin: builtinInt},
 		"Float":   {MarshalContext: marshalFloat, Unmarshal: unmarshalContext(graphql.UnmarshalFloatContext)},
-		"Boolean": {Marshal: marshalBoolean, Unmarshal: unmarshal(graphql.UnmarshalBoolean)},
-		"ID":      {Marshal: marshalID, Unmarshal: unmarshal(graphql.UnmarshalID)},
+		"Boolean": {Marshal: marshalBoolean, Unmarshal: unmarshal(graphql.UnmarshalBoolean), builtin: builtinBoolean},
+		"ID":      {Marshal: marshalID, Unmarshal: unmarshal(graphql.UnmarshalID), builtin: builtinString},
 	}
 }
 
@@ -148,4 +163,64 @@ func marshalID(v any) (graphql.Marshaler, error) {
 		return graphql.MarshalID(string(v)), nil
 	}
 	return nil, &ValueError{Type: "ID", Value: v}
+}
+
+// writeBuiltin writes v when sc is a built-in scalar and v of the Go type
+// its marshaler writes without a check, and reports whether it did.
+func writeBuiltin(buf *bytes.Buffer, sc builtinScalar, v any) bool {
+	switch sc {
+	case builtinString:
+		if s, ok := v.(string); ok {
+			writeQuotedString(buf, s)
+			return true
+		}
+	case builtinInt:
+		if i, ok := v.(int); ok {
+			buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(i), 10))
+			return true
+		}
+	case builtinBoolean:
+		if b, ok := v.(bool); ok {
+			buf.WriteString(strconv.FormatBool(b))
+			return true
+		}
+	}
+	return false
+}
+
+// writeQuotedString writes s as gqlgen's MarshalString does (its
+// writeQuotedString): control characters, backslash and quote escaped,
+// every other byte as it is. Bytes of multi-byte UTF-8 sequences (and
+// invalid ones) are all at least 0x80, so a byte scan escapes what
+// gqlgen's rune scan escapes.
+func writeQuotedString(buf *bytes.Buffer, s string) {
+	const hex = "0123456789ABCDEF"
+	buf.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		buf.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			buf.WriteString(`\t`)
+		case '\r':
+			buf.WriteString(`\r`)
+		case '\n':
+			buf.WriteString(`\n`)
+		case '\\':
+			buf.WriteString(`\\`)
+		case '"':
+			buf.WriteString(`\"`)
+		default:
+			buf.WriteString(`\u00`)
+			buf.WriteByte(hex[c>>4])
+			buf.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	buf.WriteString(s[start:])
+	buf.WriteByte('"')
 }

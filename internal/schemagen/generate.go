@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/99designs/gqlgen/codegen/templates"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -128,7 +127,7 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 	for _, m := range models {
 		// Go names of the fields (gqlgen's struct fields and resolver
 		// methods in compiled mode); id keeps its own.
-		goFields := map[string]string{templates.ToGo("id"): "id"}
+		goFields := map[string]string{goName("id"): "id"}
 		for _, fname := range m.FieldNames() {
 			f := m.Fields[fname]
 			if f.Name == "" {
@@ -159,11 +158,11 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 				warn("%s.%s: left out: %s field without a relation", m.Model.Model, fname, f.Type)
 				continue
 			}
-			if other, dup := goFields[templates.ToGo(fname)]; dup && fname != "id" {
-				warn("%s.%s: left out: its Go name %s is %s's too", m.Model.Model, fname, templates.ToGo(fname), other)
+			if other, dup := goFields[goName(fname)]; dup && fname != "id" {
+				warn("%s.%s: left out: its Go name %s is %s's too", m.Model.Model, fname, goName(fname), other)
 				continue
 			}
-			goFields[templates.ToGo(fname)] = fname
+			goFields[goName(fname)] = fname
 			fd := &field{Field: f, mapping: mapping, output: mapping.Output, filter: mapping.Filter, input: mapping.Input}
 			switch {
 			case fname == "id":
@@ -244,7 +243,7 @@ func enumable(sel []odoo.Selection) bool {
 		if !validName(s.Value) || s.Value == "true" || s.Value == "false" || s.Value == "null" {
 			return false
 		}
-		g := strings.ToLower(templates.ToGo(s.Value))
+		g := strings.ToLower(goName(s.Value))
 		if seen[g] {
 			return false
 		}

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/99designs/gqlgen/codegen/templates"
 )
 
 // Names are the GraphQL names made for one Odoo model.
@@ -128,12 +126,12 @@ func newNamer(reserved ...string) *namer {
 }
 
 func (n *namer) free(name string) bool {
-	return !n.used[name] && !n.usedGo[templates.ToGo(name)]
+	return !n.used[name] && !n.usedGo[goName(name)]
 }
 
 func (n *namer) mark(name string) {
 	n.used[name] = true
-	n.usedGo[templates.ToGo(name)] = true
+	n.usedGo[goName(name)] = true
 }
 
 // newTypeNamer is a namer for type names: GraphQL's and odoogql's own

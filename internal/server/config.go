@@ -7,7 +7,7 @@ import (
 	"io"
 	"math"
 	"net/url"
-
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -35,9 +35,16 @@ type Config struct {
 	// Schema is live (built at start-up from the metadata, the default) or
 	// compiled (gqlgen's code generated from the committed snapshot).
 	Schema SchemaMode
-	// Exposure are the rules of what live mode exposes (generate.yml's);
-	// nil: every model of the metadata, with the default field exclusions.
+	// Exposure are the rules of what live mode exposes (generate.yml's):
+	// LoadConfig reads them from ConfigFile or from the ODOOGQL_MODELS,
+	// ODOOGQL_EXCLUDE_MODELS and ODOOGQL_EXCLUDE_FIELDS patterns; nil: every
+	// model (minus the technical ones) with the default field exclusions.
 	Exposure *schemagen.Config
+	// ConfigFile is the generate.yml Exposure was read from ("" for none).
+	ConfigFile string
+	// Models, ExcludeModels and ExcludeFields are the comma-separated
+	// patterns of the exposure variables (see schemagen.ConfigFromEnv).
+	Models, ExcludeModels, ExcludeFields string
 
 	MetadataTTL     time.Duration
 	LoginTTL        time.Duration
@@ -144,6 +151,10 @@ func settings() []setting {
 			c.Schema = m
 			return nil
 		}},
+		{"config", "ODOOGQL_CONFIG", "", "a generate.yml saying which models and fields live mode exposes (models, exclude_models, exclude_fields, binary); overrides the three variables below", str(func(c *Config) *string { return &c.ConfigFile })},
+		{"models", schemagen.EnvModels, "", "models live mode exposes, comma-separated names or patterns (res.partner,sale.*); empty: every model with fields, minus Odoo's technical ones (ir.*, bus.*, ...)", str(func(c *Config) *string { return &c.Models })},
+		{"exclude-models", schemagen.EnvExcludeModels, "", "models left out, comma-separated names or patterns", str(func(c *Config) *string { return &c.ExcludeModels })},
+		{"exclude-fields", schemagen.EnvExcludeFields, "", "fields left out, comma-separated patterns (x_legacy_*, res.partner:x_*); empty: the chatter and activity fields (message_*, activity_*, website_message_ids, has_message, rating_*)", str(func(c *Config) *string { return &c.ExcludeFields })},
 		{"allow-anonymous", "ODOOGQL_ALLOW_ANONYMOUS", "", "serve requests without credentials as the service account: true or false (default true with the embedded demo, false with ODOO_URL)", func(c *Config, v string) error {
 			switch v {
 			case "":
@@ -279,6 +290,11 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 			errs = append(errs, err)
 		}
 	}
+	if rules, err := exposureOf(c); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.Exposure = rules
+	}
 	if c.DefaultLimit > c.MaxLimit {
 		errs = append(errs, fmt.Errorf("ODOOGQL_DEFAULT_LIMIT (%d) must not exceed ODOOGQL_MAX_LIMIT (%d)", c.DefaultLimit, c.MaxLimit))
 	}
@@ -295,4 +311,33 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// exposureOf reads the exposure rules of c: the generate.yml of ConfigFile,
+// else the patterns of the three variables (the default field exclusions
+// when ODOOGQL_EXCLUDE_FIELDS is empty), else nil (the defaults).
+func exposureOf(c Config) (*schemagen.Config, error) {
+	if c.ConfigFile != "" {
+		raw, err := os.ReadFile(c.ConfigFile)
+		if err != nil {
+			return nil, fmt.Errorf("ODOOGQL_CONFIG: %w", err)
+		}
+		rules, err := schemagen.ParseConfig(raw)
+		if err != nil {
+			return nil, fmt.Errorf("ODOOGQL_CONFIG %s: %w", c.ConfigFile, err)
+		}
+		return &rules, nil
+	}
+	if c.Models == "" && c.ExcludeModels == "" && c.ExcludeFields == "" {
+		return nil, nil
+	}
+	vars := map[string]string{schemagen.EnvModels: c.Models, schemagen.EnvExcludeModels: c.ExcludeModels, schemagen.EnvExcludeFields: c.ExcludeFields}
+	rules, err := schemagen.ConfigFromEnv(func(k string) string { return vars[k] })
+	if err != nil {
+		return nil, err
+	}
+	if len(rules.ExcludeFields) == 0 {
+		rules.ExcludeFields = defaultExcludeFields
+	}
+	return &rules, nil
 }

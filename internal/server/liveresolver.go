@@ -57,7 +57,6 @@ type liveResolver struct {
 type liveOp struct {
 	once    sync.Once
 	results map[*live.Field]engine.QueryResult
-	last    *live.Field // the last root field of the plan
 }
 
 type liveOpKey struct{ oc *graphql.OperationContext }
@@ -79,16 +78,13 @@ func (r *liveResolver) ResolveRoot(ctx context.Context, info live.FieldInfo) (an
 	switch rf.op {
 	case opGet, opList:
 		op := l.Value(liveOpKey{graphql.GetOperationContext(ctx)}, func() any { return &liveOp{} }).(*liveOp)
-		op.once.Do(func() { op.results, op.last = r.query(ctx, info.Roots) })
+		op.once.Do(func() { op.results = r.query(ctx, info.Roots) })
 		res, ok := op.results[info.Field]
 		if !ok {
 			return nil, fmt.Errorf("live: root field %s was not planned", info.Field.ResponseKey)
 		}
-		if info.Field == op.last {
-			// The notes of the plan go with its last root field, as in
-			// compiled mode, where the last root field to arrive at the
-			// join runs the plan and reports first.
-			engine.ReportNotes(ctx)
+		for _, n := range res.Notes {
+			graphql.AddError(ctx, n)
 		}
 		return res.Value, res.Err
 	case opCreate:
@@ -136,9 +132,9 @@ func stringList(v any) []string {
 	return out
 }
 
-// query runs the model root fields of a query as one plan; it returns their
-// results and the last of them.
-func (r *liveResolver) query(ctx context.Context, roots []live.RootField) (map[*live.Field]engine.QueryResult, *live.Field) {
+// query runs the model root fields of a query as one plan and returns their
+// results.
+func (r *liveResolver) query(ctx context.Context, roots []live.RootField) map[*live.Field]engine.QueryResult {
 	var qs []engine.QueryRoot
 	var fields []*live.Field
 	for _, f := range roots {
@@ -154,12 +150,10 @@ func (r *liveResolver) query(ctx context.Context, roots []live.RootField) (map[*
 	}
 	res := r.e.Query(ctx, qs)
 	out := make(map[*live.Field]engine.QueryResult, len(res))
-	var last *live.Field
 	for i, f := range fields {
 		out[f] = res[i]
-		last = f
 	}
-	return out, last
+	return out
 }
 
 // odooModels is the exposed models, with their access rights computed when

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"sort"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -86,15 +85,22 @@ func compiledMode() (*Compiled, error) {
 var defaultExcludeFields = []string{"message_*", "activity_*", "website_message_ids", "has_message", "rating_*"}
 
 // liveSource returns the metadata and the exposure rules the live schema is
-// built from: for now the metadata the gateway was given (the embedded
-// snapshot in demo mode) and cfg.Exposure (generate.yml's rules), or every
-// model with the default field exclusions. This is the one place to change
-// where live mode's metadata comes from.
+// built from when the gateway is given a snapshot (the embedded demo, or a
+// caller of New with metadata): that snapshot, with cfg.Exposure (generate.yml's
+// rules) or the default rules. Without a snapshot, the gateway reads the
+// connected Odoo's catalogue with the same rules (liveRules, catalogue).
 func liveSource(cfg Config, meta *odoo.Metadata) (*odoo.Metadata, schemagen.Config) {
+	return meta, liveRules(cfg)
+}
+
+// liveRules are what live mode exposes: cfg.Exposure (a generate.yml given
+// by ODOOGQL_CONFIG, the ODOOGQL_MODELS... variables, or the embedded
+// demo's generate.yml), else every model with the default field exclusions.
+func liveRules(cfg Config) schemagen.Config {
 	if cfg.Exposure != nil {
-		return meta, *cfg.Exposure
+		return *cfg.Exposure
 	}
-	return meta, schemagen.Config{ExcludeFields: defaultExcludeFields}
+	return schemagen.Config{ExcludeFields: defaultExcludeFields}
 }
 
 // liveSchemaSource is the name of the generated SDL's source, as gqlgen's
@@ -104,73 +110,57 @@ const liveSchemaSource = "../schema.graphqls"
 // BuildLiveSchema generates the SDL of meta with rules (the same generator
 // as go generate) and loads it as gqlgen loads a schema, prelude included.
 func BuildLiveSchema(meta *odoo.Metadata, rules schemagen.Config) (*ast.Schema, string, error) {
+	_, schema, sdl, err := generateLive(meta, rules)
+	return schema, sdl, err
+}
+
+func generateLive(meta *odoo.Metadata, rules schemagen.Config) (*schemagen.Result, *ast.Schema, string, error) {
 	res, err := schemagen.Generate(meta, rules)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	sdl := string(res.Files[schemagen.SchemaFile])
 	schema, gerr := gqlparser.LoadSchema(&ast.Source{Name: liveSchemaSource, Input: sdl})
 	if gerr != nil {
-		return nil, "", gerr
+		return nil, nil, "", gerr
 	}
-	return schema, sdl, nil
+	return res, schema, sdl, nil
 }
 
 // liveSchema is what the live mode serves: the schema, the root fields the
 // engine answers, the exposed models and fields.
 type liveSchema struct {
-	schema  *ast.Schema
-	roots   map[string]rootField
-	models  []exposedModel
-	exposed map[string]map[string]bool
+	schema   *ast.Schema
+	sdl      string
+	warnings []string // what the generator left out, and why
+	roots    map[string]rootField
+	models   []exposedModel
+	exposed  map[string]map[string]bool
 }
 
-// newLiveSchema builds the live schema of meta and finds, for each model,
-// its GraphQL names (schemagen.ModelNames of the models the schema exposes).
+// newLiveSchema builds the live schema of meta; the generator tells each
+// exposed model's GraphQL names and fields (schemagen.Result.Models).
 func newLiveSchema(meta *odoo.Metadata, rules schemagen.Config) (*liveSchema, error) {
-	schema, _, err := BuildLiveSchema(meta, rules)
+	res, schema, sdl, err := generateLive(meta, rules)
 	if err != nil {
 		return nil, err
 	}
-	// The exposed models are those whose names ModelNames gives are the
-	// schema's; names depend on the set (collisions are numbered), so the
-	// set is narrowed until it is stable.
-	byModel := map[string]odoo.Model{}
-	var set []string
-	for _, m := range meta.Models {
-		byModel[m.Model] = m
-		set = append(set, m.Model)
-	}
-	sort.Strings(set)
-	var names map[string]schemagen.Names
-	for range 4 {
-		names = schemagen.ModelNames(set)
-		var kept []string
-		for _, m := range set {
-			n := names[m]
-			if f := schema.Query.Fields.ForName(n.Singular); f != nil && f.Type.Name() == n.Type && schema.Types[n.Type] != nil {
-				kept = append(kept, m)
-			}
-		}
-		if len(kept) == len(set) {
-			break
-		}
-		set = kept
-	}
-	ls := &liveSchema{schema: schema, roots: map[string]rootField{"odooModels": {op: opModels}}, exposed: map[string]map[string]bool{}}
-	for _, m := range set {
-		n := names[m]
-		ls.models = append(ls.models, exposedModel{Model: m, Name: byModel[m].Name, Type: n.Type})
+	ls := &liveSchema{schema: schema, sdl: sdl, warnings: res.Warnings,
+		roots: map[string]rootField{"odooModels": {op: opModels}}, exposed: map[string]map[string]bool{}}
+	for _, m := range res.Models {
+		n := m.Names
+		ls.models = append(ls.models, exposedModel{Model: m.Model, Name: m.Name, Type: n.Type})
 		for name, op := range map[string]rootOp{n.Singular: opGet, n.Plural: opList,
 			n.Create: opCreate, n.CreateN: opCreateMany, n.Update: opUpdate, n.Delete: opDelete} {
-			ls.roots[name] = rootField{model: m, op: op}
+			if schema.Query.Fields.ForName(name) != nil || (schema.Mutation != nil && schema.Mutation.Fields.ForName(name) != nil) {
+				ls.roots[name] = rootField{model: m.Model, op: op}
+			}
 		}
-		def := schema.Types[n.Type]
-		fields := make(map[string]bool, len(def.Fields))
-		for _, f := range def.Fields {
-			fields[f.Name] = true
+		fields := make(map[string]bool, len(m.Fields))
+		for _, f := range m.Fields {
+			fields[f] = true
 		}
-		ls.exposed[m] = fields
+		ls.exposed[m.Model] = fields
 	}
 	return ls, nil
 }

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -28,6 +29,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/internal/graphiql"
@@ -40,33 +42,46 @@ import (
 )
 
 // Gateway is a configured odoogql: the Odoo client, the caches shared by all
-// requests, the engine and the GraphQL handler.
+// requests, and the schema it serves (with its engine and GraphQL handler),
+// which live mode rebuilds from fresh metadata and swaps without a restart
+// (reload.go).
 type Gateway struct {
 	cfg     Config
 	log     *slog.Logger
 	client  *odoo.Client
-	engine  *engine.Engine
 	meta    *loaders.Meta
 	logins  *loaders.Logins
 	records *loaders.RecordCache
 	caches  []*loaders.Cache
-	models  []string
-	snap    *odoo.Metadata
 	metrics *metrics.Metrics
 	warm    atomic.Bool
 
 	shared     *redisstore.Store // the record cache's second level; nil without Redis
 	stopShared context.CancelFunc
 
-	// Exactly one of the two is set, by cfg.Schema.
-	compiled *Compiled
-	live     *liveSchema
+	compiled *Compiled      // compiled mode; nil in live mode
+	snap     *odoo.Metadata // the snapshot New was given; nil: the connected Odoo's catalogue
+	rules    schemagen.Config
+	state    atomic.Pointer[schemaState] // the schema served now; nil until first loaded
+	reload   reloader
+
+	ctx    context.Context // ends with Close: background reloads
+	cancel context.CancelFunc
+	bg     sync.WaitGroup
 }
 
-// New builds a gateway for cfg and the metadata snapshot meta. It does not
-// contact Odoo: the service account logs in on first use (or in Warm).
+// New builds a gateway for cfg. With the metadata snapshot meta it serves
+// the schema of that snapshot (the embedded demo, compiled mode); with meta
+// nil (live mode only) it serves the connected Odoo's own models, read from
+// its catalogue by Warm or Maintain (until then /graphql answers
+// ODOO_UNAVAILABLE and /readyz 503). It does not contact Odoo: the service
+// account logs in on first use (or in Warm).
 func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
-	g := &Gateway{cfg: cfg, log: log}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	g := &Gateway{cfg: cfg, log: log, snap: meta, rules: liveRules(cfg)}
+	g.ctx, g.cancel = context.WithCancel(context.Background())
 	client, err := odoo.NewClient(odoo.Config{
 		URL:              cfg.OdooURL,
 		DB:               cfg.OdooDB,
@@ -82,6 +97,14 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Schema == SchemaCompiled {
+		if g.compiled, err = compiledMode(); err != nil {
+			return nil, err
+		}
+		if meta == nil {
+			return nil, errors.New("compiled mode serves the committed snapshot: New needs its metadata")
+		}
+	}
 	metaCache := loaders.NewCache("metadata", 0, 10000, 64<<20)
 	loginCache := loaders.NewCache("logins", cfg.LoginTTL, 10000, 0)
 	recordCache := loaders.NewCache("records", cfg.CacheTTL, cfg.CacheMaxEntries, cfg.CacheMaxBytes)
@@ -89,43 +112,17 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	g.meta = loaders.NewMeta(client, metaCache, cfg.MetadataTTL, log)
 	g.meta.SetService(g.session) // reads the access rules for every user's odooModels rights
 	g.logins = loaders.NewLogins(client, loginCache, cfg.LoginTTL)
-	var exposed map[string]map[string]bool
-	switch cfg.Schema {
-	case SchemaCompiled:
-		if g.compiled, err = compiledMode(); err != nil {
-			return nil, err
-		}
-		exposed = g.compiled.ExposedFields()
-	default:
-		src, rules := liveSource(cfg, meta)
-		if g.live, err = newLiveSchema(src, rules); err != nil {
-			return nil, fmt.Errorf("live schema: %w", err)
-		}
-		exposed = g.live.exposed
-	}
-	g.records = loaders.NewRecordCache(recordCache, exposedOnly(meta, exposed))
+	g.records = loaders.NewRecordCache(recordCache, nil)
 	g.caches = []*loaders.Cache{metaCache, loginCache, recordCache}
 	g.metrics = metrics.New(g.CacheStats, func() float64 { return float64(client.Stats().InFlight) })
-	g.snap = meta
-	for _, m := range meta.Models {
-		g.models = append(g.models, m.Model)
+	if meta != nil {
+		st, err := g.buildState(meta)
+		if err != nil {
+			return nil, fmt.Errorf("live schema: %w", err)
+		}
+		st.version = 1
+		g.swap(st)
 	}
-	// The engine sees only what the schema exposes, so a raw domain cannot
-	// name (or probe for) a field the schema leaves out.
-	g.engine = engine.New(engine.Exposed(meta, exposed), engine.Options{
-		Strategy:    cfg.Strategy,
-		ServerMajor: g.meta.Major,
-		Readable: func(ctx context.Context, model string) (map[string]bool, error) {
-			l := loaders.For(ctx)
-			if l == nil {
-				return nil, errors.New("no loaders")
-			}
-			return g.meta.Readable(ctx, l.Session(), model)
-		},
-		DefaultLimit: cfg.DefaultLimit,
-		MaxLimit:     cfg.MaxLimit,
-		Logger:       log,
-	})
 	if err := g.shareRecords(cfg.RedisURL); err != nil {
 		return nil, err
 	}
@@ -181,6 +178,7 @@ func (g *Gateway) shareRecords(redisURL string) error {
 	sub, stop := context.WithCancel(context.Background())
 	g.shared, g.stopShared = store, stop
 	g.records.SetShared(sub, store)
+	g.meta.SetCatalogueStore(store) // a second replica starts from the first one's catalogue
 	g.metrics.WatchShared(func() metrics.SharedStats {
 		st := store.Stats()
 		return metrics.SharedStats{Up: st.Up, Hits: st.Hits, Misses: st.Misses, Errors: st.Errors, Outages: st.Outages, Bumps: st.Bumps}
@@ -195,6 +193,8 @@ func (g *Gateway) Shared() *redisstore.Store { return g.shared }
 // subscription) and closes its Redis connections. It is safe to call more
 // than once.
 func (g *Gateway) Close() error {
+	g.cancel()
+	g.bg.Wait()
 	if g.shared == nil {
 		return nil
 	}
@@ -273,20 +273,36 @@ func credentials(header string) (login, password string, ok bool, err error) {
 	return login, password, true, nil
 }
 
-// Warm loads the server version and the fields_get of every exposed model
-// into the metadata cache, so the first query pays no metadata call.
+// Warm loads what the first query needs into the caches: in live mode
+// without a snapshot, the schema first (the connected Odoo's catalogue, see
+// Reload), then the server version and the access rules of the exposed
+// models; with a snapshot, the version, the access rules and the fields_get
+// of every model of the snapshot, which it compares with the snapshot
+// (checkDrift). The gateway is ready (/readyz) once Warm succeeded.
 func (g *Gateway) Warm(ctx context.Context) error {
+	if g.snap == nil && g.state.Load() == nil {
+		if err := g.rebuild(ctx, g.cfg.MetadataTTL, "start-up"); err != nil {
+			return err
+		}
+	}
+	st := g.state.Load()
 	s, err := g.session(ctx)
 	if err != nil {
 		return err
 	}
-	if err := g.meta.Warm(ctx, s, g.models, metadataAttributes); err != nil {
+	var attrs []string // the catalogue has the fields
+	if g.snap != nil {
+		attrs = metadataAttributes
+	}
+	if err := g.meta.Warm(ctx, s, st.models, attrs); err != nil {
 		// A model the live Odoo lacks is drift, not a failure to warm up.
 		if !isMissingModel(err) {
 			return err
 		}
 	}
-	g.checkDrift(ctx, s)
+	if g.snap != nil {
+		g.checkDrift(ctx, s, st)
+	}
 	g.warm.Store(true)
 	return nil
 }
@@ -313,10 +329,10 @@ func isMissingModel(err error) bool {
 // checkDrift compares the live fields_get of every exposed model (from the
 // metadata cache) with the snapshot the schema was compiled from, logs one
 // report when they differ, and tells the engine.
-func (g *Gateway) checkDrift(ctx context.Context, s *odoo.Session) *engine.Drift {
+func (g *Gateway) checkDrift(ctx context.Context, s *odoo.Session, st *schemaState) *engine.Drift {
 	d := &engine.Drift{}
-	for i := range g.snap.Models {
-		m := &g.snap.Models[i]
+	for i := range st.meta.Models {
+		m := &st.meta.Models[i]
 		live, err := g.meta.FieldsGet(ctx, s, m.Model, metadataAttributes)
 		switch {
 		case err == nil:
@@ -331,25 +347,39 @@ func (g *Gateway) checkDrift(ctx context.Context, s *odoo.Session) *engine.Drift
 		g.log.Warn("schema drift: the connected Odoo differs from the compiled schema; queries touching these parts fail with ODOO_SCHEMA_DRIFT",
 			slog.Int("missing_models", len(d.MissingModels)), slog.Int("fields", len(d.Fields)), slog.String("report", d.String()))
 	}
-	g.engine.SetDrift(d)
+	st.engine.SetDrift(d)
 	return d
 }
 
 // Maintain keeps the metadata warm: it warms up now, retrying with backoff
-// while Odoo is unreachable, then every metadata TTL, until ctx is done.
+// while Odoo is unreachable, then every metadata TTL, until ctx is done. In
+// live mode without a snapshot, each TTL also rebuilds the schema from the
+// catalogue (Reload's rebuild, from a catalogue at most one TTL old).
 func (g *Gateway) Maintain(ctx context.Context) {
 	backoff := time.Second
+	loaded := false
 	for {
 		start := time.Now()
 		wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		err := g.Warm(wctx)
+		var err error
+		if g.snap == nil && loaded {
+			err = g.rebuild(wctx, g.cfg.MetadataTTL, "metadata TTL")
+		}
+		if err == nil {
+			err = g.Warm(wctx)
+		}
 		cancel()
 		wait := g.cfg.MetadataTTL
 		if err != nil {
 			g.log.Warn("metadata warm-up failed; retrying", slog.Any("err", err), slog.Duration("retry_in", backoff))
 			wait, backoff = backoff, min(backoff*2, 30*time.Second)
 		} else {
-			g.log.Info("metadata cache warm", slog.Int("models", len(g.models)), slog.Duration("took", time.Since(start)))
+			n := 0
+			if st := g.state.Load(); st != nil {
+				n = len(st.models)
+			}
+			g.log.Info("metadata cache warm", slog.Int("models", n), slog.Duration("took", time.Since(start)))
+			loaded = true
 			backoff = time.Second
 		}
 		select {
@@ -363,8 +393,17 @@ func (g *Gateway) Maintain(ctx context.Context) {
 // metadataAttributes are the fields_get attributes the gateway keeps.
 var metadataAttributes = []string{"string", "type", "relation", "required", "readonly", "store", "searchable", "sortable", "selection"}
 
-// ExecutableSchema returns the executable schema of the gateway's mode.
+// ExecutableSchema returns the executable schema of the schema served now.
 func (g *Gateway) ExecutableSchema() (graphql.ExecutableSchema, error) {
+	st := g.state.Load()
+	if st == nil {
+		return nil, errors.New("the schema is not loaded yet (Odoo unreachable?)")
+	}
+	return g.executable(st)
+}
+
+// executable returns the executable schema of st.
+func (g *Gateway) executable(st *schemaState) (graphql.ExecutableSchema, error) {
 	if g.compiled != nil {
 		cached := func(ctx context.Context, next graphql.Resolver, ttl int) (any, error) {
 			if ttl < 0 {
@@ -372,9 +411,9 @@ func (g *Gateway) ExecutableSchema() (graphql.ExecutableSchema, error) {
 			}
 			return next(loaders.WithCacheTTL(ctx, time.Duration(ttl)*time.Second))
 		}
-		return g.compiled.New(g.engine, g.meta, cached), nil
+		return g.compiled.New(st.engine, g.meta, cached), nil
 	}
-	return g.live.executable(g.engine, func(ctx context.Context, models []string) (map[string]loaders.Access, error) {
+	return st.live.executable(st.engine, func(ctx context.Context, models []string) (map[string]loaders.Access, error) {
 		l := loaders.For(ctx)
 		if l == nil {
 			return nil, errors.New("graph: no loaders or metadata cache")
@@ -383,20 +422,27 @@ func (g *Gateway) ExecutableSchema() (graphql.ExecutableSchema, error) {
 	})
 }
 
-// GraphQLHandler returns the gqlgen handler of the gateway's schema, with
-// explicit transports.
+// GraphQLHandler returns the GraphQL handler: each request is served by the
+// handler of the schema served when it arrives (and finishes on it, even if
+// a reload swaps the schema meanwhile). Before the first schema is loaded it
+// answers 503 ODOO_UNAVAILABLE.
 func (g *Gateway) GraphQLHandler() http.Handler {
-	es, err := g.ExecutableSchema()
-	if err != nil {
-		// New checked the mode; the live schema's configuration is fixed.
-		panic(err)
-	}
-	return g.graphQLHandler(es)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := g.state.Load()
+		if st == nil {
+			writeError(w, http.StatusServiceUnavailable, engine.CodeUnavailable,
+				"the schema is not loaded yet: Odoo is unavailable (retrying)", engine.RequestID(r.Context()))
+			return
+		}
+		st.handler.ServeHTTP(w, r)
+	})
 }
 
-// graphQLHandler serves es (either mode) with the gateway's handler stack:
-// transports, caches, limits, validation, errors, CSRF, request scope.
-func (g *Gateway) graphQLHandler(es graphql.ExecutableSchema) http.Handler {
+// graphQLHandler serves es (either mode), the schema of st, with the
+// gateway's handler stack: transports, caches, limits, validation, errors,
+// CSRF, request scope. Its parsed-query and APQ caches are its own: a
+// reloaded schema starts with empty ones.
+func (g *Gateway) graphQLHandler(es graphql.ExecutableSchema, st *schemaState) http.Handler {
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -416,7 +462,11 @@ func (g *Gateway) graphQLHandler(es graphql.ExecutableSchema) http.Handler {
 		MaxRootFields: g.cfg.MaxRootFields, MaxAliases: g.cfg.MaxAliases,
 		DefaultLimit: g.cfg.DefaultLimit, X2ManyEstimate: 10,
 	})
-	srv.SetErrorPresenter(engine.ErrorPresenter(g.log))
+	present := engine.ErrorPresenter(g.log)
+	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
+		g.noticeDrift(st, err) // a field Odoo no longer has: reload
+		return present(ctx, err)
+	})
 	srv.AroundResponses(g.aroundResponses)
 	srv.AroundRootFields(engine.JoinRootFields) // a query's root fields run as one plan
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
@@ -546,7 +596,10 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer, m
 		fmt.Fprintln(stderr, "odoogql: configuration:", err)
 		return 2
 	}
-	if len(exposure) > 0 {
+	if len(exposure) > 0 && cfg.Exposure == nil && cfg.Demo() {
+		// The demo serves the snapshot with its own rules; a real Odoo is
+		// served with ODOOGQL_CONFIG's or ODOOGQL_MODELS' rules, or the
+		// defaults.
 		rules, err := schemagen.ParseConfig(exposure)
 		if err != nil {
 			fmt.Fprintln(stderr, "odoogql:", err)
@@ -571,12 +624,17 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer, m
 
 // Run serves until ctx is done, then shuts down gracefully. When ready is not
 // nil it receives the listening address once the server accepts requests.
+// meta is the snapshot the embedded demo and compiled mode serve; live mode
+// in front of a real Odoo (ODOO_URL) reads that Odoo's catalogue instead.
+// SIGHUP reloads the schema (Reload).
 func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger, ready chan<- string) error {
 	demoMode := cfg.Demo()
 	if demoMode {
 		demo := odootest.NewServer()
 		defer demo.Close()
 		cfg.OdooURL, cfg.OdooDB, cfg.OdooUser, cfg.OdooPassword = demo.URL, demo.DB(), "admin", "admin"
+	} else if cfg.Schema == SchemaLive {
+		meta = nil // the connected Odoo's own models
 	}
 	gw, err := New(cfg, meta, log)
 	if err != nil {
@@ -584,6 +642,21 @@ func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger,
 	}
 	defer gw.Close()
 	go gw.Maintain(ctx)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				rctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+				_ = gw.Reload(rctx, "SIGHUP") // logged
+				cancel()
+			}
+		}
+	}()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -605,7 +678,7 @@ func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger,
 		slog.String("db", cfg.OdooDB),
 		slog.Bool("demo", demoMode),
 		slog.String("schema", cfg.Schema.String()),
-		slog.Int("models", len(meta.Models)))
+		slog.Bool("catalogue", meta == nil))
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
