@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/odoogql/odoogql/internal/server"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -47,7 +48,7 @@ func TestGraphiQLInChromium(t *testing.T) {
 	if chromium == "" {
 		skipOrFail(t, "Chromium not found; install it with: %s", chromiumInstall)
 	}
-	base := startGateway(t)
+	base := startGateway(t, server.SchemaLive)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

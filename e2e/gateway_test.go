@@ -16,9 +16,14 @@ import (
 	"github.com/odoogql/odoogql/odoo/odootest"
 )
 
-// startGateway starts an odoogql in front of a fresh demo Odoo, both on
-// loopback, and returns the gateway's base URL (http://127.0.0.1:port).
-func startGateway(t *testing.T) string {
+// schemas are the two schema modes the client tests run against: the
+// answers must satisfy the clients the same way.
+var schemas = []server.SchemaMode{server.SchemaLive, server.SchemaCompiled}
+
+// startGateway starts an odoogql serving schema in front of a fresh demo
+// Odoo, both on loopback, and returns the gateway's base URL
+// (http://127.0.0.1:port).
+func startGateway(t *testing.T, schema server.SchemaMode) string {
 	t.Helper()
 	raw, err := os.ReadFile("../metadata.json")
 	if err != nil {
@@ -40,6 +45,7 @@ func startGateway(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Schema = schema
 	gw, err := server.New(cfg, meta, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

@@ -126,7 +126,15 @@ var (
 func TestGraphQLJSRoundTrip(t *testing.T) {
 	t.Parallel()
 	node := nodeTools(t)
-	base := startGateway(t)
+	for _, schema := range schemas {
+		t.Run(schema.String(), func(t *testing.T) {
+			t.Parallel()
+			testGraphQLJSRoundTrip(t, node, startGateway(t, schema))
+		})
+	}
+}
+
+func testGraphQLJSRoundTrip(t *testing.T, node string, base string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
@@ -200,7 +208,15 @@ func TestGraphQLJSRoundTrip(t *testing.T) {
 func TestCodegenTypeScript(t *testing.T) {
 	t.Parallel()
 	node := nodeTools(t)
-	base := startGateway(t)
+	for _, schema := range schemas {
+		t.Run(schema.String(), func(t *testing.T) {
+			t.Parallel()
+			testCodegenTypeScript(t, node, startGateway(t, schema))
+		})
+	}
+}
+
+func testCodegenTypeScript(t *testing.T, node string, base string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
