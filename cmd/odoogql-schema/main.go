@@ -49,11 +49,6 @@ func main() {
 // tests), nil otherwise.
 var compiledSchema func() *ast.Schema
 
-// defaultExcludeFields are the fields the gateway's live mode leaves out
-// when no rule says otherwise (internal/server's defaults; TestMetadataDefaults
-// checks the two agree against a gateway).
-var defaultExcludeFields = []string{"message_*", "activity_*", "website_message_ids", "has_message", "rating_*"}
-
 // exposure returns the rules the gateway would expose a snapshot with: the
 // generate.yml at path, else ODOOGQL_CONFIG's, else the three pattern
 // variables (with the default field exclusions when ODOOGQL_EXCLUDE_FIELDS
@@ -78,7 +73,7 @@ func exposure(path string, getenv func(string) string) (schemagen.Config, error)
 		return schemagen.Config{}, err
 	}
 	if len(rules.ExcludeFields) == 0 {
-		rules.ExcludeFields = defaultExcludeFields
+		rules.ExcludeFields = schemagen.DefaultExcludeFields()
 	}
 	return rules, nil
 }

@@ -214,3 +214,11 @@ func (c Config) fieldExcluded(model, field string) bool {
 	}
 	return false
 }
+
+// DefaultExcludeFields are the fields left out when no rule names fields to
+// exclude: the chatter and activity plumbing every Odoo model carries (the
+// defaults of the committed generate.yml). Live mode and odoogql-schema
+// apply them when exposure comes from nothing or from the environment.
+func DefaultExcludeFields() []string {
+	return []string{"message_*", "activity_*", "website_message_ids", "has_message", "rating_*"}
+}

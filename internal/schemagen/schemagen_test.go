@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -411,5 +412,21 @@ func TestSelectsModel(t *testing.T) {
 		if err := validatePatterns([]string{p}); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestDefaultExcludeFieldsAreGenerateYML: the defaults live mode and
+// odoogql-schema apply are the committed generate.yml's field exclusions.
+func TestDefaultExcludeFieldsAreGenerateYML(t *testing.T) {
+	raw, err := os.ReadFile("../../generate.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseConfig(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.ExcludeFields, DefaultExcludeFields()) {
+		t.Errorf("generate.yml excludes %q, DefaultExcludeFields %q", cfg.ExcludeFields, DefaultExcludeFields())
 	}
 }

@@ -337,7 +337,7 @@ func exposureOf(c Config) (*schemagen.Config, error) {
 		return nil, err
 	}
 	if len(rules.ExcludeFields) == 0 {
-		rules.ExcludeFields = defaultExcludeFields
+		rules.ExcludeFields = schemagen.DefaultExcludeFields()
 	}
 	return &rules, nil
 }

@@ -79,11 +79,6 @@ func compiledMode() (*Compiled, error) {
 	return compiled, nil
 }
 
-// defaultExcludeFields are the fields live mode leaves out without an
-// exposure configuration: generate.yml's defaults (the chatter and activity
-// plumbing every Odoo model carries).
-var defaultExcludeFields = []string{"message_*", "activity_*", "website_message_ids", "has_message", "rating_*"}
-
 // liveSource returns the metadata and the exposure rules the live schema is
 // built from when the gateway is given a snapshot (the embedded demo, or a
 // caller of New with metadata): that snapshot, with cfg.Exposure (generate.yml's
@@ -100,7 +95,7 @@ func liveRules(cfg Config) schemagen.Config {
 	if cfg.Exposure != nil {
 		return *cfg.Exposure
 	}
-	return schemagen.Config{ExcludeFields: defaultExcludeFields}
+	return schemagen.Config{ExcludeFields: schemagen.DefaultExcludeFields()}
 }
 
 // liveSchemaSource is the name of the generated SDL's source, as gqlgen's
