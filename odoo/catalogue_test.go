@@ -185,15 +185,7 @@ func TestCatalogueSkipsRefusedModels(t *testing.T) {
 // answered after 20 ms), far fewer calls than models are made.
 func TestCatalogueStopsAtFirstFailure(t *testing.T) {
 	srv, _, s := catalogueServer(t)
-	fieldsGets := func() int {
-		n := 0
-		for k, c := range srv.CallCounts() {
-			if strings.HasSuffix(k, ".fields_get") {
-				n += c
-			}
-		}
-		return n
-	}
+	fieldsGets := func() int { return countFieldsGets(srv) }
 	for _, conc := range []int{1, 4} {
 		srv.ResetCounters()
 		srv.SetFaults(odootest.FaultPlan{Kind: odootest.FaultHTTP500, Every: 40, Limit: 1, Methods: []string{"fields_get"}})
@@ -244,15 +236,7 @@ func TestCatalogueHonoursContext(t *testing.T) {
 		done <- err
 	}()
 	guard := time.After(time.Minute) // a hang guard, not a threshold
-	fieldsGets := func() int {
-		n := 0
-		for k, c := range srv.CallCounts() {
-			if strings.HasSuffix(k, ".fields_get") {
-				n += c
-			}
-		}
-		return n
-	}
+	fieldsGets := func() int { return countFieldsGets(srv) }
 	// The server counts a call once it has decoded it, after it counted it
 	// in flight: wait for the five to be counted, held by the slow fault.
 	for srv.InFlight() < 5 || fieldsGets() < 5 {
@@ -310,4 +294,15 @@ func BenchmarkCatalogue(b *testing.B) {
 	b.ReportMetric(c16.Seconds()/n, "c16-s/op")
 	b.ReportMetric(c8.Seconds()/seq.Seconds(), "c8/seq")
 	b.ReportMetric(c16.Seconds()/seq.Seconds(), "c16/seq")
+}
+
+// countFieldsGets is how many fields_get calls srv has counted, any model.
+func countFieldsGets(srv *odootest.Server) int {
+	n := 0
+	for k, c := range srv.CallCounts() {
+		if strings.HasSuffix(k, ".fields_get") {
+			n += c
+		}
+	}
+	return n
 }
