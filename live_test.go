@@ -659,3 +659,48 @@ func TestLiveStartupScale(t *testing.T) {
 		_ = g.gw.Close()
 	}
 }
+
+// TestLiveReloadOnMetadataTTL: with Maintain running, each metadata refresh
+// rebuilds the schema from fresh metadata: a field added in Odoo becomes
+// queryable by itself, with no reload asked for, and the log line names the
+// TTL as the reason.
+func TestLiveReloadOnMetadataTTL(t *testing.T) {
+	o := odootest.NewServer()
+	t.Cleanup(o.Close)
+	g := newCatalogueGateway(t, o, o.URL, func(c *server.Config) {
+		c.Exposure = exposure(t)
+		c.MetadataTTL = 50 * time.Millisecond
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	t.Cleanup(func() { cancel(); <-done })
+	go func() { defer close(done); g.gw.Maintain(ctx) }()
+	guard := time.Now().Add(time.Minute) // a hang guard, not a measurement
+	for g.gw.SchemaVersion() == 0 {
+		if time.Now().After(guard) {
+			t.Fatal("the schema was never loaded")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if typeFields(t, g, "ResPartner")["x_ttl"] {
+		t.Fatal("x_ttl before it was added")
+	}
+	if err := o.AddField("res.partner", odoo.Field{Name: "x_ttl", Type: "char", String: "TTL"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for !typeFields(t, g, "ResPartner")["x_ttl"] {
+		if time.Now().After(guard) {
+			t.Fatal("x_ttl never appeared: the metadata refresh did not rebuild the schema")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	found := false
+	for _, l := range logLines(g, "schema reloaded") {
+		if l["reason"] == "metadata TTL" && l["fields_added"] == "res.partner.x_ttl" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no 'schema reloaded' line for the TTL adding res.partner.x_ttl: %v", logLines(g, "schema reloaded"))
+	}
+}
