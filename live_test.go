@@ -476,12 +476,11 @@ func fullSelected(t testing.TB, meta *odoo.Metadata, rules schemagen.Config) int
 	return n
 }
 
-// TestLiveFullSnapshot serves the whole Odoo 18 snapshot (450 models) from
-// its catalogue, with 30 ms per Odoo call: start-up (its RPCs counted
-// exactly, its time logged), the built schema's memory, introspection size
-// and time, a query on a model outside the demo's 20 (account.move with its
-// lines and their products), and a reload that adds a field.
-func TestLiveFullSnapshot(t *testing.T) {
+// fullSnapshotServer is a test server holding the whole Odoo 18.0 snapshot
+// (450 models), answering each call after 30 ms, as a real Odoo on a
+// network would; the test is skipped with -short.
+func fullSnapshotServer(t *testing.T) (*odoo.Metadata, *odootest.Server) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("whole-Odoo test")
 	}
@@ -492,6 +491,16 @@ func TestLiveFullSnapshot(t *testing.T) {
 	o := odootest.NewServer(odootest.WithMetadata(meta))
 	t.Cleanup(o.Close)
 	o.SetLatency(30 * time.Millisecond)
+	return meta, o
+}
+
+// TestLiveFullSnapshot serves the whole Odoo 18 snapshot (450 models) from
+// its catalogue, with 30 ms per Odoo call: start-up (its RPCs counted
+// exactly, its time logged), the built schema's memory, introspection size
+// and time, a query on a model outside the demo's 20 (account.move with its
+// lines and their products), and a reload that adds a field.
+func TestLiveFullSnapshot(t *testing.T) {
+	meta, o := fullSnapshotServer(t)
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
@@ -603,16 +612,7 @@ func TestLiveFullSnapshot(t *testing.T) {
 //
 //	go test -run TestLiveStartupScale -v .
 func TestLiveStartupScale(t *testing.T) {
-	if testing.Short() {
-		t.Skip("whole-Odoo test")
-	}
-	meta, err := odootest.FullSnapshot("18.0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := odootest.NewServer(odootest.WithMetadata(meta))
-	t.Cleanup(o.Close)
-	o.SetLatency(30 * time.Millisecond)
+	meta, o := fullSnapshotServer(t)
 	demo := exposure(t)
 	var every []string // naming each model selects wizards and technical models too
 	for _, m := range meta.Models {
