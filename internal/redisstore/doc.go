@@ -29,6 +29,8 @@
 // and does the same each time it is established again, since Pub/Sub does not
 // keep the announcements a disconnected replica missed.
 //
-// go-redis logs through a process-wide logger; the package routes it, at
-// debug level, to the Logger of the most recently created Store.
+// The client is redigo (github.com/gomodule/redigo): a pool of at most
+// Options.PoolSize connections for the cache operations, which never retry
+// (a failure marks the store down), and one connection of its own per
+// subscription. Everything the store logs goes to Options.Logger.
 package redisstore

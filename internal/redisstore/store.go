@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/url"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,7 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/gomodule/redigo/redis"
 
 	"github.com/odoogql/odoogql/loaders"
 )
@@ -29,7 +31,7 @@ type Options struct {
 	Password  string
 	DB        int
 	TLSConfig *tls.Config
-	PoolSize  int // connections; 0: go-redis's default (10 per CPU)
+	PoolSize  int // pooled connections (a subscription has its own); 0: 10 per CPU
 
 	// KeyPrefix starts every key the store writes; default "odoogql:".
 	KeyPrefix string
@@ -62,12 +64,22 @@ type Options struct {
 // ParseURL reads a Redis URL: redis://[[user]:password@]host[:port][/db],
 // rediss:// for TLS, or unix://[[user]:password@]/path?db=N. Its errors never
 // contain the password.
+//
+// The query may set db, dial_timeout, read_timeout, write_timeout (a number
+// of seconds or a Go duration; 0 or less: the default), pool_size and, with
+// rediss://, skip_verify (true/false/1/0; any other value is false). It may
+// also hold the parameters earlier versions accepted and ignored (protocol,
+// client_name, max_retries, min_retry_backoff, max_retry_backoff,
+// pool_fifo, pool_timeout, min_idle_conns, max_idle_conns,
+// max_active_conns, conn_max_idle_time, idle_timeout, conn_max_lifetime,
+// max_conn_age): they are checked, then ignored. Any other parameter is an
+// error.
 func ParseURL(raw string) (Options, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return Options{}, errors.New("not a URL such as redis://:password@host:6379/0")
 	}
-	ro, err := redis.ParseURL(raw)
+	o, err := parseURL(u)
 	if err != nil {
 		msg := err.Error()
 		if p, ok := u.User.Password(); ok && p != "" {
@@ -78,15 +90,170 @@ func ParseURL(raw string) (Options, error) {
 	if u.Scheme != "unix" && u.Hostname() == "" {
 		return Options{}, errors.New("no host: want a URL such as redis://:password@host:6379/0")
 	}
-	return Options{
-		Network: ro.Network, Addr: ro.Addr, Username: ro.Username, Password: ro.Password, DB: ro.DB,
-		TLSConfig: ro.TLSConfig, PoolSize: ro.PoolSize,
-		DialTimeout: ro.DialTimeout, ReadTimeout: positive(ro.ReadTimeout), WriteTimeout: positive(ro.WriteTimeout),
-	}, nil
+	return o, nil
 }
 
-// positive keeps a timeout from a URL unless it is go-redis's "none" (-1)
-// or "default" (-2).
+// parseURL reads the parts of u; its errors may contain the password.
+func parseURL(u *url.URL) (Options, error) {
+	var o Options
+	if u.User != nil {
+		o.Username = u.User.Username()
+		o.Password, _ = u.User.Password()
+	}
+	switch u.Scheme {
+	case "redis", "rediss":
+		o.Network = "tcp"
+		host, port := u.Hostname(), u.Port()
+		if host == "" {
+			host = "localhost" // refused by ParseURL, after the other checks
+		}
+		if port == "" {
+			port = "6379"
+		}
+		o.Addr = net.JoinHostPort(host, port)
+		switch f := strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' }); len(f) {
+		case 0:
+		case 1:
+			db, err := strconv.Atoi(f[0])
+			if err != nil {
+				return Options{}, fmt.Errorf("redis: invalid database number: %q", f[0])
+			}
+			o.DB = db
+		default:
+			return Options{}, fmt.Errorf("redis: invalid URL path: %s", u.Path)
+		}
+		if u.Scheme == "rediss" {
+			o.TLSConfig = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+		}
+	case "unix":
+		o.Network = "unix"
+		if strings.TrimSpace(u.Path) == "" {
+			return Options{}, errors.New("redis: empty unix socket path")
+		}
+		o.Addr = u.Path
+	default:
+		return Options{}, fmt.Errorf("redis: invalid URL scheme: %s", u.Scheme)
+	}
+
+	q := query{q: u.Query()}
+	if v := q.string("db"); v != "" {
+		db, err := strconv.Atoi(v)
+		if err != nil {
+			return Options{}, fmt.Errorf("redis: invalid database number: %w", err)
+		}
+		o.DB = db
+	}
+	o.DialTimeout = q.duration("dial_timeout")
+	o.ReadTimeout = positive(q.duration("read_timeout"))
+	o.WriteTimeout = positive(q.duration("write_timeout"))
+	o.PoolSize = q.int("pool_size")
+	// Accepted for compatibility, not used.
+	q.int("protocol")
+	q.string("client_name")
+	q.int("max_retries")
+	q.duration("min_retry_backoff")
+	q.duration("max_retry_backoff")
+	q.bool("pool_fifo")
+	q.duration("pool_timeout")
+	q.int("min_idle_conns")
+	q.int("max_idle_conns")
+	q.int("max_active_conns")
+	q.duration("conn_max_idle_time")
+	q.duration("idle_timeout")
+	q.duration("conn_max_lifetime")
+	q.duration("max_conn_age")
+	if q.err != nil {
+		return Options{}, q.err
+	}
+	if o.TLSConfig != nil && q.has("skip_verify") {
+		o.TLSConfig.InsecureSkipVerify = q.bool("skip_verify")
+	}
+	if rest := q.remaining(); len(rest) > 0 {
+		return Options{}, fmt.Errorf("redis: unexpected option: %s", strings.Join(rest, ", "))
+	}
+	return o, nil
+}
+
+// query reads the parameters of a Redis URL, deleting each one it reads so
+// that unknown ones are left; its first error is kept in err.
+type query struct {
+	q   url.Values
+	err error
+}
+
+func (q *query) has(name string) bool { return len(q.q[name]) > 0 }
+
+// string is the parameter's last value, "" when absent.
+func (q *query) string(name string) string {
+	vs := q.q[name]
+	delete(q.q, name)
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[len(vs)-1]
+}
+
+func (q *query) int(name string) int {
+	s := q.string(name)
+	if s == "" {
+		return 0
+	}
+	i, err := strconv.Atoi(s)
+	if err != nil && q.err == nil {
+		q.err = fmt.Errorf("redis: invalid %s number: %s", name, err)
+	}
+	return i
+}
+
+// duration reads a number of seconds or a Go duration; a number of seconds
+// of 0 or less is -1 ("none").
+func (q *query) duration(name string) time.Duration {
+	s := q.string(name)
+	if s == "" {
+		return 0
+	}
+	if i, err := strconv.Atoi(s); err == nil {
+		if i <= 0 {
+			return -1
+		}
+		return time.Duration(i) * time.Second
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		if q.err == nil {
+			q.err = fmt.Errorf("redis: invalid %s duration: %w", name, err)
+		}
+		return 0
+	}
+	return d
+}
+
+func (q *query) bool(name string) bool {
+	switch s := q.string(name); s {
+	case "true", "1":
+		return true
+	case "false", "0", "":
+		return false
+	default:
+		if q.err == nil {
+			q.err = fmt.Errorf("redis: invalid %s boolean: expected true/false/1/0 or an empty string, got %q", name, s)
+		}
+		return false
+	}
+}
+
+// remaining are the parameters not read, sorted.
+func (q *query) remaining() []string {
+	out := make([]string, 0, len(q.q))
+	for k := range q.q {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// positive keeps a timeout from a URL unless it is "none" (-1): then the
+// default applies.
 func positive(d time.Duration) time.Duration {
 	if d < 0 {
 		return 0
@@ -97,6 +264,9 @@ func positive(d time.Duration) time.Duration {
 func (o *Options) defaults() {
 	if o.Network == "" {
 		o.Network = "tcp"
+	}
+	if o.PoolSize <= 0 {
+		o.PoolSize = 10 * runtime.GOMAXPROCS(0)
 	}
 	if o.KeyPrefix == "" {
 		o.KeyPrefix = "odoogql:"
@@ -140,9 +310,9 @@ type Stats struct {
 
 // Store is a loaders.Shared on Redis. It is safe for concurrent use.
 type Store struct {
-	opt    Options
-	log    *slog.Logger
-	client *redis.Client
+	opt  Options
+	log  *slog.Logger
+	pool *redis.Pool
 
 	ctx    context.Context // done when the store is closed
 	cancel context.CancelFunc
@@ -150,6 +320,7 @@ type Store struct {
 
 	down      atomic.Bool
 	outageGen atomic.Uint64 // generation handed out while down
+	changed   atomic.Int64  // when the store last went down or came up, in Unix ns
 	wake      chan struct{} // tells the probe the store went down
 	setq      chan setReq
 
@@ -183,27 +354,28 @@ func New(ctx context.Context, opt Options) (*Store, error) {
 	if opt.Addr == "" {
 		return nil, errors.New("redisstore: no address")
 	}
-	setRedisLogger(opt.Logger)
-	client := redis.NewClient(&redis.Options{
-		Network: opt.Network, Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: opt.DB,
-		TLSConfig: opt.TLSConfig, PoolSize: opt.PoolSize,
-		DialTimeout: opt.DialTimeout, ReadTimeout: opt.ReadTimeout, WriteTimeout: opt.WriteTimeout,
-		PoolTimeout:           opt.ReadTimeout + opt.WriteTimeout,
-		ContextTimeoutEnabled: true,
-		MaxRetries:            -1, // a failure marks the store down; the probe retries
-		DisableIdentity:       true,
-	})
 	s := &Store{
-		opt: opt, log: opt.Logger.With(slog.String("redis", opt.Addr)), client: client,
+		opt: opt, log: opt.Logger.With(slog.String("redis", opt.Addr)),
 		wake: make(chan struct{}, 1), setq: make(chan setReq, opt.SetQueue),
 		known: map[string]struct{}{}, pending: map[string]struct{}{}, subs: map[int]func([]string){},
+	}
+	// A failure is never retried here: it marks the store down, and the
+	// probe retries. Waiting for a free connection is bounded by the
+	// operation's context (opCtx), as the operation itself is.
+	s.pool = &redis.Pool{
+		DialContext:         func(ctx context.Context) (redis.Conn, error) { return s.dial(ctx, opt.ReadTimeout) },
+		TestOnBorrowContext: s.testOnBorrow,
+		MaxIdle:             opt.PoolSize,
+		MaxActive:           opt.PoolSize,
+		Wait:                true,
+		IdleTimeout:         30 * time.Minute,
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.wg.Add(2)
 	go s.writer()
 	go s.prober()
 	pctx, cancel := s.opCtx(ctx)
-	err := client.Ping(pctx).Err()
+	_, err := s.do(pctx, "PING")
 	cancel()
 	if err != nil {
 		s.fail(ctx, err)
@@ -225,12 +397,90 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
-	return s.client.Close()
+	return s.pool.Close()
 }
 
-// opCtx bounds one operation.
+// opCtx bounds one operation: waiting for a pooled connection, dialing it,
+// writing the command and reading the reply.
 func (s *Store) opCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, s.opt.ReadTimeout+s.opt.WriteTimeout)
+}
+
+// dial opens a connection: authenticated, on the database, with TLS when
+// configured. A reply waits at most readTimeout (0: no limit), a write at
+// most WriteTimeout; ctx bounds the whole dial.
+func (s *Store) dial(ctx context.Context, readTimeout time.Duration) (redis.Conn, error) {
+	opts := []redis.DialOption{
+		redis.DialContextFunc(s.dialNet),
+		redis.DialReadTimeout(readTimeout),
+		redis.DialWriteTimeout(s.opt.WriteTimeout),
+		redis.DialUsername(s.opt.Username),
+		redis.DialPassword(s.opt.Password), // AUTH only with a password
+	}
+	if s.opt.DB > 0 {
+		opts = append(opts, redis.DialDatabase(s.opt.DB))
+	}
+	return redis.DialContext(ctx, s.opt.Network, s.opt.Addr, opts...)
+}
+
+// dialNet connects, and makes the TLS handshake, within DialTimeout.
+func (s *Store) dialNet(ctx context.Context, network, addr string) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.opt.DialTimeout)
+	defer cancel()
+	d := net.Dialer{KeepAlive: 5 * time.Minute}
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil || s.opt.TLSConfig == nil {
+		return c, err
+	}
+	cfg := s.opt.TLSConfig
+	if cfg.ServerName == "" {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			host = addr
+		}
+		cfg = cfg.Clone()
+		cfg.ServerName = host
+	}
+	tc := tls.Client(c, cfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	return tc, nil
+}
+
+// testOnBorrow pings a pooled connection before it is used again when it
+// may have died unnoticed: it was put back before the store last went down
+// or came up (Redis may have restarted since), or it has been idle for a
+// minute (Redis or a proxy may have closed it). A dead connection is
+// closed, and the pool tries the next one or dials.
+func (s *Store) testOnBorrow(ctx context.Context, c redis.Conn, lastUsed time.Time) error {
+	if time.Since(lastUsed) < time.Minute && lastUsed.UnixNano() > s.changed.Load() {
+		return nil
+	}
+	_, err := redis.DoContext(c, ctx, "PING")
+	return err
+}
+
+// do runs one command on a pooled connection within ctx.
+func (s *Store) do(ctx context.Context, cmd string, args ...any) (any, error) {
+	c, err := s.pool.GetContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	return redis.DoContext(c, ctx, cmd, args...)
+}
+
+// eval runs a script on a pooled connection within ctx: EVALSHA, and EVAL
+// when Redis does not have the script yet.
+func (s *Store) eval(ctx context.Context, script *redis.Script, keysAndArgs ...any) (any, error) {
+	c, err := s.pool.GetContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	return script.DoContext(ctx, c, keysAndArgs...)
 }
 
 // usable reports whether operations should go to Redis now.
@@ -253,6 +503,7 @@ func (s *Store) fail(ctx context.Context, err error) {
 	}
 	// The outage's generation is in place before anyone sees the store down.
 	s.outageGen.Store(1<<63 | rand.Uint64())
+	s.changed.Store(time.Now().UnixNano())
 	s.down.Store(true)
 	s.outages.Add(1)
 	s.loud = time.Since(s.lastWarn) >= time.Minute // flapping: once a minute is enough
@@ -288,9 +539,9 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, bool) {
 	}
 	octx, cancel := s.opCtx(ctx)
 	defer cancel()
-	b, err := s.client.Get(octx, s.valKey(key)).Bytes()
+	b, err := redis.Bytes(s.do(octx, "GET", s.valKey(key)))
 	if err != nil {
-		if !errors.Is(err, redis.Nil) {
+		if !errors.Is(err, redis.ErrNil) {
 			s.fail(ctx, err)
 		}
 		s.misses.Add(1)
@@ -375,12 +626,7 @@ func (s *Store) writeBatch(batch []setReq) {
 			s.dropped.Add(int64(len(vals)))
 		} else {
 			ctx, cancel := s.opCtx(s.ctx)
-			_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-				for _, r := range vals {
-					p.Set(ctx, s.valKey(r.key), r.val, r.ttl)
-				}
-				return nil
-			})
+			err := s.pipelineSets(ctx, vals)
 			cancel()
 			if err != nil {
 				s.dropped.Add(int64(len(vals)))
@@ -395,6 +641,37 @@ func (s *Store) writeBatch(batch []setReq) {
 			close(r.done)
 		}
 	}
+}
+
+// pipelineSets writes vals in one round trip: every SET is sent, then the
+// replies are read. Its error is the first one, of the connection or of a
+// SET.
+func (s *Store) pipelineSets(ctx context.Context, vals []setReq) error {
+	c, err := s.pool.GetContext(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for _, r := range vals {
+		ms := r.ttl.Milliseconds()
+		if ms < 1 {
+			ms = 1 // Redis's smallest TTL
+		}
+		if err := c.Send("SET", s.valKey(r.key), r.val, "PX", ms); err != nil {
+			return err
+		}
+	}
+	// An empty command flushes what was sent and reads every reply.
+	replies, err := redis.Values(redis.DoContext(c, ctx, ""))
+	if err != nil {
+		return err
+	}
+	for _, r := range replies {
+		if err, ok := r.(redis.Error); ok {
+			return err
+		}
+	}
+	return nil
 }
 
 // The counter scripts start an absent counter at the server's clock in
@@ -428,8 +705,8 @@ return #KEYS`
 )
 
 var (
-	genScript  = redis.NewScript(genSource)
-	bumpScript = redis.NewScript(bumpSource)
+	genScript  = redis.NewScript(1, genSource)
+	bumpScript = redis.NewScript(-1, bumpSource) // the key count comes first
 )
 
 func (s *Store) remember(names ...string) {
@@ -452,12 +729,9 @@ func (s *Store) Generation(ctx context.Context, name string) uint64 {
 	}
 	octx, cancel := s.opCtx(ctx)
 	defer cancel()
-	v, err := genScript.Run(octx, s.client, []string{s.genKey(name)}).Text()
+	n, err := redis.Uint64(s.eval(octx, genScript, s.genKey(name)))
 	if err == nil {
-		var n uint64
-		if n, err = strconv.ParseUint(v, 10, 64); err == nil {
-			return n
-		}
+		return n
 	}
 	s.fail(ctx, err)
 	return s.outageGen.Load()
@@ -494,13 +768,15 @@ func (s *Store) Bump(ctx context.Context, names []string) error {
 
 func (s *Store) bump(ctx context.Context, names []string) error {
 	msg, _ := json.Marshal(names)
-	keys := make([]string, len(names))
-	for i, n := range names {
-		keys[i] = s.genKey(n)
+	args := make([]any, 0, len(names)+3)
+	args = append(args, len(names))
+	for _, n := range names {
+		args = append(args, s.genKey(n))
 	}
+	args = append(args, s.opt.Channel, msg)
 	octx, cancel := s.opCtx(ctx)
 	defer cancel()
-	if err := bumpScript.Run(octx, s.client, keys, s.opt.Channel, msg).Err(); err != nil {
+	if _, err := s.eval(octx, bumpScript, args...); err != nil {
 		return err
 	}
 	s.bumps.Add(1)
@@ -543,7 +819,7 @@ func (s *Store) prober() {
 // be replayed, then has the subscribers forget every counter they hold.
 func (s *Store) recover() {
 	ctx, cancel := s.opCtx(s.ctx)
-	err := s.client.Ping(ctx).Err()
+	_, err := s.do(ctx, "PING")
 	cancel()
 	if err != nil {
 		s.errs.Add(1)
@@ -554,6 +830,7 @@ func (s *Store) recover() {
 		s.mu.Lock()
 		names := sortedKeys(s.pending)
 		if len(names) == 0 {
+			s.changed.Store(time.Now().UnixNano())
 			s.down.Store(false)
 			level := s.logLevel(slog.LevelInfo)
 			s.mu.Unlock()
@@ -661,16 +938,38 @@ func (s *Store) Subscribe(ctx context.Context, f func(names []string)) {
 }
 
 // subscribeOnce runs one subscription connection until it fails or ctx is
-// done.
+// done. The connection is the subscription's own, not a pooled one.
 func (s *Store) subscribeOnce(ctx context.Context, f func([]string), ready func()) {
-	ps := s.client.Subscribe(ctx) // no channel yet: no connection yet
-	defer ps.Close()
-	stop := context.AfterFunc(ctx, func() { _ = ps.Close() }) // unblocks Receive
-	defer stop()
-	sctx, cancel := s.opCtx(ctx)
-	err := ps.Subscribe(sctx, s.opt.Channel)
+	dctx, cancel := s.opCtx(ctx)
+	c, err := s.dial(dctx, 0) // no read timeout: silence is watched below
 	cancel()
 	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Debug("redis subscription: cannot subscribe", slog.Any("err", err))
+		}
+		return
+	}
+	psc := redis.PubSubConn{Conn: c}
+	// The reader hands over what arrives until the connection fails; closing
+	// the connection ends it. Receiving and sending (SUBSCRIBE, PING) may
+	// run at once on a redigo connection.
+	recv := make(chan any)
+	go func() {
+		defer close(recv)
+		for {
+			m := psc.Receive()
+			recv <- m
+			if _, ok := m.(error); ok {
+				return
+			}
+		}
+	}()
+	defer func() {
+		_ = c.Close()
+		for range recv { // until the reader ends
+		}
+	}()
+	if err := psc.Subscribe(s.opt.Channel); err != nil { // written within WriteTimeout
 		if ctx.Err() == nil {
 			s.log.Debug("redis subscription: cannot subscribe", slog.Any("err", err))
 		}
@@ -685,27 +984,38 @@ func (s *Store) subscribeOnce(ctx context.Context, f func([]string), ready func(
 			}
 		}
 	}()
+	// Silent for PingInterval: ping (once subscribed); silent as long again,
+	// or not subscribed yet: reconnect.
+	silence := time.NewTimer(s.opt.PingInterval)
+	defer silence.Stop()
 	pinged := false
 	for {
-		msg, err := ps.ReceiveTimeout(ctx, s.opt.PingInterval)
-		if err != nil {
-			if ctx.Err() != nil {
+		var msg any
+		select {
+		case <-ctx.Done():
+			return
+		case <-silence.C:
+			if pinged || !up {
+				s.log.Debug("redis subscription: no answer", slog.Duration("after", s.opt.PingInterval))
 				return
 			}
-			var te interface{ Timeout() bool }
-			if errors.As(err, &te) && te.Timeout() && !pinged && up {
-				if ps.Ping(ctx) != nil {
-					return
-				}
-				pinged = true
-				continue
+			if err := psc.Ping(""); err != nil {
+				return
 			}
-			s.log.Debug("redis subscription: receive failed", slog.Any("err", err))
-			return
+			pinged = true
+			silence.Reset(s.opt.PingInterval)
+			continue
+		case msg = <-recv:
 		}
 		pinged = false
+		silence.Reset(s.opt.PingInterval)
 		switch m := msg.(type) {
-		case *redis.Subscription:
+		case error:
+			if ctx.Err() == nil {
+				s.log.Debug("redis subscription: receive failed", slog.Any("err", m))
+			}
+			return
+		case redis.Subscription:
 			if m.Kind == "subscribe" && !up {
 				// Counted once f forgot every counter: from then on this
 				// replica misses no write.
@@ -714,10 +1024,10 @@ func (s *Store) subscribeOnce(ctx context.Context, f func([]string), ready func(
 				s.subscribed.Add(1)
 				ready()
 			}
-		case *redis.Message:
+		case redis.Message:
 			var names []string
-			if err := json.Unmarshal([]byte(m.Payload), &names); err != nil {
-				s.log.Debug("redis subscription: bad announcement", slog.String("payload", m.Payload))
+			if err := json.Unmarshal(m.Data, &names); err != nil {
+				s.log.Debug("redis subscription: bad announcement", slog.String("payload", string(m.Data)))
 				continue
 			}
 			s.received.Add(1)
@@ -746,28 +1056,9 @@ func (s *Store) Healthy(ctx context.Context) error {
 	}
 	octx, cancel := s.opCtx(ctx)
 	defer cancel()
-	if err := s.client.Ping(octx).Err(); err != nil {
+	if _, err := s.do(octx, "PING"); err != nil {
 		s.fail(ctx, err)
 		return fmt.Errorf("redis: %w", err)
 	}
 	return nil
-}
-
-// go-redis logs through one process-wide logger.
-var (
-	redisLog     atomic.Pointer[slog.Logger]
-	redisLogOnce sync.Once
-)
-
-type redisLogger struct{}
-
-func (redisLogger) Printf(ctx context.Context, format string, v ...any) {
-	if l := redisLog.Load(); l != nil {
-		l.Log(ctx, slog.LevelDebug, "go-redis: "+fmt.Sprintf(format, v...))
-	}
-}
-
-func setRedisLogger(l *slog.Logger) {
-	redisLog.Store(l)
-	redisLogOnce.Do(func() { redis.SetLogger(redisLogger{}) })
 }

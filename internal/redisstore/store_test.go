@@ -1,15 +1,25 @@
 package redisstore
 
 import (
+	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"log/slog"
+	"math/big"
+	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/gomodule/redigo/redis"
 	"go.uber.org/goleak"
 
 	"github.com/odoogql/odoogql/internal/redisstore/redistest"
@@ -114,10 +124,13 @@ func TestGetSetTTL(t *testing.T) {
 	if _, ok := s.Get(ctx, "forever"); ok {
 		t.Error("a value without TTL was stored")
 	}
-	raw := redis.NewClient(&redis.Options{Addr: rs.Addr()})
+	raw, err := redis.Dial("tcp", rs.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer raw.Close()
-	ttl, err := raw.PTTL(ctx, "odoogql:val:k").Result()
-	if err != nil || ttl <= 50*time.Second || ttl > time.Minute {
+	ms, err := redis.Int64(raw.Do("PTTL", "odoogql:val:k"))
+	if ttl := time.Duration(ms) * time.Millisecond; err != nil || ttl <= 50*time.Second || ttl > time.Minute {
 		t.Errorf("TTL of odoogql:val:k = %v, %v; want about 1m", ttl, err)
 	}
 	eventually(t, "the 150ms value expires", func() bool { _, ok := s.Get(ctx, "short"); return !ok })
@@ -375,7 +388,20 @@ func TestParseURL(t *testing.T) {
 	if o, err := ParseURL("unix:///run/redis.sock?db=3"); err != nil || o.Network != "unix" || o.Addr != "/run/redis.sock" || o.DB != 3 {
 		t.Errorf("unix: %+v %v", o, err)
 	}
-	for _, bad := range []string{"localhost:6379", "http://host", "redis://:s3cret@host:6379/x", "redis://:s3cret@host:port/0", "redis://", "redis://h:1/0?nope=1"} {
+	if o, err := ParseURL("rediss://u:pw@[::1]?skip_verify=true&pool_size=7&read_timeout=0&write_timeout=2&max_retries=3&client_name=x"); err != nil ||
+		o.Addr != "[::1]:6379" || o.TLSConfig == nil || !o.TLSConfig.InsecureSkipVerify || o.TLSConfig.ServerName != "::1" ||
+		o.PoolSize != 7 || o.ReadTimeout != 0 || o.WriteTimeout != 2*time.Second || o.Username != "u" || o.Password != "pw" {
+		t.Errorf("rediss with options: %+v %v", o, err)
+	}
+	if o, err := ParseURL("unix://u:pw@/run/redis.sock"); err != nil || o.Network != "unix" || o.Addr != "/run/redis.sock" || o.Username != "u" || o.Password != "pw" || o.DB != 0 {
+		t.Errorf("unix with user: %+v %v", o, err)
+	}
+	if o, err := ParseURL("redis://h/1?db=4"); err != nil || o.DB != 4 || o.Addr != "h:6379" || o.Network != "tcp" {
+		t.Errorf("db in the query: %+v %v", o, err)
+	}
+	for _, bad := range []string{"localhost:6379", "http://host", "redis://:s3cret@host:6379/x", "redis://:s3cret@host:port/0", "redis://", "redis://h:1/0?nope=1",
+		"redis://:s3cret@h/1/2", "unix://:s3cret@", "redis://:s3cret@h?db=x", "redis://:s3cret@h?dial_timeout=soon", "redis://:s3cret@h?pool_size=many",
+		"redis://:s3cret@h?skip_verify=true", "redis://:s3cret@h?pool_fifo=maybe"} {
 		_, err := ParseURL(bad)
 		if err == nil {
 			t.Errorf("%q accepted", bad)
@@ -385,4 +411,198 @@ func TestParseURL(t *testing.T) {
 			t.Errorf("%q: the error shows the password: %v", bad, err)
 		}
 	}
+}
+
+// TestAuthAndDB: the store logs in as an ACL user with its password and uses
+// its database; a wrong password keeps it down.
+func TestAuthAndDB(t *testing.T) {
+	redistest.NoLeaks(t)
+	rs := redistest.Start(t)
+	if got := rs.Command("ACL SETUSER gw on >s3cret ~* &* +@all"); got != "+OK" {
+		t.Fatalf("ACL SETUSER: %s", got)
+	}
+	s := newStore(t, rs.Addr(), func(o *Options) { o.Username, o.Password, o.DB, o.PoolSize = "gw", "s3cret", 3, 1 })
+	r := subscribe(t, s)
+	ctx := context.Background()
+	s.Set(ctx, "k", []byte("v"), time.Minute)
+	syncStore(t, s)
+	if v, ok := s.Get(ctx, "k"); !ok || string(v) != "v" {
+		t.Fatalf("Get = %q, %v", v, ok)
+	}
+	s.Generation(ctx, "g")
+	if err := s.Bump(ctx, []string{"g"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the announcement", func() bool { return r.saw("g") })
+	raw, err := redis.Dial("tcp", rs.Addr(), redis.DialUsername("gw"), redis.DialPassword("s3cret"), redis.DialDatabase(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if v, err := redis.String(raw.Do("GET", "odoogql:val:k")); err != nil || v != "v" {
+		t.Errorf("odoogql:val:k in database 3: %q, %v", v, err)
+	}
+	if st := s.Stats(); !st.Up || st.Errors != 0 || st.Subscribed != 1 {
+		t.Errorf("stats %+v", st)
+	}
+
+	bad := newStore(t, rs.Addr(), func(o *Options) { o.Username, o.Password = "gw", "wrong" })
+	if _, ok := bad.Get(ctx, "k"); ok {
+		t.Error("hit with a wrong password")
+	}
+	if st := bad.Stats(); st.Up || st.Errors == 0 {
+		t.Errorf("stats with a wrong password: %+v", st)
+	}
+}
+
+// TestSubscriptionPings: a silent subscription pings Redis, and stays
+// established while the pings are answered.
+func TestSubscriptionPings(t *testing.T) {
+	redistest.NoLeaks(t)
+	rs := redistest.Start(t)
+	s := newStore(t, rs.Addr(), func(o *Options) { o.PingInterval = 50 * time.Millisecond })
+	s.Generation(context.Background(), "g")
+	r := subscribe(t, s)
+	eventually(t, "subscribed", func() bool { return s.Stats().Subscribed == 1 })
+	r.reset()
+	time.Sleep(500 * time.Millisecond) // ten silent intervals
+	r.mu.Lock()
+	calls := len(r.calls)
+	r.mu.Unlock()
+	if st := s.Stats(); st.Subscribed != 1 || calls != 0 || st.Errors != 0 {
+		t.Errorf("after 500ms of silence: %+v, %d resyncs", st, calls)
+	}
+}
+
+// TestTLS: rediss:// URLs dial with TLS, checking the server's certificate
+// against the URL's host.
+func TestTLS(t *testing.T) {
+	redistest.NoLeaks(t)
+	cert, pool := selfSigned(t)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() { defer wg.Done(); fakeRedis(c) }()
+		}
+	}()
+
+	o, err := ParseURL("rediss://" + ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.TLSConfig.RootCAs = pool
+	o.Backoff, o.Logger = time.Hour, slog.New(slog.DiscardHandler)
+	s, err := New(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.Healthy(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.Get(ctx, "k"); ok {
+		t.Error("hit on the fake")
+	}
+	if st := s.Stats(); !st.Up || st.Errors != 0 || st.Misses != 1 {
+		t.Errorf("stats %+v", st)
+	}
+
+	// Another name than the certificate's: the handshake fails.
+	o.TLSConfig = o.TLSConfig.Clone()
+	o.TLSConfig.ServerName = "redis.invalid"
+	bad, err := New(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bad.Close()
+	if err := bad.Healthy(ctx); err == nil {
+		t.Error("Healthy with a certificate for another name")
+	}
+}
+
+// fakeRedis answers PING with PONG and every other command with nil.
+func fakeRedis(c net.Conn) {
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil || !strings.HasPrefix(line, "*") {
+			return
+		}
+		n, _ := strconv.Atoi(strings.TrimSpace(line[1:]))
+		var args []string
+		for range n {
+			if _, err := br.ReadString('\n'); err != nil { // $len
+				return
+			}
+			arg, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			args = append(args, strings.TrimSpace(arg))
+		}
+		reply := "$-1\r\n"
+		if len(args) > 0 && strings.EqualFold(args[0], "PING") {
+			reply = "+PONG\r\n"
+		}
+		if _, err := c.Write([]byte(reply)); err != nil {
+			return
+		}
+	}
+}
+
+// selfSigned returns a certificate for 127.0.0.1 and a pool trusting it.
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "redistest"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA:         true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }

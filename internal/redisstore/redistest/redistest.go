@@ -1,6 +1,6 @@
 // Package redistest runs a throwaway redis-server (the Debian package
 // redis-server) on loopback for tests, and checks that no goroutine of
-// go-redis or redisstore outlives a test.
+// redigo or redisstore outlives a test.
 package redistest
 
 import (
@@ -212,14 +212,14 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-// leakMarkers are in the stack of every goroutine go-redis or redisstore
+// leakMarkers are in the stack of every goroutine redigo or redisstore
 // starts.
-var leakMarkers = []string{"github.com/redis/go-redis/", "odoogql/internal/redisstore.(*Store)"}
+var leakMarkers = []string{"github.com/gomodule/redigo/", "odoogql/internal/redisstore.(*Store)"}
 
 // NoLeaks registers a check, run when the test and its later cleanups are
-// over, that no goroutine of go-redis or redisstore is left. Call it first,
+// over, that no goroutine of redigo or redisstore is left. Call it first,
 // so its cleanup runs last. The check waits a few seconds for goroutines
-// that are already ending (go-redis's dial retry sleeps a second).
+// that are already ending.
 func NoLeaks(t testing.TB) {
 	t.Helper()
 	t.Cleanup(func() {
@@ -232,7 +232,7 @@ func NoLeaks(t testing.TB) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		if len(left) > 0 {
-			t.Errorf("%d goroutines of go-redis or redisstore left:\n\n%s", len(left), strings.Join(left, "\n\n"))
+			t.Errorf("%d goroutines of redigo or redisstore left:\n\n%s", len(left), strings.Join(left, "\n\n"))
 		}
 	})
 }
