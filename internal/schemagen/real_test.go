@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/format"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -375,6 +376,9 @@ func TestGenerateFullSnapshots(t *testing.T) {
 				}
 				schema := loadSchema(t, res)
 				assertGoUnique(t, schema)
+				if formatted, err := format.Source(res.Files[ResolversFile]); err != nil || !bytes.Equal(formatted, res.Files[ResolversFile]) {
+					t.Errorf("the resolvers are not gofmted (%v)", err) // TestResolversAreGofmted shows the difference
+				}
 
 				kinds := map[ast.DefinitionKind]int{}
 				objectFields, inputFields := 0, 0

@@ -3,6 +3,7 @@ package schemagen
 import (
 	"encoding/json"
 	"flag"
+	"go/format"
 	"os"
 	"path/filepath"
 	"slices"
@@ -428,5 +429,25 @@ func TestDefaultExcludeFieldsAreGenerateYML(t *testing.T) {
 	}
 	if !slices.Equal(cfg.ExcludeFields, DefaultExcludeFields()) {
 		t.Errorf("generate.yml excludes %q, DefaultExcludeFields %q", cfg.ExcludeFields, DefaultExcludeFields())
+	}
+}
+
+// TestResolversAreGofmted: the resolvers are written as gofmt writes them
+// (the generator does not run go/format, to keep it out of the gateway's
+// binary), for the committed metadata and the odd and colliding cases.
+func TestResolversAreGofmted(t *testing.T) {
+	for _, name := range []string{"../../metadata.json", "testdata/odd.json", "testdata/collisions.json"} {
+		res, err := Generate(loadMeta(t, name), Config{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		code := res.Files[ResolversFile]
+		formatted, err := format.Source(code)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if d := cmp.Diff(string(formatted), string(code)); d != "" {
+			t.Errorf("%s: the resolvers are not gofmted (-gofmt +generated):\n%s", name, d)
+		}
 	}
 }
