@@ -446,7 +446,7 @@ func (g *Gateway) graphQLHandler(es graphql.ExecutableSchema, st *schemaState) h
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postTransport{}) // transport.go: gqlgen's POST, writing the data as it is
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(documentLimits{maxTokens: g.cfg.MaxTokens, maxFragments: g.cfg.MaxFragments}) // after APQ, which may fill in the query
