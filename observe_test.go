@@ -175,6 +175,20 @@ func TestCompressionAndAPQ(t *testing.T) {
 	if r, _ := post(small, true); r.Header.Get("Content-Encoding") != "" {
 		t.Error("a small response must not be compressed")
 	}
+	if !strings.Contains(gzResp.Header.Get("Vary"), "Accept-Encoding") {
+		t.Errorf("Vary: %q, want Accept-Encoding (shared caches must not mix the two)", gzResp.Header.Get("Vary"))
+	}
+	refused, _ := http.NewRequest("POST", g.url+"/graphql", strings.NewReader(big))
+	refused.Header.Set("Content-Type", "application/json")
+	refused.Header.Set("Accept-Encoding", "gzip;q=0, identity")
+	if r, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(refused); err != nil {
+		t.Fatal(err)
+	} else {
+		r.Body.Close()
+		if r.Header.Get("Content-Encoding") != "" {
+			t.Error("gzip;q=0 refuses gzip: the response must not be compressed")
+		}
+	}
 
 	// Automatic persisted queries: the hash alone fails first, then the
 	// query with its hash registers it, then the hash alone works.
