@@ -519,3 +519,52 @@ func BenchmarkCompression(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFetchPaired measures the ratio of BenchmarkFetch's goal — live
+// mode against the minimal call sequence of the same strategy — with paired
+// samples: each operation runs the gateway and the minimal sequence back to
+// back, in alternating order, so that both see the same machine (load, GC
+// state, the test server's caches). Separate sub-benchmarks, minutes
+// apart, drift by more than the 5 % being measured. Reported: the ratio of
+// the two total times (live/minimal) and each one's ms per operation.
+func BenchmarkFetchPaired(b *testing.B) {
+	srv := benchServer()
+	srv.SetLatency(benchLatency)
+	defer srv.SetLatency(0)
+	client, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB(), MaxConnsPerHost: 64})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := client.Session(odootest.AdminUID, "admin")
+	for _, n := range []int{10, 100, 1000, 10000} {
+		for _, st := range []struct {
+			name     string
+			strategy engine.Strategy
+			minimal  func(*testing.B, *odoo.Session, int) int
+		}{{"nested", engine.Nested, minimalNested}, {"batched", engine.Batched, minimalBatched}} {
+			b.Run(fmt.Sprintf("N=%d/%s", n, st.name), func(b *testing.B) {
+				live := gatewayRun(benchGateway(b, st.strategy, server.SchemaLive), n)
+				live(b) // warm: the session, the schema's caches
+				st.minimal(b, s, n)
+				var tLive, tMin time.Duration
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					first, second := func() { live(b) }, func() { st.minimal(b, s, n) }
+					tFirst, tSecond := &tLive, &tMin
+					if i%2 == 1 {
+						first, second, tFirst, tSecond = second, first, tSecond, tFirst
+					}
+					t0 := time.Now()
+					first()
+					t1 := time.Now()
+					second()
+					*tFirst += t1.Sub(t0)
+					*tSecond += time.Since(t1)
+				}
+				b.ReportMetric(float64(tLive)/float64(tMin), "live/minimal")
+				b.ReportMetric(float64(tLive.Milliseconds())/float64(b.N), "live-ms/op")
+				b.ReportMetric(float64(tMin.Milliseconds())/float64(b.N), "minimal-ms/op")
+			})
+		}
+	}
+}
