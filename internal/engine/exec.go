@@ -803,13 +803,6 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 		child.objs = append(child.objs, o)
 		return o
 	}
-	lookup := func(id int, rec odoo.Record) (odoo.Record, bool) {
-		if pf.prefetched || source == nil {
-			return rec, true
-		}
-		full, ok := source[id]
-		return full, ok
-	}
 	// A many2one's name completes its record only when the plan reads it.
 	needName := false
 	for _, f := range pf.sub.fields {
@@ -823,12 +816,13 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 			if !ok {
 				continue
 			}
-			rec, _ := raw.(odoo.Record)
-			if rec == nil {
-				rec = odoo.Record{"id": id, "display_name": name}
-			}
-			full, found := lookup(id, rec)
-			if !found {
+			var full odoo.Record
+			if pf.prefetched || source == nil {
+				full, _ = raw.(odoo.Record)
+				if full == nil {
+					full = odoo.Record{"id": id, "display_name": name}
+				}
+			} else if full = source[id]; full == nil {
 				continue // deleted or not visible: null
 			}
 			if _, has := full["display_name"]; !has && name != "" && needName {
@@ -867,21 +861,24 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 				sortByPos(kept, pos)
 				ids = page(kept, pf.offset, pf.limit)
 			}
+			list := make([]any, 0, len(ids))
 			for _, id := range ids {
-				items = append(items, odoo.Record{"id": id})
+				full := odoo.Record(nil)
+				if source == nil {
+					full = odoo.Record{"id": id}
+				} else if full = source[id]; full == nil {
+					continue // deleted or not visible
+				}
+				list = append(list, obj(id, full))
 			}
+			out.many(l, pobj, pf, list)
+			continue
 		}
 		list := make([]any, 0, len(items))
-		for _, it := range items {
-			id, ok := it.ID()
-			if !ok {
-				continue
+		for _, it := range items { // prefetched: the records themselves
+			if id, ok := it.ID(); ok {
+				list = append(list, obj(id, it))
 			}
-			full, found := lookup(id, it)
-			if !found {
-				continue
-			}
-			list = append(list, obj(id, full))
 		}
 		out.many(l, pobj, pf, list)
 	}
