@@ -67,6 +67,13 @@ type Config struct {
 	MaxFragments   int
 	MaxBodyBytes   int64
 	RequestTimeout time.Duration
+	// MaxBatch is the most operations one batched request (a JSON array
+	// body) may carry.
+	MaxBatch int
+	// CORSOrigins are the origins browsers may call the gateway from
+	// (cors.go): exact origins such as https://app.example.com, or "*" for
+	// any origin (never with credentials). Empty: no CORS headers.
+	CORSOrigins []string
 }
 
 // Demo reports whether no Odoo is configured, so the embedded demo Odoo is
@@ -187,6 +194,15 @@ func settings() []setting {
 		{"max-aliases", "ODOOGQL_MAX_ALIASES", "50", "most aliased fields in one operation, every alias counted (__typename too)", posInt("ODOOGQL_MAX_ALIASES", func(c *Config) *int { return &c.MaxAliases })},
 		{"max-tokens", "ODOOGQL_MAX_TOKENS", "10000", "most GraphQL tokens (names, punctuation, values) in one query, counted before it is parsed", posInt("ODOOGQL_MAX_TOKENS", func(c *Config) *int { return &c.MaxTokens })},
 		{"max-fragments", "ODOOGQL_MAX_FRAGMENTS", "200", "most fragment definitions in one query, counted before it is parsed", posInt("ODOOGQL_MAX_FRAGMENTS", func(c *Config) *int { return &c.MaxFragments })},
+		{"max-batch", "ODOOGQL_MAX_BATCH", "10", "most operations in one batched request (a JSON array of operations)", posInt("ODOOGQL_MAX_BATCH", func(c *Config) *int { return &c.MaxBatch })},
+		{"cors-origins", "ODOOGQL_CORS_ORIGINS", "", "origins browsers may call the gateway from, comma-separated (https://app.example.com), or * for any (without credentials); empty means * with the embedded demo and none with ODOO_URL; none turns CORS off", func(c *Config, v string) error {
+			origins, err := parseOrigins(v, c.Demo())
+			if err != nil {
+				return fmt.Errorf("ODOOGQL_CORS_ORIGINS: %w", err)
+			}
+			c.CORSOrigins = origins
+			return nil
+		}},
 		{"max-body-bytes", "ODOOGQL_MAX_BODY_BYTES", "1MiB", "largest request body, with a KiB, MiB or GiB suffix", func(c *Config, v string) error {
 			n, err := parseBytes(v)
 			if err != nil {

@@ -561,7 +561,7 @@ func (g *Gateway) Handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})
-	return withRequestID(mux)
+	return withRequestID(withCORS(g.cfg.CORSOrigins, mux))
 }
 
 // ParseMetadata decodes a metadata snapshot (metadata.json).
