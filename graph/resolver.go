@@ -9,6 +9,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/odoogql/odoogql/graph/model"
 	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/loaders"
 )
@@ -28,4 +29,16 @@ func NewCompiled(e *engine.Engine, meta *loaders.Meta, cached func(ctx context.C
 		return cached(ctx, next, ttl)
 	}
 	return NewExecutableSchema(cfg)
+}
+
+// nodeOf returns a record fetched by node(nodeId) as the Node interface:
+// nil (no typed nil) when there is none.
+func nodeOf[T any, P interface {
+	*T
+	model.Node
+}](v P, err error) (model.Node, error) {
+	if v == nil || err != nil {
+		return nil, err
+	}
+	return v, nil
 }

@@ -46,6 +46,223 @@ func exposedModels() []*model.OdooModel {
 	}
 }
 
+// Node returns the record of a node id, of any model with a type.
+func (r *queryResolver) Node(ctx context.Context, nodeID string) (model.Node, error) {
+	m, id, err := engine.ParseNodeID(nodeID)
+	if err != nil {
+		return nil, err
+	}
+	switch m {
+	case "account.account":
+		return nodeOf(engine.GetTyped[model.AccountAccount](ctx, r.Engine, m, "AccountAccount", id))
+	case "account.account.tag":
+		return nodeOf(engine.GetTyped[model.AccountAccountTag](ctx, r.Engine, m, "AccountAccountTag", id))
+	case "account.analytic.account":
+		return nodeOf(engine.GetTyped[model.AccountAnalyticAccount](ctx, r.Engine, m, "AccountAnalyticAccount", id))
+	case "account.analytic.line":
+		return nodeOf(engine.GetTyped[model.AccountAnalyticLine](ctx, r.Engine, m, "AccountAnalyticLine", id))
+	case "account.fiscal.position":
+		return nodeOf(engine.GetTyped[model.AccountFiscalPosition](ctx, r.Engine, m, "AccountFiscalPosition", id))
+	case "account.incoterms":
+		return nodeOf(engine.GetTyped[model.AccountIncoterms](ctx, r.Engine, m, "AccountIncoterms", id))
+	case "account.journal":
+		return nodeOf(engine.GetTyped[model.AccountJournal](ctx, r.Engine, m, "AccountJournal", id))
+	case "account.move":
+		return nodeOf(engine.GetTyped[model.AccountMove](ctx, r.Engine, m, "AccountMove", id))
+	case "account.move.line":
+		return nodeOf(engine.GetTyped[model.AccountMoveLine](ctx, r.Engine, m, "AccountMoveLine", id))
+	case "account.payment.method.line":
+		return nodeOf(engine.GetTyped[model.AccountPaymentMethodLine](ctx, r.Engine, m, "AccountPaymentMethodLine", id))
+	case "account.payment.term":
+		return nodeOf(engine.GetTyped[model.AccountPaymentTerm](ctx, r.Engine, m, "AccountPaymentTerm", id))
+	case "account.tax":
+		return nodeOf(engine.GetTyped[model.AccountTax](ctx, r.Engine, m, "AccountTax", id))
+	case "account.tax.group":
+		return nodeOf(engine.GetTyped[model.AccountTaxGroup](ctx, r.Engine, m, "AccountTaxGroup", id))
+	case "account.tax.repartition.line":
+		return nodeOf(engine.GetTyped[model.AccountTaxRepartitionLine](ctx, r.Engine, m, "AccountTaxRepartitionLine", id))
+	case "barcode.nomenclature":
+		return nodeOf(engine.GetTyped[model.BarcodeNomenclature](ctx, r.Engine, m, "BarcodeNomenclature", id))
+	case "crm.tag":
+		return nodeOf(engine.GetTyped[model.CrmTag](ctx, r.Engine, m, "CrmTag", id))
+	case "crm.team":
+		return nodeOf(engine.GetTyped[model.CrmTeam](ctx, r.Engine, m, "CrmTeam", id))
+	case "crm.team.member":
+		return nodeOf(engine.GetTyped[model.CrmTeamMember](ctx, r.Engine, m, "CrmTeamMember", id))
+	case "discuss.channel":
+		return nodeOf(engine.GetTyped[model.DiscussChannel](ctx, r.Engine, m, "DiscussChannel", id))
+	case "ir.actions.actions":
+		return nodeOf(engine.GetTyped[model.IrActionsActions](ctx, r.Engine, m, "IrActionsActions", id))
+	case "ir.actions.report":
+		return nodeOf(engine.GetTyped[model.IrActionsReport](ctx, r.Engine, m, "IrActionsReport", id))
+	case "ir.attachment":
+		return nodeOf(engine.GetTyped[model.IrAttachment](ctx, r.Engine, m, "IrAttachment", id))
+	case "ir.model":
+		return nodeOf(engine.GetTyped[model.IrModel](ctx, r.Engine, m, "IrModel", id))
+	case "ir.module.module":
+		return nodeOf(engine.GetTyped[model.IrModuleModule](ctx, r.Engine, m, "IrModuleModule", id))
+	case "ir.sequence":
+		return nodeOf(engine.GetTyped[model.IrSequence](ctx, r.Engine, m, "IrSequence", id))
+	case "ir.ui.view":
+		return nodeOf(engine.GetTyped[model.IrUIView](ctx, r.Engine, m, "IrUiView", id))
+	case "mail.alias":
+		return nodeOf(engine.GetTyped[model.MailAlias](ctx, r.Engine, m, "MailAlias", id))
+	case "mail.alias.domain":
+		return nodeOf(engine.GetTyped[model.MailAliasDomain](ctx, r.Engine, m, "MailAliasDomain", id))
+	case "mail.message":
+		return nodeOf(engine.GetTyped[model.MailMessage](ctx, r.Engine, m, "MailMessage", id))
+	case "mail.template":
+		return nodeOf(engine.GetTyped[model.MailTemplate](ctx, r.Engine, m, "MailTemplate", id))
+	case "payment.token":
+		return nodeOf(engine.GetTyped[model.PaymentToken](ctx, r.Engine, m, "PaymentToken", id))
+	case "payment.transaction":
+		return nodeOf(engine.GetTyped[model.PaymentTransaction](ctx, r.Engine, m, "PaymentTransaction", id))
+	case "procurement.group":
+		return nodeOf(engine.GetTyped[model.ProcurementGroup](ctx, r.Engine, m, "ProcurementGroup", id))
+	case "product.attribute.custom.value":
+		return nodeOf(engine.GetTyped[model.ProductAttributeCustomValue](ctx, r.Engine, m, "ProductAttributeCustomValue", id))
+	case "product.category":
+		return nodeOf(engine.GetTyped[model.ProductCategory](ctx, r.Engine, m, "ProductCategory", id))
+	case "product.combo":
+		return nodeOf(engine.GetTyped[model.ProductCombo](ctx, r.Engine, m, "ProductCombo", id))
+	case "product.combo.item":
+		return nodeOf(engine.GetTyped[model.ProductComboItem](ctx, r.Engine, m, "ProductComboItem", id))
+	case "product.document":
+		return nodeOf(engine.GetTyped[model.ProductDocument](ctx, r.Engine, m, "ProductDocument", id))
+	case "product.packaging":
+		return nodeOf(engine.GetTyped[model.ProductPackaging](ctx, r.Engine, m, "ProductPackaging", id))
+	case "product.pricelist":
+		return nodeOf(engine.GetTyped[model.ProductPricelist](ctx, r.Engine, m, "ProductPricelist", id))
+	case "product.pricelist.item":
+		return nodeOf(engine.GetTyped[model.ProductPricelistItem](ctx, r.Engine, m, "ProductPricelistItem", id))
+	case "product.product":
+		return nodeOf(engine.GetTyped[model.ProductProduct](ctx, r.Engine, m, "ProductProduct", id))
+	case "product.removal":
+		return nodeOf(engine.GetTyped[model.ProductRemoval](ctx, r.Engine, m, "ProductRemoval", id))
+	case "product.supplierinfo":
+		return nodeOf(engine.GetTyped[model.ProductSupplierinfo](ctx, r.Engine, m, "ProductSupplierinfo", id))
+	case "product.tag":
+		return nodeOf(engine.GetTyped[model.ProductTag](ctx, r.Engine, m, "ProductTag", id))
+	case "product.template":
+		return nodeOf(engine.GetTyped[model.ProductTemplate](ctx, r.Engine, m, "ProductTemplate", id))
+	case "product.template.attribute.line":
+		return nodeOf(engine.GetTyped[model.ProductTemplateAttributeLine](ctx, r.Engine, m, "ProductTemplateAttributeLine", id))
+	case "product.template.attribute.value":
+		return nodeOf(engine.GetTyped[model.ProductTemplateAttributeValue](ctx, r.Engine, m, "ProductTemplateAttributeValue", id))
+	case "project.collaborator":
+		return nodeOf(engine.GetTyped[model.ProjectCollaborator](ctx, r.Engine, m, "ProjectCollaborator", id))
+	case "project.milestone":
+		return nodeOf(engine.GetTyped[model.ProjectMilestone](ctx, r.Engine, m, "ProjectMilestone", id))
+	case "project.project":
+		return nodeOf(engine.GetTyped[model.ProjectProject](ctx, r.Engine, m, "ProjectProject", id))
+	case "project.tags":
+		return nodeOf(engine.GetTyped[model.ProjectTags](ctx, r.Engine, m, "ProjectTags", id))
+	case "project.task":
+		return nodeOf(engine.GetTyped[model.ProjectTask](ctx, r.Engine, m, "ProjectTask", id))
+	case "project.task.recurrence":
+		return nodeOf(engine.GetTyped[model.ProjectTaskRecurrence](ctx, r.Engine, m, "ProjectTaskRecurrence", id))
+	case "project.task.stage.personal":
+		return nodeOf(engine.GetTyped[model.ProjectTaskStagePersonal](ctx, r.Engine, m, "ProjectTaskStagePersonal", id))
+	case "project.task.type":
+		return nodeOf(engine.GetTyped[model.ProjectTaskType](ctx, r.Engine, m, "ProjectTaskType", id))
+	case "project.update":
+		return nodeOf(engine.GetTyped[model.ProjectUpdate](ctx, r.Engine, m, "ProjectUpdate", id))
+	case "quotation.document":
+		return nodeOf(engine.GetTyped[model.QuotationDocument](ctx, r.Engine, m, "QuotationDocument", id))
+	case "report.paperformat":
+		return nodeOf(engine.GetTyped[model.ReportPaperformat](ctx, r.Engine, m, "ReportPaperformat", id))
+	case "res.company":
+		return nodeOf(engine.GetTyped[model.ResCompany](ctx, r.Engine, m, "ResCompany", id))
+	case "res.country":
+		return nodeOf(engine.GetTyped[model.ResCountry](ctx, r.Engine, m, "ResCountry", id))
+	case "res.country.group":
+		return nodeOf(engine.GetTyped[model.ResCountryGroup](ctx, r.Engine, m, "ResCountryGroup", id))
+	case "res.country.state":
+		return nodeOf(engine.GetTyped[model.ResCountryState](ctx, r.Engine, m, "ResCountryState", id))
+	case "res.currency":
+		return nodeOf(engine.GetTyped[model.ResCurrency](ctx, r.Engine, m, "ResCurrency", id))
+	case "res.currency.rate":
+		return nodeOf(engine.GetTyped[model.ResCurrencyRate](ctx, r.Engine, m, "ResCurrencyRate", id))
+	case "res.device":
+		return nodeOf(engine.GetTyped[model.ResDevice](ctx, r.Engine, m, "ResDevice", id))
+	case "res.groups":
+		return nodeOf(engine.GetTyped[model.ResGroups](ctx, r.Engine, m, "ResGroups", id))
+	case "res.partner":
+		return nodeOf(engine.GetTyped[model.ResPartner](ctx, r.Engine, m, "ResPartner", id))
+	case "res.partner.bank":
+		return nodeOf(engine.GetTyped[model.ResPartnerBank](ctx, r.Engine, m, "ResPartnerBank", id))
+	case "res.partner.category":
+		return nodeOf(engine.GetTyped[model.ResPartnerCategory](ctx, r.Engine, m, "ResPartnerCategory", id))
+	case "res.partner.industry":
+		return nodeOf(engine.GetTyped[model.ResPartnerIndustry](ctx, r.Engine, m, "ResPartnerIndustry", id))
+	case "res.partner.title":
+		return nodeOf(engine.GetTyped[model.ResPartnerTitle](ctx, r.Engine, m, "ResPartnerTitle", id))
+	case "res.users":
+		return nodeOf(engine.GetTyped[model.ResUsers](ctx, r.Engine, m, "ResUsers", id))
+	case "res.users.log":
+		return nodeOf(engine.GetTyped[model.ResUsersLog](ctx, r.Engine, m, "ResUsersLog", id))
+	case "res.users.settings":
+		return nodeOf(engine.GetTyped[model.ResUsersSettings](ctx, r.Engine, m, "ResUsersSettings", id))
+	case "resource.calendar":
+		return nodeOf(engine.GetTyped[model.ResourceCalendar](ctx, r.Engine, m, "ResourceCalendar", id))
+	case "resource.resource":
+		return nodeOf(engine.GetTyped[model.ResourceResource](ctx, r.Engine, m, "ResourceResource", id))
+	case "sale.order":
+		return nodeOf(engine.GetTyped[model.SaleOrder](ctx, r.Engine, m, "SaleOrder", id))
+	case "sale.order.line":
+		return nodeOf(engine.GetTyped[model.SaleOrderLine](ctx, r.Engine, m, "SaleOrderLine", id))
+	case "sale.order.option":
+		return nodeOf(engine.GetTyped[model.SaleOrderOption](ctx, r.Engine, m, "SaleOrderOption", id))
+	case "sale.order.template":
+		return nodeOf(engine.GetTyped[model.SaleOrderTemplate](ctx, r.Engine, m, "SaleOrderTemplate", id))
+	case "sms.template":
+		return nodeOf(engine.GetTyped[model.SmsTemplate](ctx, r.Engine, m, "SmsTemplate", id))
+	case "stock.location":
+		return nodeOf(engine.GetTyped[model.StockLocation](ctx, r.Engine, m, "StockLocation", id))
+	case "stock.lot":
+		return nodeOf(engine.GetTyped[model.StockLot](ctx, r.Engine, m, "StockLot", id))
+	case "stock.move":
+		return nodeOf(engine.GetTyped[model.StockMove](ctx, r.Engine, m, "StockMove", id))
+	case "stock.move.line":
+		return nodeOf(engine.GetTyped[model.StockMoveLine](ctx, r.Engine, m, "StockMoveLine", id))
+	case "stock.package_level":
+		return nodeOf(engine.GetTyped[model.StockPackageLevel](ctx, r.Engine, m, "StockPackageLevel", id))
+	case "stock.picking":
+		return nodeOf(engine.GetTyped[model.StockPicking](ctx, r.Engine, m, "StockPicking", id))
+	case "stock.picking.type":
+		return nodeOf(engine.GetTyped[model.StockPickingType](ctx, r.Engine, m, "StockPickingType", id))
+	case "stock.putaway.rule":
+		return nodeOf(engine.GetTyped[model.StockPutawayRule](ctx, r.Engine, m, "StockPutawayRule", id))
+	case "stock.quant":
+		return nodeOf(engine.GetTyped[model.StockQuant](ctx, r.Engine, m, "StockQuant", id))
+	case "stock.route":
+		return nodeOf(engine.GetTyped[model.StockRoute](ctx, r.Engine, m, "StockRoute", id))
+	case "stock.rule":
+		return nodeOf(engine.GetTyped[model.StockRule](ctx, r.Engine, m, "StockRule", id))
+	case "stock.scrap":
+		return nodeOf(engine.GetTyped[model.StockScrap](ctx, r.Engine, m, "StockScrap", id))
+	case "stock.storage.category.capacity":
+		return nodeOf(engine.GetTyped[model.StockStorageCategoryCapacity](ctx, r.Engine, m, "StockStorageCategoryCapacity", id))
+	case "stock.valuation.layer":
+		return nodeOf(engine.GetTyped[model.StockValuationLayer](ctx, r.Engine, m, "StockValuationLayer", id))
+	case "stock.warehouse":
+		return nodeOf(engine.GetTyped[model.StockWarehouse](ctx, r.Engine, m, "StockWarehouse", id))
+	case "stock.warehouse.orderpoint":
+		return nodeOf(engine.GetTyped[model.StockWarehouseOrderpoint](ctx, r.Engine, m, "StockWarehouseOrderpoint", id))
+	case "uom.category":
+		return nodeOf(engine.GetTyped[model.UomCategory](ctx, r.Engine, m, "UomCategory", id))
+	case "uom.uom":
+		return nodeOf(engine.GetTyped[model.UomUom](ctx, r.Engine, m, "UomUom", id))
+	case "utm.campaign":
+		return nodeOf(engine.GetTyped[model.UtmCampaign](ctx, r.Engine, m, "UtmCampaign", id))
+	case "utm.medium":
+		return nodeOf(engine.GetTyped[model.UtmMedium](ctx, r.Engine, m, "UtmMedium", id))
+	case "utm.source":
+		return nodeOf(engine.GetTyped[model.UtmSource](ctx, r.Engine, m, "UtmSource", id))
+	}
+	return nil, nil
+}
+
 // AccountTax returns one account.tax record by id.
 func (r *queryResolver) AccountTax(ctx context.Context, id string) (*model.AccountTax, error) {
 	return engine.Get[model.AccountTax](ctx, r.Engine, "account.tax", id)
@@ -81,16 +298,16 @@ func (r *accountTaxResolver) ChildrenTaxIds(ctx context.Context, obj *model.Acco
 	return engine.Children[model.AccountTax](ctx, obj)
 }
 
-func (r *accountTaxResolver) InvoiceRepartitionLineIds(ctx context.Context, obj *model.AccountTax, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *accountTaxResolver) InvoiceRepartitionLineIds(ctx context.Context, obj *model.AccountTax, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountTaxRepartitionLine, error) {
+	return engine.Children[model.AccountTaxRepartitionLine](ctx, obj)
 }
 
-func (r *accountTaxResolver) RefundRepartitionLineIds(ctx context.Context, obj *model.AccountTax, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *accountTaxResolver) RefundRepartitionLineIds(ctx context.Context, obj *model.AccountTax, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountTaxRepartitionLine, error) {
+	return engine.Children[model.AccountTaxRepartitionLine](ctx, obj)
 }
 
-func (r *accountTaxResolver) RepartitionLineIds(ctx context.Context, obj *model.AccountTax, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *accountTaxResolver) RepartitionLineIds(ctx context.Context, obj *model.AccountTax, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountTaxRepartitionLine, error) {
+	return engine.Children[model.AccountTaxRepartitionLine](ctx, obj)
 }
 
 // CrmTag returns one crm.tag record by id.
@@ -154,20 +371,20 @@ func (r *productCategoryResolver) ChildID(ctx context.Context, obj *model.Produc
 	return engine.Children[model.ProductCategory](ctx, obj)
 }
 
-func (r *productCategoryResolver) ParentRouteIds(ctx context.Context, obj *model.ProductCategory, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productCategoryResolver) ParentRouteIds(ctx context.Context, obj *model.ProductCategory, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
-func (r *productCategoryResolver) PutawayRuleIds(ctx context.Context, obj *model.ProductCategory, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productCategoryResolver) PutawayRuleIds(ctx context.Context, obj *model.ProductCategory, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockPutawayRule, error) {
+	return engine.Children[model.StockPutawayRule](ctx, obj)
 }
 
-func (r *productCategoryResolver) RouteIds(ctx context.Context, obj *model.ProductCategory, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productCategoryResolver) RouteIds(ctx context.Context, obj *model.ProductCategory, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
-func (r *productCategoryResolver) TotalRouteIds(ctx context.Context, obj *model.ProductCategory, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productCategoryResolver) TotalRouteIds(ctx context.Context, obj *model.ProductCategory, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
 // ProductProduct returns one product.product record by id.
@@ -201,88 +418,88 @@ func (r *Resolver) ProductProduct() ProductProductResolver { return &productProd
 
 type productProductResolver struct{ *Resolver }
 
-func (r *productProductResolver) AccountTagIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) AccountTagIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountAccountTag, error) {
+	return engine.Children[model.AccountAccountTag](ctx, obj)
 }
 
-func (r *productProductResolver) AdditionalProductTagIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) AdditionalProductTagIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTag, error) {
+	return engine.Children[model.ProductTag](ctx, obj)
 }
 
-func (r *productProductResolver) AllProductTagIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) AllProductTagIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTag, error) {
+	return engine.Children[model.ProductTag](ctx, obj)
 }
 
-func (r *productProductResolver) AttributeLineIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) AttributeLineIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplateAttributeLine, error) {
+	return engine.Children[model.ProductTemplateAttributeLine](ctx, obj)
 }
 
-func (r *productProductResolver) ComboIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) ComboIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductCombo, error) {
+	return engine.Children[model.ProductCombo](ctx, obj)
 }
 
 func (r *productProductResolver) OptionalProductIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplate, error) {
 	return engine.Children[model.ProductTemplate](ctx, obj)
 }
 
-func (r *productProductResolver) OrderpointIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) OrderpointIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockWarehouseOrderpoint, error) {
+	return engine.Children[model.StockWarehouseOrderpoint](ctx, obj)
 }
 
-func (r *productProductResolver) PackagingIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) PackagingIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductPackaging, error) {
+	return engine.Children[model.ProductPackaging](ctx, obj)
 }
 
-func (r *productProductResolver) ProductDocumentIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) ProductDocumentIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductDocument, error) {
+	return engine.Children[model.ProductDocument](ctx, obj)
 }
 
-func (r *productProductResolver) ProductTagIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) ProductTagIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTag, error) {
+	return engine.Children[model.ProductTag](ctx, obj)
 }
 
-func (r *productProductResolver) ProductTemplateAttributeValueIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) ProductTemplateAttributeValueIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplateAttributeValue, error) {
+	return engine.Children[model.ProductTemplateAttributeValue](ctx, obj)
 }
 
-func (r *productProductResolver) ProductTemplateVariantValueIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) ProductTemplateVariantValueIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplateAttributeValue, error) {
+	return engine.Children[model.ProductTemplateAttributeValue](ctx, obj)
 }
 
 func (r *productProductResolver) ProductVariantIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductProduct, error) {
 	return engine.Children[model.ProductProduct](ctx, obj)
 }
 
-func (r *productProductResolver) PutawayRuleIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) PutawayRuleIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockPutawayRule, error) {
+	return engine.Children[model.StockPutawayRule](ctx, obj)
 }
 
-func (r *productProductResolver) RouteFromCategIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) RouteFromCategIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
-func (r *productProductResolver) RouteIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) RouteIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
-func (r *productProductResolver) SellerIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) SellerIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductSupplierinfo, error) {
+	return engine.Children[model.ProductSupplierinfo](ctx, obj)
 }
 
 func (r *productProductResolver) StockMoveIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockMove, error) {
 	return engine.Children[model.StockMove](ctx, obj)
 }
 
-func (r *productProductResolver) StockQuantIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) StockQuantIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockQuant, error) {
+	return engine.Children[model.StockQuant](ctx, obj)
 }
 
-func (r *productProductResolver) StockValuationLayerIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) StockValuationLayerIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockValuationLayer, error) {
+	return engine.Children[model.StockValuationLayer](ctx, obj)
 }
 
-func (r *productProductResolver) StorageCategoryCapacityIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) StorageCategoryCapacityIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockStorageCategoryCapacity, error) {
+	return engine.Children[model.StockStorageCategoryCapacity](ctx, obj)
 }
 
 func (r *productProductResolver) SupplierTaxesID(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountTax, error) {
@@ -293,12 +510,12 @@ func (r *productProductResolver) TaxesID(ctx context.Context, obj *model.Product
 	return engine.Children[model.AccountTax](ctx, obj)
 }
 
-func (r *productProductResolver) ValidProductTemplateAttributeLineIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) ValidProductTemplateAttributeLineIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplateAttributeLine, error) {
+	return engine.Children[model.ProductTemplateAttributeLine](ctx, obj)
 }
 
-func (r *productProductResolver) VariantSellerIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productProductResolver) VariantSellerIds(ctx context.Context, obj *model.ProductProduct, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductSupplierinfo, error) {
+	return engine.Children[model.ProductSupplierinfo](ctx, obj)
 }
 
 // ProductTemplate returns one product.template record by id.
@@ -332,48 +549,48 @@ func (r *Resolver) ProductTemplate() ProductTemplateResolver { return &productTe
 
 type productTemplateResolver struct{ *Resolver }
 
-func (r *productTemplateResolver) AccountTagIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) AccountTagIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountAccountTag, error) {
+	return engine.Children[model.AccountAccountTag](ctx, obj)
 }
 
-func (r *productTemplateResolver) AttributeLineIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) AttributeLineIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplateAttributeLine, error) {
+	return engine.Children[model.ProductTemplateAttributeLine](ctx, obj)
 }
 
-func (r *productTemplateResolver) ComboIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) ComboIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductCombo, error) {
+	return engine.Children[model.ProductCombo](ctx, obj)
 }
 
 func (r *productTemplateResolver) OptionalProductIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplate, error) {
 	return engine.Children[model.ProductTemplate](ctx, obj)
 }
 
-func (r *productTemplateResolver) PackagingIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) PackagingIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductPackaging, error) {
+	return engine.Children[model.ProductPackaging](ctx, obj)
 }
 
-func (r *productTemplateResolver) ProductDocumentIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) ProductDocumentIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductDocument, error) {
+	return engine.Children[model.ProductDocument](ctx, obj)
 }
 
-func (r *productTemplateResolver) ProductTagIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) ProductTagIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTag, error) {
+	return engine.Children[model.ProductTag](ctx, obj)
 }
 
 func (r *productTemplateResolver) ProductVariantIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductProduct, error) {
 	return engine.Children[model.ProductProduct](ctx, obj)
 }
 
-func (r *productTemplateResolver) RouteFromCategIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) RouteFromCategIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
-func (r *productTemplateResolver) RouteIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) RouteIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
-func (r *productTemplateResolver) SellerIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) SellerIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductSupplierinfo, error) {
+	return engine.Children[model.ProductSupplierinfo](ctx, obj)
 }
 
 func (r *productTemplateResolver) SupplierTaxesID(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountTax, error) {
@@ -384,12 +601,12 @@ func (r *productTemplateResolver) TaxesID(ctx context.Context, obj *model.Produc
 	return engine.Children[model.AccountTax](ctx, obj)
 }
 
-func (r *productTemplateResolver) ValidProductTemplateAttributeLineIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) ValidProductTemplateAttributeLineIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplateAttributeLine, error) {
+	return engine.Children[model.ProductTemplateAttributeLine](ctx, obj)
 }
 
-func (r *productTemplateResolver) VariantSellerIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *productTemplateResolver) VariantSellerIds(ctx context.Context, obj *model.ProductTemplate, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductSupplierinfo, error) {
+	return engine.Children[model.ProductSupplierinfo](ctx, obj)
 }
 
 // ProjectProject returns one project.project record by id.
@@ -423,20 +640,20 @@ func (r *Resolver) ProjectProject() ProjectProjectResolver { return &projectProj
 
 type projectProjectResolver struct{ *Resolver }
 
-func (r *projectProjectResolver) CollaboratorIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *projectProjectResolver) CollaboratorIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectCollaborator, error) {
+	return engine.Children[model.ProjectCollaborator](ctx, obj)
 }
 
 func (r *projectProjectResolver) FavoriteUserIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResUsers, error) {
 	return engine.Children[model.ResUsers](ctx, obj)
 }
 
-func (r *projectProjectResolver) MilestoneIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *projectProjectResolver) MilestoneIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectMilestone, error) {
+	return engine.Children[model.ProjectMilestone](ctx, obj)
 }
 
-func (r *projectProjectResolver) TagIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *projectProjectResolver) TagIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectTags, error) {
+	return engine.Children[model.ProjectTags](ctx, obj)
 }
 
 func (r *projectProjectResolver) TaskIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectTask, error) {
@@ -447,12 +664,12 @@ func (r *projectProjectResolver) Tasks(ctx context.Context, obj *model.ProjectPr
 	return engine.Children[model.ProjectTask](ctx, obj)
 }
 
-func (r *projectProjectResolver) TypeIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *projectProjectResolver) TypeIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectTaskType, error) {
+	return engine.Children[model.ProjectTaskType](ctx, obj)
 }
 
-func (r *projectProjectResolver) UpdateIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *projectProjectResolver) UpdateIds(ctx context.Context, obj *model.ProjectProject, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectUpdate, error) {
+	return engine.Children[model.ProjectUpdate](ctx, obj)
 }
 
 // ProjectTask returns one project.task record by id.
@@ -486,8 +703,8 @@ func (r *Resolver) ProjectTask() ProjectTaskResolver { return &projectTaskResolv
 
 type projectTaskResolver struct{ *Resolver }
 
-func (r *projectTaskResolver) AttachmentIds(ctx context.Context, obj *model.ProjectTask, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *projectTaskResolver) AttachmentIds(ctx context.Context, obj *model.ProjectTask, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.IrAttachment, error) {
+	return engine.Children[model.IrAttachment](ctx, obj)
 }
 
 func (r *projectTaskResolver) ChildIds(ctx context.Context, obj *model.ProjectTask, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectTask, error) {
@@ -502,12 +719,12 @@ func (r *projectTaskResolver) DependentIds(ctx context.Context, obj *model.Proje
 	return engine.Children[model.ProjectTask](ctx, obj)
 }
 
-func (r *projectTaskResolver) PersonalStageTypeIds(ctx context.Context, obj *model.ProjectTask, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *projectTaskResolver) PersonalStageTypeIds(ctx context.Context, obj *model.ProjectTask, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectTaskType, error) {
+	return engine.Children[model.ProjectTaskType](ctx, obj)
 }
 
-func (r *projectTaskResolver) TagIds(ctx context.Context, obj *model.ProjectTask, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *projectTaskResolver) TagIds(ctx context.Context, obj *model.ProjectTask, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectTags, error) {
+	return engine.Children[model.ProjectTags](ctx, obj)
 }
 
 func (r *projectTaskResolver) UserIds(ctx context.Context, obj *model.ProjectTask, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResUsers, error) {
@@ -553,20 +770,20 @@ func (r *resCompanyResolver) AllChildIds(ctx context.Context, obj *model.ResComp
 	return engine.Children[model.ResCompany](ctx, obj)
 }
 
-func (r *resCompanyResolver) BankIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resCompanyResolver) BankIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResPartnerBank, error) {
+	return engine.Children[model.ResPartnerBank](ctx, obj)
 }
 
-func (r *resCompanyResolver) BankJournalIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resCompanyResolver) BankJournalIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountJournal, error) {
+	return engine.Children[model.AccountJournal](ctx, obj)
 }
 
 func (r *resCompanyResolver) ChildIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResCompany, error) {
 	return engine.Children[model.ResCompany](ctx, obj)
 }
 
-func (r *resCompanyResolver) FiscalPositionIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resCompanyResolver) FiscalPositionIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountFiscalPosition, error) {
+	return engine.Children[model.AccountFiscalPosition](ctx, obj)
 }
 
 func (r *resCompanyResolver) MultiVatForeignCountryIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResCountry, error) {
@@ -577,12 +794,12 @@ func (r *resCompanyResolver) ParentIds(ctx context.Context, obj *model.ResCompan
 	return engine.Children[model.ResCompany](ctx, obj)
 }
 
-func (r *resCompanyResolver) ResourceCalendarIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resCompanyResolver) ResourceCalendarIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResourceCalendar, error) {
+	return engine.Children[model.ResourceCalendar](ctx, obj)
 }
 
-func (r *resCompanyResolver) UninstalledL10nModuleIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resCompanyResolver) UninstalledL10nModuleIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.IrModuleModule, error) {
+	return engine.Children[model.IrModuleModule](ctx, obj)
 }
 
 func (r *resCompanyResolver) UserIds(ctx context.Context, obj *model.ResCompany, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResUsers, error) {
@@ -620,8 +837,8 @@ func (r *Resolver) ResCountry() ResCountryResolver { return &resCountryResolver{
 
 type resCountryResolver struct{ *Resolver }
 
-func (r *resCountryResolver) CountryGroupIds(ctx context.Context, obj *model.ResCountry, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resCountryResolver) CountryGroupIds(ctx context.Context, obj *model.ResCountry, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResCountryGroup, error) {
+	return engine.Children[model.ResCountryGroup](ctx, obj)
 }
 
 func (r *resCountryResolver) StateIds(ctx context.Context, obj *model.ResCountry, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResCountryState, error) {
@@ -685,8 +902,8 @@ func (r *Resolver) ResCurrency() ResCurrencyResolver { return &resCurrencyResolv
 
 type resCurrencyResolver struct{ *Resolver }
 
-func (r *resCurrencyResolver) RateIds(ctx context.Context, obj *model.ResCurrency, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resCurrencyResolver) RateIds(ctx context.Context, obj *model.ResCurrency, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResCurrencyRate, error) {
+	return engine.Children[model.ResCurrencyRate](ctx, obj)
 }
 
 // ResPartner returns one res.partner record by id.
@@ -720,32 +937,32 @@ func (r *Resolver) ResPartner() ResPartnerResolver { return &resPartnerResolver{
 
 type resPartnerResolver struct{ *Resolver }
 
-func (r *resPartnerResolver) BankIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resPartnerResolver) BankIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResPartnerBank, error) {
+	return engine.Children[model.ResPartnerBank](ctx, obj)
 }
 
 func (r *resPartnerResolver) CategoryID(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResPartnerCategory, error) {
 	return engine.Children[model.ResPartnerCategory](ctx, obj)
 }
 
-func (r *resPartnerResolver) ChannelIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resPartnerResolver) ChannelIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.DiscussChannel, error) {
+	return engine.Children[model.DiscussChannel](ctx, obj)
 }
 
 func (r *resPartnerResolver) ChildIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResPartner, error) {
 	return engine.Children[model.ResPartner](ctx, obj)
 }
 
-func (r *resPartnerResolver) ContractIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resPartnerResolver) ContractIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountAnalyticAccount, error) {
+	return engine.Children[model.AccountAnalyticAccount](ctx, obj)
 }
 
-func (r *resPartnerResolver) InvoiceIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resPartnerResolver) InvoiceIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountMove, error) {
+	return engine.Children[model.AccountMove](ctx, obj)
 }
 
-func (r *resPartnerResolver) PaymentTokenIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resPartnerResolver) PaymentTokenIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.PaymentToken, error) {
+	return engine.Children[model.PaymentToken](ctx, obj)
 }
 
 func (r *resPartnerResolver) ProjectIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectProject, error) {
@@ -760,8 +977,8 @@ func (r *resPartnerResolver) SaleOrderIds(ctx context.Context, obj *model.ResPar
 	return engine.Children[model.SaleOrder](ctx, obj)
 }
 
-func (r *resPartnerResolver) StarredMessageIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resPartnerResolver) StarredMessageIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.MailMessage, error) {
+	return engine.Children[model.MailMessage](ctx, obj)
 }
 
 func (r *resPartnerResolver) TaskIds(ctx context.Context, obj *model.ResPartner, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectTask, error) {
@@ -844,16 +1061,16 @@ func (r *Resolver) ResUsers() ResUsersResolver { return &resUsersResolver{r} }
 
 type resUsersResolver struct{ *Resolver }
 
-func (r *resUsersResolver) BankIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) BankIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResPartnerBank, error) {
+	return engine.Children[model.ResPartnerBank](ctx, obj)
 }
 
 func (r *resUsersResolver) CategoryID(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResPartnerCategory, error) {
 	return engine.Children[model.ResPartnerCategory](ctx, obj)
 }
 
-func (r *resUsersResolver) ChannelIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) ChannelIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.DiscussChannel, error) {
+	return engine.Children[model.DiscussChannel](ctx, obj)
 }
 
 func (r *resUsersResolver) ChildIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResPartner, error) {
@@ -864,36 +1081,36 @@ func (r *resUsersResolver) CompanyIds(ctx context.Context, obj *model.ResUsers, 
 	return engine.Children[model.ResCompany](ctx, obj)
 }
 
-func (r *resUsersResolver) ContractIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) ContractIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountAnalyticAccount, error) {
+	return engine.Children[model.AccountAnalyticAccount](ctx, obj)
 }
 
-func (r *resUsersResolver) CrmTeamIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) CrmTeamIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.CrmTeam, error) {
+	return engine.Children[model.CrmTeam](ctx, obj)
 }
 
-func (r *resUsersResolver) CrmTeamMemberIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) CrmTeamMemberIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.CrmTeamMember, error) {
+	return engine.Children[model.CrmTeamMember](ctx, obj)
 }
 
-func (r *resUsersResolver) DeviceIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) DeviceIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResDevice, error) {
+	return engine.Children[model.ResDevice](ctx, obj)
 }
 
-func (r *resUsersResolver) GroupsID(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) GroupsID(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResGroups, error) {
+	return engine.Children[model.ResGroups](ctx, obj)
 }
 
-func (r *resUsersResolver) InvoiceIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) InvoiceIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountMove, error) {
+	return engine.Children[model.AccountMove](ctx, obj)
 }
 
-func (r *resUsersResolver) LogIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) LogIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResUsersLog, error) {
+	return engine.Children[model.ResUsersLog](ctx, obj)
 }
 
-func (r *resUsersResolver) PaymentTokenIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) PaymentTokenIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.PaymentToken, error) {
+	return engine.Children[model.PaymentToken](ctx, obj)
 }
 
 func (r *resUsersResolver) ProjectIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectProject, error) {
@@ -904,20 +1121,20 @@ func (r *resUsersResolver) RefCompanyIds(ctx context.Context, obj *model.ResUser
 	return engine.Children[model.ResCompany](ctx, obj)
 }
 
-func (r *resUsersResolver) ResUsersSettingsIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) ResUsersSettingsIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResUsersSettings, error) {
+	return engine.Children[model.ResUsersSettings](ctx, obj)
 }
 
-func (r *resUsersResolver) ResourceIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) ResourceIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResourceResource, error) {
+	return engine.Children[model.ResourceResource](ctx, obj)
 }
 
 func (r *resUsersResolver) SaleOrderIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.SaleOrder, error) {
 	return engine.Children[model.SaleOrder](ctx, obj)
 }
 
-func (r *resUsersResolver) StarredMessageIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *resUsersResolver) StarredMessageIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.MailMessage, error) {
+	return engine.Children[model.MailMessage](ctx, obj)
 }
 
 func (r *resUsersResolver) TaskIds(ctx context.Context, obj *model.ResUsers, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectTask, error) {
@@ -959,20 +1176,20 @@ func (r *Resolver) SaleOrder() SaleOrderResolver { return &saleOrderResolver{r} 
 
 type saleOrderResolver struct{ *Resolver }
 
-func (r *saleOrderResolver) AuthorizedTransactionIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderResolver) AuthorizedTransactionIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.PaymentTransaction, error) {
+	return engine.Children[model.PaymentTransaction](ctx, obj)
 }
 
-func (r *saleOrderResolver) AvailableProductDocumentIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderResolver) AvailableProductDocumentIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.QuotationDocument, error) {
+	return engine.Children[model.QuotationDocument](ctx, obj)
 }
 
 func (r *saleOrderResolver) DuplicatedOrderIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.SaleOrder, error) {
 	return engine.Children[model.SaleOrder](ctx, obj)
 }
 
-func (r *saleOrderResolver) InvoiceIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderResolver) InvoiceIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountMove, error) {
+	return engine.Children[model.AccountMove](ctx, obj)
 }
 
 func (r *saleOrderResolver) OrderLine(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.SaleOrderLine, error) {
@@ -987,12 +1204,12 @@ func (r *saleOrderResolver) ProjectIds(ctx context.Context, obj *model.SaleOrder
 	return engine.Children[model.ProjectProject](ctx, obj)
 }
 
-func (r *saleOrderResolver) QuotationDocumentIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderResolver) QuotationDocumentIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.QuotationDocument, error) {
+	return engine.Children[model.QuotationDocument](ctx, obj)
 }
 
-func (r *saleOrderResolver) SaleOrderOptionIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderResolver) SaleOrderOptionIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.SaleOrderOption, error) {
+	return engine.Children[model.SaleOrderOption](ctx, obj)
 }
 
 func (r *saleOrderResolver) TagIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.CrmTag, error) {
@@ -1003,8 +1220,8 @@ func (r *saleOrderResolver) TasksIds(ctx context.Context, obj *model.SaleOrder, 
 	return engine.Children[model.ProjectTask](ctx, obj)
 }
 
-func (r *saleOrderResolver) TransactionIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderResolver) TransactionIds(ctx context.Context, obj *model.SaleOrder, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.PaymentTransaction, error) {
+	return engine.Children[model.PaymentTransaction](ctx, obj)
 }
 
 // SaleOrderLine returns one sale.order.line record by id.
@@ -1038,20 +1255,20 @@ func (r *Resolver) SaleOrderLine() SaleOrderLineResolver { return &saleOrderLine
 
 type saleOrderLineResolver struct{ *Resolver }
 
-func (r *saleOrderLineResolver) AnalyticLineIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) AnalyticLineIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountAnalyticLine, error) {
+	return engine.Children[model.AccountAnalyticLine](ctx, obj)
 }
 
-func (r *saleOrderLineResolver) AvailableProductDocumentIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) AvailableProductDocumentIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductDocument, error) {
+	return engine.Children[model.ProductDocument](ctx, obj)
 }
 
-func (r *saleOrderLineResolver) DistributionAnalyticAccountIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) DistributionAnalyticAccountIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountAnalyticAccount, error) {
+	return engine.Children[model.AccountAnalyticAccount](ctx, obj)
 }
 
-func (r *saleOrderLineResolver) InvoiceLines(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) InvoiceLines(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountMoveLine, error) {
+	return engine.Children[model.AccountMoveLine](ctx, obj)
 }
 
 func (r *saleOrderLineResolver) LinkedLineIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.SaleOrderLine, error) {
@@ -1062,28 +1279,28 @@ func (r *saleOrderLineResolver) MoveIds(ctx context.Context, obj *model.SaleOrde
 	return engine.Children[model.StockMove](ctx, obj)
 }
 
-func (r *saleOrderLineResolver) ProductCustomAttributeValueIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) ProductCustomAttributeValueIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductAttributeCustomValue, error) {
+	return engine.Children[model.ProductAttributeCustomValue](ctx, obj)
 }
 
-func (r *saleOrderLineResolver) ProductDocumentIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) ProductDocumentIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductDocument, error) {
+	return engine.Children[model.ProductDocument](ctx, obj)
 }
 
-func (r *saleOrderLineResolver) ProductNoVariantAttributeValueIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) ProductNoVariantAttributeValueIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplateAttributeValue, error) {
+	return engine.Children[model.ProductTemplateAttributeValue](ctx, obj)
 }
 
-func (r *saleOrderLineResolver) ProductTemplateAttributeValueIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) ProductTemplateAttributeValueIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplateAttributeValue, error) {
+	return engine.Children[model.ProductTemplateAttributeValue](ctx, obj)
 }
 
-func (r *saleOrderLineResolver) ReachedMilestonesIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) ReachedMilestonesIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProjectMilestone, error) {
+	return engine.Children[model.ProjectMilestone](ctx, obj)
 }
 
-func (r *saleOrderLineResolver) SaleOrderOptionIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *saleOrderLineResolver) SaleOrderOptionIds(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.SaleOrderOption, error) {
+	return engine.Children[model.SaleOrderOption](ctx, obj)
 }
 
 func (r *saleOrderLineResolver) TaxID(ctx context.Context, obj *model.SaleOrderLine, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountTax, error) {
@@ -1121,44 +1338,44 @@ func (r *Resolver) StockMove() StockMoveResolver { return &stockMoveResolver{r} 
 
 type stockMoveResolver struct{ *Resolver }
 
-func (r *stockMoveResolver) AccountMoveIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockMoveResolver) AccountMoveIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountMove, error) {
+	return engine.Children[model.AccountMove](ctx, obj)
 }
 
-func (r *stockMoveResolver) AnalyticAccountLineIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockMoveResolver) AnalyticAccountLineIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.AccountAnalyticLine, error) {
+	return engine.Children[model.AccountAnalyticLine](ctx, obj)
 }
 
-func (r *stockMoveResolver) LotIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockMoveResolver) LotIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockLot, error) {
+	return engine.Children[model.StockLot](ctx, obj)
 }
 
 func (r *stockMoveResolver) MoveDestIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockMove, error) {
 	return engine.Children[model.StockMove](ctx, obj)
 }
 
-func (r *stockMoveResolver) MoveLineIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockMoveResolver) MoveLineIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockMoveLine, error) {
+	return engine.Children[model.StockMoveLine](ctx, obj)
 }
 
 func (r *stockMoveResolver) MoveOrigIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockMove, error) {
 	return engine.Children[model.StockMove](ctx, obj)
 }
 
-func (r *stockMoveResolver) NeverProductTemplateAttributeValueIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockMoveResolver) NeverProductTemplateAttributeValueIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ProductTemplateAttributeValue, error) {
+	return engine.Children[model.ProductTemplateAttributeValue](ctx, obj)
 }
 
 func (r *stockMoveResolver) ReturnedMoveIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockMove, error) {
 	return engine.Children[model.StockMove](ctx, obj)
 }
 
-func (r *stockMoveResolver) RouteIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockMoveResolver) RouteIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
-func (r *stockMoveResolver) StockValuationLayerIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockMoveResolver) StockValuationLayerIds(ctx context.Context, obj *model.StockMove, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockValuationLayer, error) {
+	return engine.Children[model.StockValuationLayer](ctx, obj)
 }
 
 // StockPicking returns one stock.picking record by id.
@@ -1204,20 +1421,20 @@ func (r *stockPickingResolver) MoveIdsWithoutPackage(ctx context.Context, obj *m
 	return engine.Children[model.StockMove](ctx, obj)
 }
 
-func (r *stockPickingResolver) MoveLineIds(ctx context.Context, obj *model.StockPicking, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockPickingResolver) MoveLineIds(ctx context.Context, obj *model.StockPicking, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockMoveLine, error) {
+	return engine.Children[model.StockMoveLine](ctx, obj)
 }
 
-func (r *stockPickingResolver) MoveLineIdsWithoutPackage(ctx context.Context, obj *model.StockPicking, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockPickingResolver) MoveLineIdsWithoutPackage(ctx context.Context, obj *model.StockPicking, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockMoveLine, error) {
+	return engine.Children[model.StockMoveLine](ctx, obj)
 }
 
-func (r *stockPickingResolver) PackageLevelIds(ctx context.Context, obj *model.StockPicking, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockPickingResolver) PackageLevelIds(ctx context.Context, obj *model.StockPicking, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockPackageLevel, error) {
+	return engine.Children[model.StockPackageLevel](ctx, obj)
 }
 
-func (r *stockPickingResolver) PackageLevelIdsDetails(ctx context.Context, obj *model.StockPicking, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockPickingResolver) PackageLevelIdsDetails(ctx context.Context, obj *model.StockPicking, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockPackageLevel, error) {
+	return engine.Children[model.StockPackageLevel](ctx, obj)
 }
 
 func (r *stockPickingResolver) ReturnIds(ctx context.Context, obj *model.StockPicking, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockPicking, error) {
@@ -1255,16 +1472,16 @@ func (r *Resolver) StockWarehouse() StockWarehouseResolver { return &stockWareho
 
 type stockWarehouseResolver struct{ *Resolver }
 
-func (r *stockWarehouseResolver) ResupplyRouteIds(ctx context.Context, obj *model.StockWarehouse, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockWarehouseResolver) ResupplyRouteIds(ctx context.Context, obj *model.StockWarehouse, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
 func (r *stockWarehouseResolver) ResupplyWhIds(ctx context.Context, obj *model.StockWarehouse, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockWarehouse, error) {
 	return engine.Children[model.StockWarehouse](ctx, obj)
 }
 
-func (r *stockWarehouseResolver) RouteIds(ctx context.Context, obj *model.StockWarehouse, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.OdooRecord, error) {
-	return engine.Children[model.OdooRecord](ctx, obj)
+func (r *stockWarehouseResolver) RouteIds(ctx context.Context, obj *model.StockWarehouse, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.StockRoute, error) {
+	return engine.Children[model.StockRoute](ctx, obj)
 }
 
 // UomUom returns one uom.uom record by id.

@@ -9,10 +9,150 @@ import (
 	"strconv"
 )
 
+// A record with a globally unique id (Relay's Node): every record type implements it, and the root
+// field node fetches any record by its nodeId.
+type Node interface {
+	IsNode()
+}
+
+// A record of account.account, a model this API does not expose: its id, node id and display name.
+type AccountAccount struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountAccount) IsNode() {}
+
+// A record of account.account.tag, a model this API does not expose: its id, node id and display name.
+type AccountAccountTag struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountAccountTag) IsNode() {}
+
+// A record of account.analytic.account, a model this API does not expose: its id, node id and display name.
+type AccountAnalyticAccount struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountAnalyticAccount) IsNode() {}
+
+// A record of account.analytic.line, a model this API does not expose: its id, node id and display name.
+type AccountAnalyticLine struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountAnalyticLine) IsNode() {}
+
+// A record of account.fiscal.position, a model this API does not expose: its id, node id and display name.
+type AccountFiscalPosition struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountFiscalPosition) IsNode() {}
+
+// A record of account.incoterms, a model this API does not expose: its id, node id and display name.
+type AccountIncoterms struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountIncoterms) IsNode() {}
+
+// A record of account.journal, a model this API does not expose: its id, node id and display name.
+type AccountJournal struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountJournal) IsNode() {}
+
+// A record of account.move, a model this API does not expose: its id, node id and display name.
+type AccountMove struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountMove) IsNode() {}
+
+// A record of account.move.line, a model this API does not expose: its id, node id and display name.
+type AccountMoveLine struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountMoveLine) IsNode() {}
+
+// A record of account.payment.method.line, a model this API does not expose: its id, node id and display name.
+type AccountPaymentMethodLine struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountPaymentMethodLine) IsNode() {}
+
+// A record of account.payment.term, a model this API does not expose: its id, node id and display name.
+type AccountPaymentTerm struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountPaymentTerm) IsNode() {}
+
 // Tax (Odoo model account.tax)
 type AccountTax struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Active — Odoo boolean.
 	//
 	// Set active to false to hide the tax without removing it.
@@ -38,7 +178,7 @@ type AccountTax struct {
 	// Cash Basis Transition Account — Odoo many2one to account.account; null when empty.
 	//
 	// Account used to transition the tax amount for cash basis taxes. It will contain the tax amount as long as the original invoice has not been reconciled ; at reconciliation, this amount cancelled on this account and put on the regular tax account.
-	CashBasisTransitionAccountID *OdooRecord `json:"cash_basis_transition_account_id,omitempty"`
+	CashBasisTransitionAccountID *AccountAccount `json:"cash_basis_transition_account_id,omitempty"`
 	// Children Taxes — Odoo many2many to account.tax.
 	ChildrenTaxIds []*AccountTax `json:"children_tax_ids"`
 	// Company — Odoo many2one to res.company; null when empty. Required. Read-only.
@@ -81,7 +221,7 @@ type AccountTax struct {
 	// Distribution for Invoices — Odoo one2many to account.tax.repartition.line.
 	//
 	// Distribution when the tax is used on an invoice
-	InvoiceRepartitionLineIds []*OdooRecord `json:"invoice_repartition_line_ids"`
+	InvoiceRepartitionLineIds []*AccountTaxRepartitionLine `json:"invoice_repartition_line_ids"`
 	// Base Affected by Previous Taxes — Odoo boolean.
 	//
 	// If set, taxes with a lower sequence might affect this one, provided they try to do it.
@@ -105,9 +245,9 @@ type AccountTax struct {
 	// Distribution for Refund Invoices — Odoo one2many to account.tax.repartition.line.
 	//
 	// Distribution when the tax is used on a refund
-	RefundRepartitionLineIds []*OdooRecord `json:"refund_repartition_line_ids"`
+	RefundRepartitionLineIds []*AccountTaxRepartitionLine `json:"refund_repartition_line_ids"`
 	// Distribution — Odoo one2many to account.tax.repartition.line.
-	RepartitionLineIds []*OdooRecord `json:"repartition_line_ids"`
+	RepartitionLineIds []*AccountTaxRepartitionLine `json:"repartition_line_ids"`
 	// Repartition Lines — Odoo char. Read-only.
 	RepartitionLinesStr *string `json:"repartition_lines_str,omitempty"`
 	// Sequence — Odoo integer. Required.
@@ -120,7 +260,7 @@ type AccountTax struct {
 	// Based on Payment: the tax is due as soon as the payment of the invoice is received.
 	TaxExigibility *AccountTaxTaxExigibility `json:"tax_exigibility,omitempty"`
 	// Tax Group — Odoo many2one to account.tax.group; null when empty. Required.
-	TaxGroupID *OdooRecord `json:"tax_group_id,omitempty"`
+	TaxGroupID *AccountTaxGroup `json:"tax_group_id,omitempty"`
 	// Tax Scope — Odoo selection.
 	//
 	// Restrict the use of taxes to a type of product.
@@ -135,6 +275,8 @@ type AccountTax struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (AccountTax) IsNode() {}
+
 // A page of account.tax records.
 type AccountTaxConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -142,10 +284,48 @@ type AccountTaxConnection struct {
 	Nodes      []*AccountTax `json:"nodes"`
 }
 
+// A record of account.tax.group, a model this API does not expose: its id, node id and display name.
+type AccountTaxGroup struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountTaxGroup) IsNode() {}
+
+// A record of account.tax.repartition.line, a model this API does not expose: its id, node id and display name.
+type AccountTaxRepartitionLine struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (AccountTaxRepartitionLine) IsNode() {}
+
+// A record of barcode.nomenclature, a model this API does not expose: its id, node id and display name.
+type BarcodeNomenclature struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (BarcodeNomenclature) IsNode() {}
+
 // CRM Tag (Odoo model crm.tag)
 type CrmTag struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Color — Odoo integer.
 	Color *int `json:"color,omitempty"`
 	// Created on — Odoo datetime, UTC. Read-only.
@@ -162,12 +342,182 @@ type CrmTag struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (CrmTag) IsNode() {}
+
 // A page of crm.tag records.
 type CrmTagConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int       `json:"totalCount"`
 	Nodes      []*CrmTag `json:"nodes"`
 }
+
+// A record of crm.team, a model this API does not expose: its id, node id and display name.
+type CrmTeam struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (CrmTeam) IsNode() {}
+
+// A record of crm.team.member, a model this API does not expose: its id, node id and display name.
+type CrmTeamMember struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (CrmTeamMember) IsNode() {}
+
+// A record of discuss.channel, a model this API does not expose: its id, node id and display name.
+type DiscussChannel struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (DiscussChannel) IsNode() {}
+
+// A record of ir.actions.actions, a model this API does not expose: its id, node id and display name.
+type IrActionsActions struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (IrActionsActions) IsNode() {}
+
+// A record of ir.actions.report, a model this API does not expose: its id, node id and display name.
+type IrActionsReport struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (IrActionsReport) IsNode() {}
+
+// A record of ir.attachment, a model this API does not expose: its id, node id and display name.
+type IrAttachment struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (IrAttachment) IsNode() {}
+
+// A record of ir.model, a model this API does not expose: its id, node id and display name.
+type IrModel struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (IrModel) IsNode() {}
+
+// A record of ir.module.module, a model this API does not expose: its id, node id and display name.
+type IrModuleModule struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (IrModuleModule) IsNode() {}
+
+// A record of ir.sequence, a model this API does not expose: its id, node id and display name.
+type IrSequence struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (IrSequence) IsNode() {}
+
+// A record of ir.ui.view, a model this API does not expose: its id, node id and display name.
+type IrUIView struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (IrUIView) IsNode() {}
+
+// A record of mail.alias, a model this API does not expose: its id, node id and display name.
+type MailAlias struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (MailAlias) IsNode() {}
+
+// A record of mail.alias.domain, a model this API does not expose: its id, node id and display name.
+type MailAliasDomain struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (MailAliasDomain) IsNode() {}
+
+// A record of mail.message, a model this API does not expose: its id, node id and display name.
+type MailMessage struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (MailMessage) IsNode() {}
+
+// A record of mail.template, a model this API does not expose: its id, node id and display name.
+type MailTemplate struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (MailTemplate) IsNode() {}
 
 type Mutation struct {
 }
@@ -192,16 +542,60 @@ type OdooModel struct {
 	Access *OdooAccess `json:"access"`
 }
 
-// A record of a model the API does not expose: its id and display name only.
-type OdooRecord struct {
-	ID          string  `json:"id"`
+// A record of payment.token, a model this API does not expose: its id, node id and display name.
+type PaymentToken struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
 	DisplayName *string `json:"display_name,omitempty"`
 }
+
+func (PaymentToken) IsNode() {}
+
+// A record of payment.transaction, a model this API does not expose: its id, node id and display name.
+type PaymentTransaction struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (PaymentTransaction) IsNode() {}
+
+// A record of procurement.group, a model this API does not expose: its id, node id and display name.
+type ProcurementGroup struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProcurementGroup) IsNode() {}
+
+// A record of product.attribute.custom.value, a model this API does not expose: its id, node id and display name.
+type ProductAttributeCustomValue struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductAttributeCustomValue) IsNode() {}
 
 // Product Category (Odoo model product.category)
 type ProductCategory struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Child Categories — Odoo one2many to product.category.
 	ChildID []*ProductCategory `json:"child_id"`
 	// Complete Name — Odoo char. Read-only.
@@ -226,7 +620,7 @@ type ProductCategory struct {
 	// Parent Path — Odoo char.
 	ParentPath *string `json:"parent_path,omitempty"`
 	// Parent Routes — Odoo many2many to stock.route. Read-only.
-	ParentRouteIds []*OdooRecord `json:"parent_route_ids"`
+	ParentRouteIds []*StockRoute `json:"parent_route_ids"`
 	// # Products — Odoo integer. Read-only.
 	//
 	// The number of products under this category (Does not consider the children categories)
@@ -236,15 +630,15 @@ type ProductCategory struct {
 	// Downpayment Account — Odoo many2one to account.account; null when empty.
 	//
 	// This account will be used on Downpayment invoices.
-	PropertyAccountDownpaymentCategID *OdooRecord `json:"property_account_downpayment_categ_id,omitempty"`
+	PropertyAccountDownpaymentCategID *AccountAccount `json:"property_account_downpayment_categ_id,omitempty"`
 	// Expense Account — Odoo many2one to account.account; null when empty.
 	//
 	// The expense is accounted for when a vendor bill is validated, except in anglo-saxon accounting with perpetual inventory valuation in which case the expense (Cost of Goods Sold account) is recognized at the customer invoice validation.
-	PropertyAccountExpenseCategID *OdooRecord `json:"property_account_expense_categ_id,omitempty"`
+	PropertyAccountExpenseCategID *AccountAccount `json:"property_account_expense_categ_id,omitempty"`
 	// Income Account — Odoo many2one to account.account; null when empty.
 	//
 	// This account will be used when validating a customer invoice.
-	PropertyAccountIncomeCategID *OdooRecord `json:"property_account_income_categ_id,omitempty"`
+	PropertyAccountIncomeCategID *AccountAccount `json:"property_account_income_categ_id,omitempty"`
 	// Costing Method — Odoo selection.
 	//
 	// Standard Price: The products are valued at their standard cost defined on the product.
@@ -255,28 +649,28 @@ type ProductCategory struct {
 	//
 	// Counterpart journal items for all incoming stock moves will be posted in this account, unless there is a specific valuation account
 	//                 set on the source location. This is the default value for all products in this category. It can also directly be set on each product.
-	PropertyStockAccountInputCategID *OdooRecord `json:"property_stock_account_input_categ_id,omitempty"`
+	PropertyStockAccountInputCategID *AccountAccount `json:"property_stock_account_input_categ_id,omitempty"`
 	// Stock Output Account — Odoo many2one to account.account; null when empty.
 	//
 	// When doing automated inventory valuation, counterpart journal items for all outgoing stock moves will be posted in this account,
 	//                 unless there is a specific valuation account set on the destination location. This is the default value for all products in this category.
 	//                 It can also directly be set on each product.
-	PropertyStockAccountOutputCategID *OdooRecord `json:"property_stock_account_output_categ_id,omitempty"`
+	PropertyStockAccountOutputCategID *AccountAccount `json:"property_stock_account_output_categ_id,omitempty"`
 	// Stock Journal — Odoo many2one to account.journal; null when empty.
 	//
 	// When doing automated inventory valuation, this is the Accounting Journal in which entries will be automatically posted when stock moves are processed.
-	PropertyStockJournal *OdooRecord `json:"property_stock_journal,omitempty"`
+	PropertyStockJournal *AccountJournal `json:"property_stock_journal,omitempty"`
 	// Stock Valuation Account — Odoo many2one to account.account; null when empty.
 	//
 	// When automated inventory valuation is enabled on a product, this account will hold the current value of the products.
-	PropertyStockValuationAccountID *OdooRecord `json:"property_stock_valuation_account_id,omitempty"`
+	PropertyStockValuationAccountID *AccountAccount `json:"property_stock_valuation_account_id,omitempty"`
 	// Inventory Valuation — Odoo selection.
 	//
 	// Manual: The accounting entries to value the inventory are not posted automatically.
 	//         Automated: An accounting entry is automatically created to value the inventory when a product enters or leaves the company.
 	PropertyValuation *ProductCategoryPropertyValuation `json:"property_valuation,omitempty"`
 	// Putaway Rules — Odoo one2many to stock.putaway.rule.
-	PutawayRuleIds []*OdooRecord `json:"putaway_rule_ids"`
+	PutawayRuleIds []*StockPutawayRule `json:"putaway_rule_ids"`
 	// Force Removal Strategy — Odoo many2one to product.removal; null when empty.
 	//
 	// Set a specific removal strategy that will be used regardless of the source location for this product category.
@@ -286,16 +680,18 @@ type ProductCategory struct {
 	// Closest location: products/lots closest to the target location will be moved out first.
 	// FEFO: products/lots with the closest removal date will be moved out first (the availability of this method depends on the "Expiration Dates" setting).
 	// Least Packages: FIFO but with the least number of packages possible when there are several packages containing the same product.
-	RemovalStrategyID *OdooRecord `json:"removal_strategy_id,omitempty"`
+	RemovalStrategyID *ProductRemoval `json:"removal_strategy_id,omitempty"`
 	// Routes — Odoo many2many to stock.route.
-	RouteIds []*OdooRecord `json:"route_ids"`
+	RouteIds []*StockRoute `json:"route_ids"`
 	// Total routes — Odoo many2many to stock.route. Read-only.
-	TotalRouteIds []*OdooRecord `json:"total_route_ids"`
+	TotalRouteIds []*StockRoute `json:"total_route_ids"`
 	// Last Updated on — Odoo datetime, UTC. Read-only.
 	WriteDate *string `json:"write_date,omitempty"`
 	// Last Updated by — Odoo many2one to res.users; null when empty. Read-only.
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
+
+func (ProductCategory) IsNode() {}
 
 // A page of product.category records.
 type ProductCategoryConnection struct {
@@ -304,24 +700,98 @@ type ProductCategoryConnection struct {
 	Nodes      []*ProductCategory `json:"nodes"`
 }
 
+// A record of product.combo, a model this API does not expose: its id, node id and display name.
+type ProductCombo struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductCombo) IsNode() {}
+
+// A record of product.combo.item, a model this API does not expose: its id, node id and display name.
+type ProductComboItem struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductComboItem) IsNode() {}
+
+// A record of product.document, a model this API does not expose: its id, node id and display name.
+type ProductDocument struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductDocument) IsNode() {}
+
+// A record of product.packaging, a model this API does not expose: its id, node id and display name.
+type ProductPackaging struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductPackaging) IsNode() {}
+
+// A record of product.pricelist, a model this API does not expose: its id, node id and display name.
+type ProductPricelist struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductPricelist) IsNode() {}
+
+// A record of product.pricelist.item, a model this API does not expose: its id, node id and display name.
+type ProductPricelistItem struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductPricelistItem) IsNode() {}
+
 // Product Variant (Odoo model product.product)
 type ProductProduct struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Account Tags — Odoo many2many to account.account.tag.
 	//
 	// Tags to be set on the base and tax journal items created for this product.
-	AccountTagIds []*OdooRecord `json:"account_tag_ids"`
+	AccountTagIds []*AccountAccountTag `json:"account_tag_ids"`
 	// Active — Odoo boolean.
 	//
 	// If unchecked, it will allow you to hide the product without removing it.
 	Active bool `json:"active"`
 	// Variant Tags — Odoo many2many to product.tag.
-	AdditionalProductTagIds []*OdooRecord `json:"additional_product_tag_ids"`
+	AdditionalProductTagIds []*ProductTag `json:"additional_product_tag_ids"`
 	// All Product Tag — Odoo many2many to product.tag. Read-only.
-	AllProductTagIds []*OdooRecord `json:"all_product_tag_ids"`
+	AllProductTagIds []*ProductTag `json:"all_product_tag_ids"`
 	// Product Attributes — Odoo one2many to product.template.attribute.line.
-	AttributeLineIds []*OdooRecord `json:"attribute_line_ids"`
+	AttributeLineIds []*ProductTemplateAttributeLine `json:"attribute_line_ids"`
 	// Average Cost — Odoo monetary. Read-only.
 	AvgCost *float64 `json:"avg_cost,omitempty"`
 	// Barcode — Odoo char.
@@ -341,7 +811,7 @@ type ProductProduct struct {
 	// Combination Indices — Odoo char. Read-only.
 	CombinationIndices *string `json:"combination_indices,omitempty"`
 	// Combo Choices — Odoo many2many to product.combo.
-	ComboIds []*OdooRecord `json:"combo_ids"`
+	ComboIds []*ProductCombo `json:"combo_ids"`
 	// Valuation Currency — Odoo many2one to res.currency; null when empty. Read-only.
 	//
 	// Technical field to correctly show the currently selected company's currency that corresponds to the totaled value of the product's valuation layers
@@ -422,7 +892,7 @@ type ProductProduct struct {
 	// Price at which the product is sold to customers.
 	ListPrice *float64 `json:"list_price,omitempty"`
 	// Location — Odoo many2one to stock.location; null when empty.
-	LocationID *OdooRecord `json:"location_id,omitempty"`
+	LocationID *StockLocation `json:"location_id,omitempty"`
 	// Lot Properties — Odoo properties_definition.
 	LotPropertiesDefinition any `json:"lot_properties_definition,omitempty"`
 	// Valuation by Lot/Serial number — Odoo boolean.
@@ -452,7 +922,7 @@ type ProductProduct struct {
 	// Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
 	OptionalProductIds []*ProductTemplate `json:"optional_product_ids"`
 	// Minimum Stock Rules — Odoo one2many to stock.warehouse.orderpoint.
-	OrderpointIds []*OdooRecord `json:"orderpoint_ids"`
+	OrderpointIds []*StockWarehouseOrderpoint `json:"orderpoint_ids"`
 	// Outgoing — Odoo float. Read-only.
 	//
 	// Quantity of planned outgoing products.
@@ -463,7 +933,7 @@ type ProductProduct struct {
 	// Product Packages — Odoo one2many to product.packaging.
 	//
 	// Gives the different ways to package the same product.
-	PackagingIds []*OdooRecord `json:"packaging_ids"`
+	PackagingIds []*ProductPackaging `json:"packaging_ids"`
 	// Customer Ref — Odoo char. Read-only.
 	PartnerRef *string `json:"partner_ref,omitempty"`
 	// Variant Price Extra — Odoo float. Read-only.
@@ -477,15 +947,15 @@ type ProductProduct struct {
 	// Documents Count — Odoo integer. Read-only.
 	ProductDocumentCount *int `json:"product_document_count,omitempty"`
 	// Documents — Odoo one2many to product.document.
-	ProductDocumentIds []*OdooRecord `json:"product_document_ids"`
+	ProductDocumentIds []*ProductDocument `json:"product_document_ids"`
 	// Properties — Odoo properties.
 	ProductProperties any `json:"product_properties,omitempty"`
 	// Tags — Odoo many2many to product.tag.
-	ProductTagIds []*OdooRecord `json:"product_tag_ids"`
+	ProductTagIds []*ProductTag `json:"product_tag_ids"`
 	// Attribute Values — Odoo many2many to product.template.attribute.value.
-	ProductTemplateAttributeValueIds []*OdooRecord `json:"product_template_attribute_value_ids"`
+	ProductTemplateAttributeValueIds []*ProductTemplateAttributeValue `json:"product_template_attribute_value_ids"`
 	// Variant Values — Odoo many2many to product.template.attribute.value.
-	ProductTemplateVariantValueIds []*OdooRecord `json:"product_template_variant_value_ids"`
+	ProductTemplateVariantValueIds []*ProductTemplateAttributeValue `json:"product_template_variant_value_ids"`
 	// Product Template — Odoo many2one to product.template; null when empty. Required.
 	ProductTmplID *ProductTemplate `json:"product_tmpl_id,omitempty"`
 	// Product Tooltip — Odoo char. Read-only.
@@ -503,23 +973,23 @@ type ProductProduct struct {
 	// Expense Account — Odoo many2one to account.account; null when empty.
 	//
 	// Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used.
-	PropertyAccountExpenseID *OdooRecord `json:"property_account_expense_id,omitempty"`
+	PropertyAccountExpenseID *AccountAccount `json:"property_account_expense_id,omitempty"`
 	// Income Account — Odoo many2one to account.account; null when empty.
 	//
 	// Keep this field empty to use the default value from the product category.
-	PropertyAccountIncomeID *OdooRecord `json:"property_account_income_id,omitempty"`
+	PropertyAccountIncomeID *AccountAccount `json:"property_account_income_id,omitempty"`
 	// Inventory Location — Odoo many2one to stock.location; null when empty.
 	//
 	// This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory.
-	PropertyStockInventory *OdooRecord `json:"property_stock_inventory,omitempty"`
+	PropertyStockInventory *StockLocation `json:"property_stock_inventory,omitempty"`
 	// Production Location — Odoo many2one to stock.location; null when empty.
 	//
 	// This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders.
-	PropertyStockProduction *OdooRecord `json:"property_stock_production,omitempty"`
+	PropertyStockProduction *StockLocation `json:"property_stock_production,omitempty"`
 	// Purchase — Odoo boolean.
 	PurchaseOk bool `json:"purchase_ok"`
 	// Putaway Rules — Odoo one2many to stock.putaway.rule.
-	PutawayRuleIds []*OdooRecord `json:"putaway_rule_ids"`
+	PutawayRuleIds []*StockPutawayRule `json:"putaway_rule_ids"`
 	// Quantity On Hand — Odoo float. Read-only.
 	//
 	// Current quantity of products.
@@ -539,11 +1009,11 @@ type ProductProduct struct {
 	// This user will be responsible of the next activities related to logistic operations for this product.
 	ResponsibleID *ResUsers `json:"responsible_id,omitempty"`
 	// Category Routes — Odoo many2many to stock.route. Read-only.
-	RouteFromCategIds []*OdooRecord `json:"route_from_categ_ids"`
+	RouteFromCategIds []*StockRoute `json:"route_from_categ_ids"`
 	// Routes — Odoo many2many to stock.route.
 	//
 	// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
-	RouteIds []*OdooRecord `json:"route_ids"`
+	RouteIds []*StockRoute `json:"route_ids"`
 	// Customer Lead Time — Odoo integer.
 	//
 	// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
@@ -559,7 +1029,7 @@ type ProductProduct struct {
 	// Sold — Odoo float. Read-only.
 	SalesCount *float64 `json:"sales_count,omitempty"`
 	// Vendors — Odoo one2many to product.supplierinfo.
-	SellerIds []*OdooRecord `json:"seller_ids"`
+	SellerIds []*ProductSupplierinfo `json:"seller_ids"`
 	// Sequence — Odoo integer.
 	//
 	// Gives the sequence order when displaying a product list
@@ -587,11 +1057,11 @@ type ProductProduct struct {
 	// Stock Move — Odoo one2many to stock.move.
 	StockMoveIds []*StockMove `json:"stock_move_ids"`
 	// Stock Quant — Odoo one2many to stock.quant.
-	StockQuantIds []*OdooRecord `json:"stock_quant_ids"`
+	StockQuantIds []*StockQuant `json:"stock_quant_ids"`
 	// Stock Valuation Layer — Odoo one2many to stock.valuation.layer.
-	StockValuationLayerIds []*OdooRecord `json:"stock_valuation_layer_ids"`
+	StockValuationLayerIds []*StockValuationLayer `json:"stock_valuation_layer_ids"`
 	// Storage Category Capacity — Odoo one2many to stock.storage.category.capacity.
-	StorageCategoryCapacityIds []*OdooRecord `json:"storage_category_capacity_ids"`
+	StorageCategoryCapacityIds []*StockStorageCategoryCapacity `json:"storage_category_capacity_ids"`
 	// Purchase Taxes — Odoo many2many to account.tax.
 	//
 	// Default taxes used when buying the product
@@ -616,7 +1086,7 @@ type ProductProduct struct {
 	// UoM Category — Odoo many2one to uom.category; null when empty. Read-only.
 	//
 	// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
-	UomCategoryID *OdooRecord `json:"uom_category_id,omitempty"`
+	UomCategoryID *UomCategory `json:"uom_category_id,omitempty"`
 	// Unit of Measure — Odoo many2one to uom.uom; null when empty. Required.
 	//
 	// Default unit of measure used for all stock operations.
@@ -630,7 +1100,7 @@ type ProductProduct struct {
 	// Barcode is valid EAN — Odoo boolean. Read-only.
 	ValidEan bool `json:"valid_ean"`
 	// Valid Product Attribute Lines — Odoo many2many to product.template.attribute.line. Read-only.
-	ValidProductTemplateAttributeLineIds []*OdooRecord `json:"valid_product_template_attribute_line_ids"`
+	ValidProductTemplateAttributeLineIds []*ProductTemplateAttributeLine `json:"valid_product_template_attribute_line_ids"`
 	// Inventory Valuation — Odoo selection. Read-only.
 	//
 	// Manual: The accounting entries to value the inventory are not posted automatically.
@@ -639,7 +1109,7 @@ type ProductProduct struct {
 	// Value Svl — Odoo float. Read-only.
 	ValueSvl *float64 `json:"value_svl,omitempty"`
 	// Variant Seller — Odoo one2many to product.supplierinfo.
-	VariantSellerIds []*OdooRecord `json:"variant_seller_ids"`
+	VariantSellerIds []*ProductSupplierinfo `json:"variant_seller_ids"`
 	// Forecasted Quantity — Odoo float. Read-only.
 	//
 	// Forecast quantity (computed as Quantity On Hand - Outgoing + Incoming)
@@ -665,6 +1135,8 @@ type ProductProduct struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (ProductProduct) IsNode() {}
+
 // A page of product.product records.
 type ProductProductConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -672,20 +1144,58 @@ type ProductProductConnection struct {
 	Nodes      []*ProductProduct `json:"nodes"`
 }
 
+// A record of product.removal, a model this API does not expose: its id, node id and display name.
+type ProductRemoval struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductRemoval) IsNode() {}
+
+// A record of product.supplierinfo, a model this API does not expose: its id, node id and display name.
+type ProductSupplierinfo struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductSupplierinfo) IsNode() {}
+
+// A record of product.tag, a model this API does not expose: its id, node id and display name.
+type ProductTag struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductTag) IsNode() {}
+
 // Product (Odoo model product.template)
 type ProductTemplate struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Account Tags — Odoo many2many to account.account.tag.
 	//
 	// Tags to be set on the base and tax journal items created for this product.
-	AccountTagIds []*OdooRecord `json:"account_tag_ids"`
+	AccountTagIds []*AccountAccountTag `json:"account_tag_ids"`
 	// Active — Odoo boolean.
 	//
 	// If unchecked, it will allow you to hide the product without removing it.
 	Active bool `json:"active"`
 	// Product Attributes — Odoo one2many to product.template.attribute.line.
-	AttributeLineIds []*OdooRecord `json:"attribute_line_ids"`
+	AttributeLineIds []*ProductTemplateAttributeLine `json:"attribute_line_ids"`
 	// Barcode — Odoo char.
 	Barcode *string `json:"barcode,omitempty"`
 	// Can Image 1024 be zoomed — Odoo boolean. Read-only.
@@ -695,7 +1205,7 @@ type ProductTemplate struct {
 	// Color Index — Odoo integer.
 	Color *int `json:"color,omitempty"`
 	// Combo Choices — Odoo many2many to product.combo.
-	ComboIds []*OdooRecord `json:"combo_ids"`
+	ComboIds []*ProductCombo `json:"combo_ids"`
 	// Company — Odoo many2one to res.company; null when empty.
 	CompanyID *ResCompany `json:"company_id,omitempty"`
 	// Cost Currency — Odoo many2one to res.currency; null when empty. Read-only.
@@ -760,7 +1270,7 @@ type ProductTemplate struct {
 	// Price at which the product is sold to customers.
 	ListPrice *float64 `json:"list_price,omitempty"`
 	// Location — Odoo many2one to stock.location; null when empty.
-	LocationID *OdooRecord `json:"location_id,omitempty"`
+	LocationID *StockLocation `json:"location_id,omitempty"`
 	// Valuation by Lot/Serial number — Odoo boolean.
 	//
 	// If checked, the valuation will be specific by Lot/Serial number.
@@ -788,17 +1298,17 @@ type ProductTemplate struct {
 	// Product Packages — Odoo one2many to product.packaging.
 	//
 	// Gives the different ways to package the same product.
-	PackagingIds []*OdooRecord `json:"packaging_ids"`
+	PackagingIds []*ProductPackaging `json:"packaging_ids"`
 	// Number of price rules — Odoo integer. Read-only.
 	PricelistItemCount *int `json:"pricelist_item_count,omitempty"`
 	// Documents Count — Odoo integer. Read-only.
 	ProductDocumentCount *int `json:"product_document_count,omitempty"`
 	// Documents — Odoo one2many to product.document.
-	ProductDocumentIds []*OdooRecord `json:"product_document_ids"`
+	ProductDocumentIds []*ProductDocument `json:"product_document_ids"`
 	// Properties — Odoo properties.
 	ProductProperties any `json:"product_properties,omitempty"`
 	// Tags — Odoo many2many to product.tag.
-	ProductTagIds []*OdooRecord `json:"product_tag_ids"`
+	ProductTagIds []*ProductTag `json:"product_tag_ids"`
 	// Product Tooltip — Odoo char. Read-only.
 	ProductTooltip *string `json:"product_tooltip,omitempty"`
 	// # Product Variants — Odoo integer. Read-only.
@@ -814,19 +1324,19 @@ type ProductTemplate struct {
 	// Expense Account — Odoo many2one to account.account; null when empty.
 	//
 	// Keep this field empty to use the default value from the product category. If anglo-saxon accounting with automated valuation method is configured, the expense account on the product category will be used.
-	PropertyAccountExpenseID *OdooRecord `json:"property_account_expense_id,omitempty"`
+	PropertyAccountExpenseID *AccountAccount `json:"property_account_expense_id,omitempty"`
 	// Income Account — Odoo many2one to account.account; null when empty.
 	//
 	// Keep this field empty to use the default value from the product category.
-	PropertyAccountIncomeID *OdooRecord `json:"property_account_income_id,omitempty"`
+	PropertyAccountIncomeID *AccountAccount `json:"property_account_income_id,omitempty"`
 	// Inventory Location — Odoo many2one to stock.location; null when empty.
 	//
 	// This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory.
-	PropertyStockInventory *OdooRecord `json:"property_stock_inventory,omitempty"`
+	PropertyStockInventory *StockLocation `json:"property_stock_inventory,omitempty"`
 	// Production Location — Odoo many2one to stock.location; null when empty.
 	//
 	// This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders.
-	PropertyStockProduction *OdooRecord `json:"property_stock_production,omitempty"`
+	PropertyStockProduction *StockLocation `json:"property_stock_production,omitempty"`
 	// Purchase — Odoo boolean.
 	PurchaseOk bool `json:"purchase_ok"`
 	// Quantity On Hand — Odoo float. Read-only.
@@ -840,11 +1350,11 @@ type ProductTemplate struct {
 	// This user will be responsible of the next activities related to logistic operations for this product.
 	ResponsibleID *ResUsers `json:"responsible_id,omitempty"`
 	// Category Routes — Odoo many2many to stock.route. Read-only.
-	RouteFromCategIds []*OdooRecord `json:"route_from_categ_ids"`
+	RouteFromCategIds []*StockRoute `json:"route_from_categ_ids"`
 	// Routes — Odoo many2many to stock.route.
 	//
 	// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
-	RouteIds []*OdooRecord `json:"route_ids"`
+	RouteIds []*StockRoute `json:"route_ids"`
 	// Customer Lead Time — Odoo integer.
 	//
 	// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
@@ -860,7 +1370,7 @@ type ProductTemplate struct {
 	// Sold — Odoo float. Read-only.
 	SalesCount *float64 `json:"sales_count,omitempty"`
 	// Vendors — Odoo one2many to product.supplierinfo.
-	SellerIds []*OdooRecord `json:"seller_ids"`
+	SellerIds []*ProductSupplierinfo `json:"seller_ids"`
 	// Sequence — Odoo integer.
 	//
 	// Gives the sequence order when displaying a product list
@@ -907,7 +1417,7 @@ type ProductTemplate struct {
 	// UoM Category — Odoo many2one to uom.category; null when empty. Read-only.
 	//
 	// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
-	UomCategoryID *OdooRecord `json:"uom_category_id,omitempty"`
+	UomCategoryID *UomCategory `json:"uom_category_id,omitempty"`
 	// Unit of Measure — Odoo many2one to uom.uom; null when empty. Required.
 	//
 	// Default unit of measure used for all stock operations.
@@ -919,14 +1429,14 @@ type ProductTemplate struct {
 	// Default unit of measure used for purchase orders. It must be in the same category as the default unit of measure.
 	UomPoID *UomUom `json:"uom_po_id,omitempty"`
 	// Valid Product Attribute Lines — Odoo many2many to product.template.attribute.line. Read-only.
-	ValidProductTemplateAttributeLineIds []*OdooRecord `json:"valid_product_template_attribute_line_ids"`
+	ValidProductTemplateAttributeLineIds []*ProductTemplateAttributeLine `json:"valid_product_template_attribute_line_ids"`
 	// Inventory Valuation — Odoo selection. Read-only.
 	//
 	// Manual: The accounting entries to value the inventory are not posted automatically.
 	//         Automated: An accounting entry is automatically created to value the inventory when a product enters or leaves the company.
 	Valuation *ProductTemplateValuation `json:"valuation,omitempty"`
 	// Variant Seller — Odoo one2many to product.supplierinfo.
-	VariantSellerIds []*OdooRecord `json:"variant_seller_ids"`
+	VariantSellerIds []*ProductSupplierinfo `json:"variant_seller_ids"`
 	// Forecasted Quantity — Odoo float. Read-only.
 	VirtualAvailable *float64 `json:"virtual_available,omitempty"`
 	// Re-Invoice Policy visible — Odoo boolean. Read-only.
@@ -947,6 +1457,32 @@ type ProductTemplate struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (ProductTemplate) IsNode() {}
+
+// A record of product.template.attribute.line, a model this API does not expose: its id, node id and display name.
+type ProductTemplateAttributeLine struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductTemplateAttributeLine) IsNode() {}
+
+// A record of product.template.attribute.value, a model this API does not expose: its id, node id and display name.
+type ProductTemplateAttributeValue struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProductTemplateAttributeValue) IsNode() {}
+
 // A page of product.template records.
 type ProductTemplateConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -954,10 +1490,36 @@ type ProductTemplateConnection struct {
 	Nodes      []*ProductTemplate `json:"nodes"`
 }
 
+// A record of project.collaborator, a model this API does not expose: its id, node id and display name.
+type ProjectCollaborator struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProjectCollaborator) IsNode() {}
+
+// A record of project.milestone, a model this API does not expose: its id, node id and display name.
+type ProjectMilestone struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProjectMilestone) IsNode() {}
+
 // Project (Odoo model project.project)
 type ProjectProject struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Access Instruction Message — Odoo char. Read-only.
 	AccessInstructionMessage *string `json:"access_instruction_message,omitempty"`
 	// Portal Access URL — Odoo char. Read-only.
@@ -967,7 +1529,7 @@ type ProjectProject struct {
 	// Access warning — Odoo text. Read-only.
 	AccessWarning *string `json:"access_warning,omitempty"`
 	// Project Account — Odoo many2one to account.analytic.account; null when empty.
-	AccountID *OdooRecord `json:"account_id,omitempty"`
+	AccountID *AccountAnalyticAccount `json:"account_id,omitempty"`
 	// Active — Odoo boolean.
 	Active bool `json:"active"`
 	// Custom Bounced Message — Odoo html.
@@ -990,7 +1552,7 @@ type ProjectProject struct {
 	// Email domain e.g. 'example.com' in 'odoo@example.com'
 	AliasDomain *string `json:"alias_domain,omitempty"`
 	// Alias Domain — Odoo many2one to mail.alias.domain; null when empty.
-	AliasDomainID *OdooRecord `json:"alias_domain_id,omitempty"`
+	AliasDomainID *MailAliasDomain `json:"alias_domain_id,omitempty"`
 	// Email Alias — Odoo char. Read-only.
 	AliasEmail *string `json:"alias_email,omitempty"`
 	// Record Thread ID — Odoo integer.
@@ -1002,13 +1564,13 @@ type ProjectProject struct {
 	// Alias — Odoo many2one to mail.alias; null when empty. Required.
 	//
 	// Internal email associated with this project. Incoming emails are automatically synchronized with Tasks (or optionally Issues if the Issue Tracker module is installed).
-	AliasID *OdooRecord `json:"alias_id,omitempty"`
+	AliasID *MailAlias `json:"alias_id,omitempty"`
 	// Local-part based incoming detection — Odoo boolean.
 	AliasIncomingLocal bool `json:"alias_incoming_local"`
 	// Aliased Model — Odoo many2one to ir.model; null when empty. Required.
 	//
 	// The model (Odoo Document Kind) to which this alias corresponds. Any incoming email that does not reply to an existing record will cause the creation of a new record of this model (e.g. a Project Task)
-	AliasModelID *OdooRecord `json:"alias_model_id,omitempty"`
+	AliasModelID *IrModel `json:"alias_model_id,omitempty"`
 	// Alias Name — Odoo char.
 	//
 	// The name of the email alias, e.g. 'jobs' if you want to catch emails for <jobs@example.odoo.com>
@@ -1016,7 +1578,7 @@ type ProjectProject struct {
 	// Parent Model — Odoo many2one to ir.model; null when empty.
 	//
 	// Parent model holding the alias. The model holding the alias reference is not necessarily the model given by alias_model_id (example: project (parent_model) and task (model))
-	AliasParentModelID *OdooRecord `json:"alias_parent_model_id,omitempty"`
+	AliasParentModelID *IrModel `json:"alias_parent_model_id,omitempty"`
 	// Parent Record Thread ID — Odoo integer.
 	//
 	// ID of the parent record holding the alias (example: project holding the task creation alias)
@@ -1034,7 +1596,7 @@ type ProjectProject struct {
 	// Balance — Odoo monetary. Read-only.
 	AnalyticAccountBalance *float64 `json:"analytic_account_balance,omitempty"`
 	// Analytic Account — Odoo many2one to account.analytic.account; null when empty.
-	AutoAccountID *OdooRecord `json:"auto_account_id,omitempty"`
+	AutoAccountID *AccountAnalyticAccount `json:"auto_account_id,omitempty"`
 	// Can Mark Milestone As Done — Odoo boolean. Read-only. Restricted to groups: project.group_project_milestone.
 	CanMarkMilestoneAsDone bool `json:"can_mark_milestone_as_done"`
 	// Closed Task Count — Odoo integer. Read-only.
@@ -1042,7 +1604,7 @@ type ProjectProject struct {
 	// # Collaborators — Odoo integer. Read-only.
 	CollaboratorCount *int `json:"collaborator_count,omitempty"`
 	// Collaborators — Odoo one2many to project.collaborator.
-	CollaboratorIds []*OdooRecord `json:"collaborator_ids"`
+	CollaboratorIds []*ProjectCollaborator `json:"collaborator_ids"`
 	// Color Index — Odoo integer.
 	Color *int `json:"color,omitempty"`
 	// Company — Odoo many2one to res.company; null when empty.
@@ -1086,7 +1648,7 @@ type ProjectProject struct {
 	// Last Update Color — Odoo integer. Read-only.
 	LastUpdateColor *int `json:"last_update_color,omitempty"`
 	// Last Update — Odoo many2one to project.update; null when empty.
-	LastUpdateID *OdooRecord `json:"last_update_id,omitempty"`
+	LastUpdateID *ProjectUpdate `json:"last_update_id,omitempty"`
 	// Last Update Status — Odoo selection. Required.
 	LastUpdateStatus *ProjectProjectLastUpdateStatus `json:"last_update_status,omitempty"`
 	// Milestone Count — Odoo integer. Read-only. Restricted to groups: project.group_project_milestone.
@@ -1094,7 +1656,7 @@ type ProjectProject struct {
 	// Milestone Count Reached — Odoo integer. Read-only. Restricted to groups: project.group_project_milestone.
 	MilestoneCountReached *int `json:"milestone_count_reached,omitempty"`
 	// Milestone — Odoo one2many to project.milestone.
-	MilestoneIds []*OdooRecord `json:"milestone_ids"`
+	MilestoneIds []*ProjectMilestone `json:"milestone_ids"`
 	// Milestones Reached — Odoo integer. Read-only. Restricted to groups: project.group_project_milestone.
 	MilestoneProgress *int `json:"milestone_progress,omitempty"`
 	// My Activity Deadline — Odoo date. Read-only. Restricted to groups: base.group_user.
@@ -1102,7 +1664,7 @@ type ProjectProject struct {
 	// Name — Odoo char. Required.
 	Name *string `json:"name,omitempty"`
 	// Next Milestone — Odoo many2one to project.milestone; null when empty. Read-only. Restricted to groups: project.group_project_milestone.
-	NextMilestoneID *OdooRecord `json:"next_milestone_id,omitempty"`
+	NextMilestoneID *ProjectMilestone `json:"next_milestone_id,omitempty"`
 	// Open Task Count — Odoo integer. Read-only.
 	OpenTaskCount *int `json:"open_task_count,omitempty"`
 	// Customer — Odoo many2one to res.partner; null when empty.
@@ -1131,7 +1693,7 @@ type ProjectProject struct {
 	// Products added to stock pickings, whose operation type is configured to generate analytic costs, will be re-invoiced in this sales order if they are set up for it.
 	ReinvoicedSaleOrderID *SaleOrder `json:"reinvoiced_sale_order_id,omitempty"`
 	// Working Time — Odoo many2one to resource.calendar; null when empty. Read-only.
-	ResourceCalendarID *OdooRecord `json:"resource_calendar_id,omitempty"`
+	ResourceCalendarID *ResourceCalendar `json:"resource_calendar_id,omitempty"`
 	// Sales Order Item — Odoo many2one to sale.order.line; null when empty.
 	//
 	// Sales order item that will be selected by default on the tasks and timesheets of this project, except if the employee set on the timesheets is explicitely linked to another sales order item on the project.
@@ -1148,7 +1710,7 @@ type ProjectProject struct {
 	// Sequence — Odoo integer.
 	Sequence *int `json:"sequence,omitempty"`
 	// Tags — Odoo many2many to project.tags.
-	TagIds []*OdooRecord `json:"tag_ids"`
+	TagIds []*ProjectTags `json:"tag_ids"`
 	// Task Completion Percentage — Odoo float. Read-only.
 	TaskCompletionPercentage *float64 `json:"task_completion_percentage,omitempty"`
 	// Task Count — Odoo integer. Read-only.
@@ -1160,11 +1722,11 @@ type ProjectProject struct {
 	// Task Activities — Odoo one2many to project.task.
 	Tasks []*ProjectTask `json:"tasks"`
 	// Tasks Stages — Odoo many2many to project.task.type.
-	TypeIds []*OdooRecord `json:"type_ids"`
+	TypeIds []*ProjectTaskType `json:"type_ids"`
 	// Update Count — Odoo integer. Read-only.
 	UpdateCount *int `json:"update_count,omitempty"`
 	// Update — Odoo one2many to project.update.
-	UpdateIds []*OdooRecord `json:"update_ids"`
+	UpdateIds []*ProjectUpdate `json:"update_ids"`
 	// Project Manager — Odoo many2one to res.users; null when empty.
 	UserID *ResUsers `json:"user_id,omitempty"`
 	// Last Updated on — Odoo datetime, UTC. Read-only.
@@ -1172,10 +1734,12 @@ type ProjectProject struct {
 	// Last Updated by — Odoo many2one to res.users; null when empty. Read-only.
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 	// Departments — Odoo many2one to account.analytic.account; null when empty.
-	XPlan2ID *OdooRecord `json:"x_plan2_id,omitempty"`
+	XPlan2ID *AccountAnalyticAccount `json:"x_plan2_id,omitempty"`
 	// Internal — Odoo many2one to account.analytic.account; null when empty.
-	XPlan3ID *OdooRecord `json:"x_plan3_id,omitempty"`
+	XPlan3ID *AccountAnalyticAccount `json:"x_plan3_id,omitempty"`
 }
+
+func (ProjectProject) IsNode() {}
 
 // A page of project.project records.
 type ProjectProjectConnection struct {
@@ -1184,10 +1748,24 @@ type ProjectProjectConnection struct {
 	Nodes      []*ProjectProject `json:"nodes"`
 }
 
+// A record of project.tags, a model this API does not expose: its id, node id and display name.
+type ProjectTags struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProjectTags) IsNode() {}
+
 // Task (Odoo model project.task)
 type ProjectTask struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Portal Access URL — Odoo char. Read-only.
 	//
 	// Customer Portal URL
@@ -1207,7 +1785,7 @@ type ProjectTask struct {
 	// Attachments — Odoo one2many to ir.attachment. Read-only.
 	//
 	// Attachments that don't come from a message
-	AttachmentIds []*OdooRecord `json:"attachment_ids"`
+	AttachmentIds []*IrAttachment `json:"attachment_ids"`
 	// Sub-tasks — Odoo one2many to project.task.
 	ChildIds []*ProjectTask `json:"child_ids"`
 	// Closed Depending on Tasks — Odoo integer. Read-only.
@@ -1266,7 +1844,7 @@ type ProjectTask struct {
 	// Display Sales Order — Odoo boolean. Read-only.
 	DisplaySaleOrderButton bool `json:"display_sale_order_button"`
 	// Cover Image — Odoo many2one to ir.attachment; null when empty.
-	DisplayedImageID *OdooRecord `json:"displayed_image_id,omitempty"`
+	DisplayedImageID *IrAttachment `json:"displayed_image_id,omitempty"`
 	// Status time — Odoo json. Read-only.
 	//
 	// JSON that maps ids from a many2one field to seconds spent
@@ -1288,7 +1866,7 @@ type ProjectTask struct {
 	// Milestone — Odoo many2one to project.milestone; null when empty.
 	//
 	// Deliver your services automatically when a milestone is reached by linking it to a sales order item.
-	MilestoneID *OdooRecord `json:"milestone_id,omitempty"`
+	MilestoneID *ProjectMilestone `json:"milestone_id,omitempty"`
 	// My Activity Deadline — Odoo date. Read-only. Restricted to groups: base.group_user.
 	MyActivityDateDeadline *string `json:"my_activity_date_deadline,omitempty"`
 	// Title — Odoo char. Required.
@@ -1300,13 +1878,13 @@ type ProjectTask struct {
 	// Personal Stage State — Odoo many2one to project.task.stage.personal; null when empty. Read-only.
 	//
 	// The current user's personal stage.
-	PersonalStageID *OdooRecord `json:"personal_stage_id,omitempty"`
+	PersonalStageID *ProjectTaskStagePersonal `json:"personal_stage_id,omitempty"`
 	// Personal Stage — Odoo many2one to project.task.type; null when empty.
 	//
 	// The current user's personal task stage.
-	PersonalStageTypeID *OdooRecord `json:"personal_stage_type_id,omitempty"`
+	PersonalStageTypeID *ProjectTaskType `json:"personal_stage_type_id,omitempty"`
 	// Personal Stages — Odoo many2many to project.task.type.
-	PersonalStageTypeIds []*OdooRecord `json:"personal_stage_type_ids"`
+	PersonalStageTypeIds []*ProjectTaskType `json:"personal_stage_type_ids"`
 	// Portal User Names — Odoo char. Read-only.
 	PortalUserNames *string `json:"portal_user_names,omitempty"`
 	// Priority — Odoo selection; allowed values: "0" (Low), "1" (High).
@@ -1333,7 +1911,7 @@ type ProjectTask struct {
 	// Project's sale order — Odoo many2one to sale.order; null when empty. Read-only.
 	ProjectSaleOrderID *SaleOrder `json:"project_sale_order_id,omitempty"`
 	// Recurrence — Odoo many2one to project.task.recurrence; null when empty.
-	RecurrenceID *OdooRecord `json:"recurrence_id,omitempty"`
+	RecurrenceID *ProjectTaskRecurrence `json:"recurrence_id,omitempty"`
 	// Tasks in Recurrence — Odoo integer. Read-only.
 	RecurringCount *int `json:"recurring_count,omitempty"`
 	// Recurrent — Odoo boolean.
@@ -1363,7 +1941,7 @@ type ProjectTask struct {
 	// Show Display In Project — Odoo boolean. Read-only.
 	ShowDisplayInProject bool `json:"show_display_in_project"`
 	// Stage — Odoo many2one to project.task.type; null when empty.
-	StageID *OdooRecord `json:"stage_id,omitempty"`
+	StageID *ProjectTaskType `json:"stage_id,omitempty"`
 	// State — Odoo selection; allowed values: "01_in_progress" (In Progress), "02_changes_requested" (Changes Requested), "03_approved" (Approved), "1_done" (Done), "1_canceled" (Cancelled), "04_waiting_normal" (Waiting). Required.
 	State *string `json:"state,omitempty"`
 	// Sub-tasks Allocated Time — Odoo float. Read-only.
@@ -1375,7 +1953,7 @@ type ProjectTask struct {
 	// Sub-task Count — Odoo integer. Read-only.
 	SubtaskCount *int `json:"subtask_count,omitempty"`
 	// Tags — Odoo many2many to project.tags.
-	TagIds []*OdooRecord `json:"tag_ids"`
+	TagIds []*ProjectTags `json:"tag_ids"`
 	// Properties — Odoo properties.
 	TaskProperties any `json:"task_properties,omitempty"`
 	// To invoice — Odoo boolean. Read-only. Restricted to groups: sales_team.group_sale_salesman_all_leads.
@@ -1396,6 +1974,8 @@ type ProjectTask struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (ProjectTask) IsNode() {}
+
 // A page of project.task records.
 type ProjectTaskConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -1403,23 +1983,97 @@ type ProjectTaskConnection struct {
 	Nodes      []*ProjectTask `json:"nodes"`
 }
 
+// A record of project.task.recurrence, a model this API does not expose: its id, node id and display name.
+type ProjectTaskRecurrence struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProjectTaskRecurrence) IsNode() {}
+
+// A record of project.task.stage.personal, a model this API does not expose: its id, node id and display name.
+type ProjectTaskStagePersonal struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProjectTaskStagePersonal) IsNode() {}
+
+// A record of project.task.type, a model this API does not expose: its id, node id and display name.
+type ProjectTaskType struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProjectTaskType) IsNode() {}
+
+// A record of project.update, a model this API does not expose: its id, node id and display name.
+type ProjectUpdate struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ProjectUpdate) IsNode() {}
+
 type Query struct {
 }
+
+// A record of quotation.document, a model this API does not expose: its id, node id and display name.
+type QuotationDocument struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (QuotationDocument) IsNode() {}
+
+// A record of report.paperformat, a model this API does not expose: its id, node id and display name.
+type ReportPaperformat struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ReportPaperformat) IsNode() {}
 
 // Companies (Odoo model res.company)
 type ResCompany struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Base Tax Received Account — Odoo many2one to account.account; null when empty.
 	//
 	// Account that will be set on lines created in cash basis journal entry and used to keep track of the tax base amount.
-	AccountCashBasisBaseAccountID *OdooRecord `json:"account_cash_basis_base_account_id,omitempty"`
+	AccountCashBasisBaseAccountID *AccountAccount `json:"account_cash_basis_base_account_id,omitempty"`
 	// Default PoS Receivable Account — Odoo many2one to account.account; null when empty.
-	AccountDefaultPosReceivableAccountID *OdooRecord `json:"account_default_pos_receivable_account_id,omitempty"`
+	AccountDefaultPosReceivableAccountID *AccountAccount `json:"account_default_pos_receivable_account_id,omitempty"`
 	// Separate account for expense discount — Odoo many2one to account.account; null when empty.
-	AccountDiscountExpenseAllocationID *OdooRecord `json:"account_discount_expense_allocation_id,omitempty"`
+	AccountDiscountExpenseAllocationID *AccountAccount `json:"account_discount_expense_allocation_id,omitempty"`
 	// Separate account for income discount — Odoo many2one to account.account; null when empty.
-	AccountDiscountIncomeAllocationID *OdooRecord `json:"account_discount_income_allocation_id,omitempty"`
+	AccountDiscountIncomeAllocationID *AccountAccount `json:"account_discount_income_allocation_id,omitempty"`
 	// l10n-used countries — Odoo many2many to res.country. Read-only.
 	//
 	// Technical field containing the countries for which this company is using tax-related features(hence the ones for which l10n modules need to show tax-related fields).
@@ -1429,11 +2083,11 @@ type ResCompany struct {
 	// The country to use the tax reports from for this company
 	AccountFiscalCountryID *ResCountry `json:"account_fiscal_country_id,omitempty"`
 	// Cash Discount Write-Off Gain Account — Odoo many2one to account.account; null when empty.
-	AccountJournalEarlyPayDiscountGainAccountID *OdooRecord `json:"account_journal_early_pay_discount_gain_account_id,omitempty"`
+	AccountJournalEarlyPayDiscountGainAccountID *AccountAccount `json:"account_journal_early_pay_discount_gain_account_id,omitempty"`
 	// Cash Discount Write-Off Loss Account — Odoo many2one to account.account; null when empty.
-	AccountJournalEarlyPayDiscountLossAccountID *OdooRecord `json:"account_journal_early_pay_discount_loss_account_id,omitempty"`
+	AccountJournalEarlyPayDiscountLossAccountID *AccountAccount `json:"account_journal_early_pay_discount_loss_account_id,omitempty"`
 	// Journal Suspense Account — Odoo many2one to account.account; null when empty.
-	AccountJournalSuspenseAccountID *OdooRecord `json:"account_journal_suspense_account_id,omitempty"`
+	AccountJournalSuspenseAccountID *AccountAccount `json:"account_journal_suspense_account_id,omitempty"`
 	// Opening Entry — Odoo date. Required.
 	//
 	// That is the date of the opening entry.
@@ -1441,19 +2095,19 @@ type ResCompany struct {
 	// Opening Journal — Odoo many2one to account.journal; null when empty.
 	//
 	// Journal where the opening entry of this company's accounting has been posted.
-	AccountOpeningJournalID *OdooRecord `json:"account_opening_journal_id,omitempty"`
+	AccountOpeningJournalID *AccountJournal `json:"account_opening_journal_id,omitempty"`
 	// Opening Journal Entry — Odoo many2one to account.move; null when empty.
 	//
 	// The journal entry containing the initial balance of all this company's accounts.
-	AccountOpeningMoveID *OdooRecord `json:"account_opening_move_id,omitempty"`
+	AccountOpeningMoveID *AccountMove `json:"account_opening_move_id,omitempty"`
 	// Default Sales Price Include — Odoo selection. Required.
 	//
 	// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
 	AccountPriceInclude *ResCompanyAccountPriceInclude `json:"account_price_include,omitempty"`
 	// Production WIP Account — Odoo many2one to account.account; null when empty.
-	AccountProductionWipAccountID *OdooRecord `json:"account_production_wip_account_id,omitempty"`
+	AccountProductionWipAccountID *AccountAccount `json:"account_production_wip_account_id,omitempty"`
 	// Production WIP Overhead Account — Odoo many2one to account.account; null when empty.
-	AccountProductionWipOverheadAccountID *OdooRecord `json:"account_production_wip_overhead_account_id,omitempty"`
+	AccountProductionWipOverheadAccountID *AccountAccount `json:"account_production_wip_overhead_account_id,omitempty"`
 	// Default Purchase Tax — Odoo many2one to account.tax; null when empty.
 	AccountPurchaseTaxID *AccountTax `json:"account_purchase_tax_id,omitempty"`
 	// Default Sale Tax — Odoo many2one to account.tax; null when empty.
@@ -1467,7 +2121,7 @@ type ResCompany struct {
 	// Active — Odoo boolean.
 	Active bool `json:"active"`
 	// Email Domain — Odoo many2one to mail.alias.domain; null when empty.
-	AliasDomainID *OdooRecord `json:"alias_domain_id,omitempty"`
+	AliasDomainID *MailAliasDomain `json:"alias_domain_id,omitempty"`
 	// Alias Domain Name — Odoo char. Read-only.
 	//
 	// Email domain e.g. 'example.com' in 'odoo@example.com'
@@ -1488,17 +2142,17 @@ type ResCompany struct {
 	// Automatic Entry Default Journal — Odoo many2one to account.journal; null when empty.
 	//
 	// Journal used by default for moving the period of an entry
-	AutomaticEntryDefaultJournalID *OdooRecord `json:"automatic_entry_default_journal_id,omitempty"`
+	AutomaticEntryDefaultJournalID *AccountJournal `json:"automatic_entry_default_journal_id,omitempty"`
 	// Auto-validate bills — Odoo boolean.
 	AutopostBills bool `json:"autopost_bills"`
 	// Prefix of the bank accounts — Odoo char.
 	BankAccountCodePrefix *string `json:"bank_account_code_prefix,omitempty"`
 	// Banks — Odoo one2many to res.partner.bank.
-	BankIds []*OdooRecord `json:"bank_ids"`
+	BankIds []*ResPartnerBank `json:"bank_ids"`
 	// Bank Journals — Odoo one2many to account.journal.
-	BankJournalIds []*OdooRecord `json:"bank_journal_ids"`
+	BankJournalIds []*AccountJournal `json:"bank_journal_ids"`
 	// Batch Payment Sequence — Odoo many2one to ir.sequence; null when empty. Read-only.
-	BatchPaymentSequenceID *OdooRecord `json:"batch_payment_sequence_id,omitempty"`
+	BatchPaymentSequenceID *IrSequence `json:"batch_payment_sequence_id,omitempty"`
 	// Bounce Email — Odoo char. Read-only.
 	BounceEmail *string `json:"bounce_email,omitempty"`
 	// Bounce — Odoo char. Read-only.
@@ -1543,13 +2197,13 @@ type ResCompany struct {
 	// Created by — Odoo many2one to res.users; null when empty. Read-only.
 	CreateUID *ResUsers `json:"create_uid,omitempty"`
 	// Exchange Gain or Loss Journal — Odoo many2one to account.journal; null when empty.
-	CurrencyExchangeJournalID *OdooRecord `json:"currency_exchange_journal_id,omitempty"`
+	CurrencyExchangeJournalID *AccountJournal `json:"currency_exchange_journal_id,omitempty"`
 	// Currency — Odoo many2one to res.currency; null when empty. Required.
 	CurrencyID *ResCurrency `json:"currency_id,omitempty"`
 	// Cash Difference Expense — Odoo many2one to account.account; null when empty.
-	DefaultCashDifferenceExpenseAccountID *OdooRecord `json:"default_cash_difference_expense_account_id,omitempty"`
+	DefaultCashDifferenceExpenseAccountID *AccountAccount `json:"default_cash_difference_expense_account_id,omitempty"`
 	// Cash Difference Income — Odoo many2one to account.account; null when empty.
-	DefaultCashDifferenceIncomeAccountID *OdooRecord `json:"default_cash_difference_income_account_id,omitempty"`
+	DefaultCashDifferenceIncomeAccountID *AccountAccount `json:"default_cash_difference_income_account_id,omitempty"`
 	// Default From — Odoo char. Read-only.
 	DefaultFromEmail *string `json:"default_from_email,omitempty"`
 	// Total amount of invoice in letters — Odoo boolean.
@@ -1571,13 +2225,13 @@ type ResCompany struct {
 	// Expense Accrual Account — Odoo many2one to account.account; null when empty.
 	//
 	// Account used to move the period of an expense
-	ExpenseAccrualAccountID *OdooRecord `json:"expense_accrual_account_id,omitempty"`
+	ExpenseAccrualAccountID *AccountAccount `json:"expense_accrual_account_id,omitempty"`
 	// Loss Exchange Rate Account — Odoo many2one to account.account; null when empty.
-	ExpenseCurrencyExchangeAccountID *OdooRecord `json:"expense_currency_exchange_account_id,omitempty"`
+	ExpenseCurrencyExchangeAccountID *AccountAccount `json:"expense_currency_exchange_account_id,omitempty"`
 	// Document Template — Odoo many2one to ir.ui.view; null when empty.
-	ExternalReportLayoutID *OdooRecord `json:"external_report_layout_id,omitempty"`
+	ExternalReportLayoutID *IrUIView `json:"external_report_layout_id,omitempty"`
 	// Fiscal Position — Odoo one2many to account.fiscal.position.
-	FiscalPositionIds []*OdooRecord `json:"fiscal_position_ids"`
+	FiscalPositionIds []*AccountFiscalPosition `json:"fiscal_position_ids"`
 	// Fiscalyear Last Day — Odoo integer. Required.
 	FiscalyearLastDay *int `json:"fiscalyear_last_day,omitempty"`
 	// Fiscalyear Last Month — Odoo selection; allowed values: "1" (January), "2" (February), "3" (March), "4" (April), "5" (May), "6" (June), "7" (July), "8" (August), "9" (September), "10" (October), "11" (November), "12" (December). Required.
@@ -1597,13 +2251,13 @@ type ResCompany struct {
 	// Enrich Done — Odoo boolean.
 	IapEnrichAutoDone bool `json:"iap_enrich_auto_done"`
 	// Gain Exchange Rate Account — Odoo many2one to account.account; null when empty.
-	IncomeCurrencyExchangeAccountID *OdooRecord `json:"income_currency_exchange_account_id,omitempty"`
+	IncomeCurrencyExchangeAccountID *AccountAccount `json:"income_currency_exchange_account_id,omitempty"`
 	// Default incoterm — Odoo many2one to account.incoterms; null when empty.
 	//
 	// International Commercial Terms are a series of predefined commercial terms used in international transactions.
-	IncotermID *OdooRecord `json:"incoterm_id,omitempty"`
+	IncotermID *AccountIncoterms `json:"incoterm_id,omitempty"`
 	// Internal Transit Location — Odoo many2one to stock.location; null when empty.
-	InternalTransitLocationID *OdooRecord `json:"internal_transit_location_id,omitempty"`
+	InternalTransitLocationID *StockLocation `json:"internal_transit_location_id,omitempty"`
 	// Default Terms and Conditions — Odoo html.
 	InvoiceTerms *string `json:"invoice_terms,omitempty"`
 	// Default Terms and Conditions as a Web page — Odoo html.
@@ -1621,9 +2275,9 @@ type ResCompany struct {
 	// Company Name — Odoo char. Required.
 	Name *string `json:"name,omitempty"`
 	// Nomenclature — Odoo many2one to barcode.nomenclature; null when empty.
-	NomenclatureID *OdooRecord `json:"nomenclature_id,omitempty"`
+	NomenclatureID *BarcodeNomenclature `json:"nomenclature_id,omitempty"`
 	// Paper format — Odoo many2one to report.paperformat; null when empty.
-	PaperformatID *OdooRecord `json:"paperformat_id,omitempty"`
+	PaperformatID *ReportPaperformat `json:"paperformat_id,omitempty"`
 	// Parent Company — Odoo many2one to res.company; null when empty.
 	ParentID *ResCompany `json:"parent_id,omitempty"`
 	// Parent — Odoo many2many to res.company. Read-only.
@@ -1669,13 +2323,13 @@ type ResCompany struct {
 	// Company tagline, which is included in a printed document's header or footer (depending on the selected layout).
 	ReportHeader *string `json:"report_header,omitempty"`
 	// Default Working Hours — Odoo many2one to resource.calendar; null when empty.
-	ResourceCalendarID *OdooRecord `json:"resource_calendar_id,omitempty"`
+	ResourceCalendarID *ResourceCalendar `json:"resource_calendar_id,omitempty"`
 	// Working Hours — Odoo one2many to resource.calendar.
-	ResourceCalendarIds []*OdooRecord `json:"resource_calendar_ids"`
+	ResourceCalendarIds []*ResourceCalendar `json:"resource_calendar_ids"`
 	// Revenue Accrual Account — Odoo many2one to account.account; null when empty.
 	//
 	// Account used to move the period of a revenue
-	RevenueAccrualAccountID *OdooRecord `json:"revenue_accrual_account_id,omitempty"`
+	RevenueAccrualAccountID *AccountAccount `json:"revenue_accrual_account_id,omitempty"`
 	// Root — Odoo many2one to res.company; null when empty. Read-only.
 	RootID *ResCompany `json:"root_id,omitempty"`
 	// Discount Product — Odoo many2one to product.product; null when empty.
@@ -1689,7 +2343,7 @@ type ResCompany struct {
 	// Sale onboarding selected payment method — Odoo selection.
 	SaleOnboardingPaymentMethod *ResCompanySaleOnboardingPaymentMethod `json:"sale_onboarding_payment_method,omitempty"`
 	// Default Sale Template — Odoo many2one to sale.order.template; null when empty.
-	SaleOrderTemplateID *OdooRecord `json:"sale_order_template_id,omitempty"`
+	SaleOrderTemplateID *SaleOrderTemplate `json:"sale_order_template_id,omitempty"`
 	// Secondary Color — Odoo char.
 	SecondaryColor *string `json:"secondary_color,omitempty"`
 	// Sales Safety Days — Odoo float. Required.
@@ -1711,7 +2365,7 @@ type ResCompany struct {
 	// Email Template confirmation picking — Odoo many2one to mail.template; null when empty.
 	//
 	// Email sent to the customer once the order is done.
-	StockMailConfirmationTemplateID *OdooRecord `json:"stock_mail_confirmation_template_id,omitempty"`
+	StockMailConfirmationTemplateID *MailTemplate `json:"stock_mail_confirmation_template_id,omitempty"`
 	// Email Confirmation picking — Odoo boolean.
 	StockMoveEmailValidation bool `json:"stock_move_email_validation"`
 	// SMS Confirmation — Odoo boolean.
@@ -1719,7 +2373,7 @@ type ResCompany struct {
 	// SMS Template — Odoo many2one to sms.template; null when empty.
 	//
 	// SMS sent to the customer once the order is delivered.
-	StockSmsConfirmationTemplateID *OdooRecord `json:"stock_sms_confirmation_template_id,omitempty"`
+	StockSmsConfirmationTemplateID *SmsTemplate `json:"stock_sms_confirmation_template_id,omitempty"`
 	// Street — Odoo char.
 	Street *string `json:"street,omitempty"`
 	// Street2 — Odoo char.
@@ -1727,7 +2381,7 @@ type ResCompany struct {
 	// Tax Calculation Rounding Method — Odoo selection.
 	TaxCalculationRoundingMethod *ResCompanyTaxCalculationRoundingMethod `json:"tax_calculation_rounding_method,omitempty"`
 	// Cash Basis Journal — Odoo many2one to account.journal; null when empty.
-	TaxCashBasisJournalID *OdooRecord `json:"tax_cash_basis_journal_id,omitempty"`
+	TaxCashBasisJournalID *AccountJournal `json:"tax_cash_basis_journal_id,omitempty"`
 	// Use Cash Basis — Odoo boolean.
 	TaxExigibility bool `json:"tax_exigibility"`
 	// Tax Return Lock Date — Odoo date.
@@ -1741,9 +2395,9 @@ type ResCompany struct {
 	// Inter-Banks Transfer Account — Odoo many2one to account.account; null when empty.
 	//
 	// Intermediary account used when moving money from a liquidity account to another
-	TransferAccountID *OdooRecord `json:"transfer_account_id,omitempty"`
+	TransferAccountID *AccountAccount `json:"transfer_account_id,omitempty"`
 	// Uninstalled L10N Module — Odoo many2many to ir.module.module. Read-only.
-	UninstalledL10nModuleIds []*OdooRecord `json:"uninstalled_l10n_module_ids"`
+	UninstalledL10nModuleIds []*IrModuleModule `json:"uninstalled_l10n_module_ids"`
 	// User Fiscalyear Lock Date — Odoo date. Read-only.
 	UserFiscalyearLockDate *string `json:"user_fiscalyear_lock_date,omitempty"`
 	// User Hard Lock Date — Odoo date. Read-only.
@@ -1772,6 +2426,8 @@ type ResCompany struct {
 	Zip *string `json:"zip,omitempty"`
 }
 
+func (ResCompany) IsNode() {}
+
 // A page of res.company records.
 type ResCompanyConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -1783,6 +2439,8 @@ type ResCompanyConnection struct {
 type ResCountry struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Layout in Reports — Odoo text.
 	//
 	// Display format to use for addresses belonging to this country.
@@ -1796,14 +2454,14 @@ type ResCountry struct {
 	// Input View — Odoo many2one to ir.ui.view; null when empty.
 	//
 	// Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses.
-	AddressViewID *OdooRecord `json:"address_view_id,omitempty"`
+	AddressViewID *IrUIView `json:"address_view_id,omitempty"`
 	// Country Code — Odoo char. Required.
 	//
 	// The ISO country code in two chars.
 	// You can use this field for quick search.
 	Code *string `json:"code,omitempty"`
 	// Country Groups — Odoo many2many to res.country.group.
-	CountryGroupIds []*OdooRecord `json:"country_group_ids"`
+	CountryGroupIds []*ResCountryGroup `json:"country_group_ids"`
 	// Created on — Odoo datetime, UTC. Read-only.
 	CreateDate *string `json:"create_date,omitempty"`
 	// Created by — Odoo many2one to res.users; null when empty. Read-only.
@@ -1842,6 +2500,8 @@ type ResCountry struct {
 	ZipRequired bool `json:"zip_required"`
 }
 
+func (ResCountry) IsNode() {}
+
 // A page of res.country records.
 type ResCountryConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -1849,10 +2509,24 @@ type ResCountryConnection struct {
 	Nodes      []*ResCountry `json:"nodes"`
 }
 
+// A record of res.country.group, a model this API does not expose: its id, node id and display name.
+type ResCountryGroup struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResCountryGroup) IsNode() {}
+
 // Country state (Odoo model res.country.state)
 type ResCountryState struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// State Code — Odoo char. Required.
 	//
 	// The state code.
@@ -1875,6 +2549,8 @@ type ResCountryState struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (ResCountryState) IsNode() {}
+
 // A page of res.country.state records.
 type ResCountryStateConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -1886,6 +2562,8 @@ type ResCountryStateConnection struct {
 type ResCurrency struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Active — Odoo boolean.
 	Active bool `json:"active"`
 	// Created on — Odoo datetime, UTC. Read-only.
@@ -1935,7 +2613,7 @@ type ResCurrency struct {
 	// The rate of the currency to the currency of rate 1.
 	Rate *float64 `json:"rate,omitempty"`
 	// Rates — Odoo one2many to res.currency.rate.
-	RateIds []*OdooRecord `json:"rate_ids"`
+	RateIds []*ResCurrencyRate `json:"rate_ids"`
 	// Rate String — Odoo char. Read-only.
 	RateString *string `json:"rate_string,omitempty"`
 	// Rounding Factor — Odoo float.
@@ -1952,6 +2630,8 @@ type ResCurrency struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (ResCurrency) IsNode() {}
+
 // A page of res.currency records.
 type ResCurrencyConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -1959,10 +2639,48 @@ type ResCurrencyConnection struct {
 	Nodes      []*ResCurrency `json:"nodes"`
 }
 
+// A record of res.currency.rate, a model this API does not expose: its id, node id and display name.
+type ResCurrencyRate struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResCurrencyRate) IsNode() {}
+
+// A record of res.device, a model this API does not expose: its id, node id and display name.
+type ResDevice struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResDevice) IsNode() {}
+
+// A record of res.groups, a model this API does not expose: its id, node id and display name.
+type ResGroups struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResGroups) IsNode() {}
+
 // Contact (Odoo model res.partner)
 type ResPartner struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Active — Odoo boolean.
 	Active bool `json:"active"`
 	// Active Lang Count — Odoo integer. Read-only.
@@ -1976,7 +2694,7 @@ type ResPartner struct {
 	// Bank — Odoo integer. Read-only.
 	BankAccountCount *int `json:"bank_account_count,omitempty"`
 	// Banks — Odoo one2many to res.partner.bank.
-	BankIds []*OdooRecord `json:"bank_ids"`
+	BankIds []*ResPartnerBank `json:"bank_ids"`
 	// Barcode — Odoo char.
 	//
 	// Use a barcode to identify this contact.
@@ -1984,7 +2702,7 @@ type ResPartner struct {
 	// Tags — Odoo many2many to res.partner.category.
 	CategoryID []*ResPartnerCategory `json:"category_id"`
 	// Channels — Odoo many2many to discuss.channel.
-	ChannelIds []*OdooRecord `json:"channel_ids"`
+	ChannelIds []*DiscussChannel `json:"channel_ids"`
 	// Contact — Odoo one2many to res.partner.
 	ChildIds []*ResPartner `json:"child_ids"`
 	// City — Odoo char.
@@ -2016,7 +2734,7 @@ type ResPartner struct {
 	// Inlined Complete Address — Odoo char. Read-only.
 	ContactAddressInline *string `json:"contact_address_inline,omitempty"`
 	// Partner Contracts — Odoo one2many to account.analytic.account. Read-only.
-	ContractIds []*OdooRecord `json:"contract_ids"`
+	ContractIds []*AccountAnalyticAccount `json:"contract_ids"`
 	// Country Code — Odoo char. Read-only.
 	//
 	// The ISO country code in two chars.
@@ -2085,17 +2803,17 @@ type ResPartner struct {
 	// IM Status — Odoo char. Read-only.
 	ImStatus *string `json:"im_status,omitempty"`
 	// Industry — Odoo many2one to res.partner.industry; null when empty.
-	IndustryID *OdooRecord `json:"industry_id,omitempty"`
+	IndustryID *ResPartnerIndustry `json:"industry_id,omitempty"`
 	// eInvoice format — Odoo selection.
 	InvoiceEdiFormat *ResPartnerInvoiceEdiFormat `json:"invoice_edi_format,omitempty"`
 	// Invoice Edi Format Store — Odoo char.
 	InvoiceEdiFormatStore *string `json:"invoice_edi_format_store,omitempty"`
 	// Invoices — Odoo one2many to account.move. Read-only.
-	InvoiceIds []*OdooRecord `json:"invoice_ids"`
+	InvoiceIds []*AccountMove `json:"invoice_ids"`
 	// Invoice sending — Odoo selection.
 	InvoiceSendingMethod *ResPartnerInvoiceSendingMethod `json:"invoice_sending_method,omitempty"`
 	// Invoice template — Odoo many2one to ir.actions.report; null when empty.
-	InvoiceTemplatePDFReportID *OdooRecord `json:"invoice_template_pdf_report_id,omitempty"`
+	InvoiceTemplatePDFReportID *IrActionsReport `json:"invoice_template_pdf_report_id,omitempty"`
 	// Invoice — Odoo selection; allowed values: "no-message" (No Message), "warning" (Warning), "block" (Blocking Message).
 	//
 	// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -2155,7 +2873,7 @@ type ResPartner struct {
 	// Payment Token Count — Odoo integer. Read-only.
 	PaymentTokenCount *int `json:"payment_token_count,omitempty"`
 	// Payment Tokens — Odoo one2many to payment.token.
-	PaymentTokenIds []*OdooRecord `json:"payment_token_ids"`
+	PaymentTokenIds []*PaymentToken `json:"payment_token_ids"`
 	// Peppol e-address (EAS) — Odoo selection; allowed values: "9923" (Albania VAT), "9922" (Andorra VAT), "0151" (Australia ABN), "9914" (Austria UID), "9915" (Austria VOKZ), "0208" (Belgian Company Registry), "9925" (Belgian VAT), "9924" (Bosnia and Herzegovina VAT), "9926" (Bulgaria VAT), "9934" (Croatia VAT), "9928" (Cyprus VAT), "9929" (Czech Republic VAT), "0096" (Denmark P), "0184" (Denmark CVR), "0198" (Denmark SE), "0191" (Estonia Company code), "9931" (Estonia VAT), "0037" (Finland LY-tunnus), "0216" (Finland OVT code), "0213" (Finland VAT), "0002" (France SIRENE), "0009" (France SIRET), "9957" (France VAT), "0204" (Germany Leitweg-ID), "9930" (Germany VAT), "9933" (Greece VAT), "9910" (Hungary VAT), "0196" (Iceland Kennitala), "9935" (Ireland VAT), "0211" (Italia Partita IVA), "0097" (Italia FTI), "0188" (Japan SST), "0221" (Japan IIN), "9939" (Latvia VAT), "9936" (Liechtenstein VAT), "0200" (Lithuania JAK), "9937" (Lithuania VAT), "9938" (Luxembourg VAT), "9942" (Macedonia VAT), "0230" (Malaysia), "9943" (Malta VAT), "9940" (Monaco VAT), "9941" (Montenegro VAT), "0106" (Netherlands KvK), "0190" (Netherlands OIN), "9944" (Netherlands VAT), "0192" (Norway Org.nr.), "9945" (Poland VAT), "9946" (Portugal VAT), "9947" (Romania VAT), "9948" (Serbia VAT), "0195" (Singapore UEN), "9949" (Slovenia VAT), "9950" (Slovakia VAT), "9920" (Spain VAT), "0007" (Sweden Org.nr.), "9955" (Sweden VAT), "9927" (Swiss VAT), "0183" (Swiss UIDB), "9952" (Turkey VAT), "9932" (United Kingdom VAT), "9959" (USA EIN), "0060" (DUNS Number), "0088" (EAN Location Code), "0130" (Directorates of the European Commission), "0135" (SIA Object Identifiers), "0142" (SECETI Object Identifiers), "0193" (UBL.BE party identifier), "0199" (Legal Entity Identifier (LEI)), "0201" (Codice Univoco Unità Organizzativa iPA), "0202" (Indirizzo di Posta Elettronica Certificata), "0209" (GS1 identification keys), "0210" (Codice Fiscale), "9913" (Business Registers Network), "9918" (S.W.I.F.T), "9919" (Kennziffer des Unternehmensregisters), "9951" (San Marino VAT), "9953" (Vatican VAT).
 	//
 	// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -2192,43 +2910,43 @@ type ResPartner struct {
 	// Account Payable — Odoo many2one to account.account; null when empty.
 	//
 	// This account will be used instead of the default one as the payable account for the current partner
-	PropertyAccountPayableID *OdooRecord `json:"property_account_payable_id,omitempty"`
+	PropertyAccountPayableID *AccountAccount `json:"property_account_payable_id,omitempty"`
 	// Fiscal Position — Odoo many2one to account.fiscal.position; null when empty.
 	//
 	// The fiscal position determines the taxes/accounts used for this contact.
-	PropertyAccountPositionID *OdooRecord `json:"property_account_position_id,omitempty"`
+	PropertyAccountPositionID *AccountFiscalPosition `json:"property_account_position_id,omitempty"`
 	// Account Receivable — Odoo many2one to account.account; null when empty.
 	//
 	// This account will be used instead of the default one as the receivable account for the current partner
-	PropertyAccountReceivableID *OdooRecord `json:"property_account_receivable_id,omitempty"`
+	PropertyAccountReceivableID *AccountAccount `json:"property_account_receivable_id,omitempty"`
 	// Property Inbound Payment Method Line — Odoo many2one to account.payment.method.line; null when empty.
 	//
 	// Preferred payment method when selling to this customer. This will be set by default on all incoming payments created for this customer
-	PropertyInboundPaymentMethodLineID *OdooRecord `json:"property_inbound_payment_method_line_id,omitempty"`
+	PropertyInboundPaymentMethodLineID *AccountPaymentMethodLine `json:"property_inbound_payment_method_line_id,omitempty"`
 	// Property Outbound Payment Method Line — Odoo many2one to account.payment.method.line; null when empty.
 	//
 	// Preferred payment method when buying from this vendor. This will be set by default on all outgoing payments created for this vendor
-	PropertyOutboundPaymentMethodLineID *OdooRecord `json:"property_outbound_payment_method_line_id,omitempty"`
+	PropertyOutboundPaymentMethodLineID *AccountPaymentMethodLine `json:"property_outbound_payment_method_line_id,omitempty"`
 	// Customer Payment Terms — Odoo many2one to account.payment.term; null when empty.
 	//
 	// This payment term will be used instead of the default one for sales orders and customer invoices
-	PropertyPaymentTermID *OdooRecord `json:"property_payment_term_id,omitempty"`
+	PropertyPaymentTermID *AccountPaymentTerm `json:"property_payment_term_id,omitempty"`
 	// Pricelist — Odoo many2one to product.pricelist; null when empty.
 	//
 	// This pricelist will be used, instead of the default one, for sales to the current partner
-	PropertyProductPricelist *OdooRecord `json:"property_product_pricelist,omitempty"`
+	PropertyProductPricelist *ProductPricelist `json:"property_product_pricelist,omitempty"`
 	// Customer Location — Odoo many2one to stock.location; null when empty.
 	//
 	// The stock location used as destination when sending goods to this contact.
-	PropertyStockCustomer *OdooRecord `json:"property_stock_customer,omitempty"`
+	PropertyStockCustomer *StockLocation `json:"property_stock_customer,omitempty"`
 	// Vendor Location — Odoo many2one to stock.location; null when empty.
 	//
 	// The stock location used as source when receiving goods from this contact.
-	PropertyStockSupplier *OdooRecord `json:"property_stock_supplier,omitempty"`
+	PropertyStockSupplier *StockLocation `json:"property_stock_supplier,omitempty"`
 	// Vendor Payment Terms — Odoo many2one to account.payment.term; null when empty.
 	//
 	// This payment term will be used instead of the default one for purchase orders and vendor bills
-	PropertySupplierPaymentTermID *OdooRecord `json:"property_supplier_payment_term_id,omitempty"`
+	PropertySupplierPaymentTermID *AccountPaymentTerm `json:"property_supplier_payment_term_id,omitempty"`
 	// Reference — Odoo char.
 	Ref *string `json:"ref,omitempty"`
 	// Companies that refers to partner — Odoo one2many to res.company.
@@ -2252,9 +2970,9 @@ type ResPartner struct {
 	// Show Credit Limit — Odoo boolean. Read-only. Restricted to groups: account.group_account_invoice,account.group_account_readonly.
 	ShowCreditLimit bool `json:"show_credit_limit"`
 	// Specific Property Product Pricelist — Odoo many2one to product.pricelist; null when empty.
-	SpecificPropertyProductPricelist *OdooRecord `json:"specific_property_product_pricelist,omitempty"`
+	SpecificPropertyProductPricelist *ProductPricelist `json:"specific_property_product_pricelist,omitempty"`
 	// Starred Message — Odoo many2many to mail.message.
-	StarredMessageIds []*OdooRecord `json:"starred_message_ids"`
+	StarredMessageIds []*MailMessage `json:"starred_message_ids"`
 	// State — Odoo many2one to res.country.state; null when empty.
 	StateID *ResCountryState `json:"state_id,omitempty"`
 	// Street — Odoo char.
@@ -2270,7 +2988,7 @@ type ResPartner struct {
 	// Tasks — Odoo one2many to project.task.
 	TaskIds []*ProjectTask `json:"task_ids"`
 	// Title — Odoo many2one to res.partner.title; null when empty.
-	Title *OdooRecord `json:"title,omitempty"`
+	Title *ResPartnerTitle `json:"title,omitempty"`
 	// Total Invoiced — Odoo monetary. Read-only. Restricted to groups: account.group_account_invoice,account.group_account_readonly.
 	TotalInvoiced *float64 `json:"total_invoiced,omitempty"`
 	// Degree of trust you have in this debtor — Odoo selection.
@@ -2311,10 +3029,26 @@ type ResPartner struct {
 	Zip *string `json:"zip,omitempty"`
 }
 
+func (ResPartner) IsNode() {}
+
+// A record of res.partner.bank, a model this API does not expose: its id, node id and display name.
+type ResPartnerBank struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResPartnerBank) IsNode() {}
+
 // Partner Tags (Odoo model res.partner.category)
 type ResPartnerCategory struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Active — Odoo boolean.
 	//
 	// The active field allows you to hide the category without removing it.
@@ -2343,6 +3077,8 @@ type ResPartnerCategory struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (ResPartnerCategory) IsNode() {}
+
 // A page of res.partner.category records.
 type ResPartnerCategoryConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -2357,10 +3093,36 @@ type ResPartnerConnection struct {
 	Nodes      []*ResPartner `json:"nodes"`
 }
 
+// A record of res.partner.industry, a model this API does not expose: its id, node id and display name.
+type ResPartnerIndustry struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResPartnerIndustry) IsNode() {}
+
+// A record of res.partner.title, a model this API does not expose: its id, node id and display name.
+type ResPartnerTitle struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResPartnerTitle) IsNode() {}
+
 // User (Odoo model res.users)
 type ResUsers struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// # Access Rights — Odoo integer. Read-only.
 	//
 	// Number of access rights that apply to the current user
@@ -2368,7 +3130,7 @@ type ResUsers struct {
 	// Home Action — Odoo many2one to ir.actions.actions; null when empty.
 	//
 	// If specified, this action will be opened at log on for this user, in addition to the standard menu.
-	ActionID *OdooRecord `json:"action_id,omitempty"`
+	ActionID *IrActionsActions `json:"action_id,omitempty"`
 	// Active — Odoo boolean.
 	Active bool `json:"active"`
 	// Active Lang Count — Odoo integer. Read-only.
@@ -2384,7 +3146,7 @@ type ResUsers struct {
 	// Bank — Odoo integer. Read-only.
 	BankAccountCount *int `json:"bank_account_count,omitempty"`
 	// Banks — Odoo one2many to res.partner.bank.
-	BankIds []*OdooRecord `json:"bank_ids"`
+	BankIds []*ResPartnerBank `json:"bank_ids"`
 	// Barcode — Odoo char.
 	//
 	// Use a barcode to identify this contact.
@@ -2392,7 +3154,7 @@ type ResUsers struct {
 	// Tags — Odoo many2many to res.partner.category.
 	CategoryID []*ResPartnerCategory `json:"category_id"`
 	// Channels — Odoo many2many to discuss.channel.
-	ChannelIds []*OdooRecord `json:"channel_ids"`
+	ChannelIds []*DiscussChannel `json:"channel_ids"`
 	// Contact — Odoo one2many to res.partner.
 	ChildIds []*ResPartner `json:"child_ids"`
 	// City — Odoo char.
@@ -2430,7 +3192,7 @@ type ResUsers struct {
 	// Inlined Complete Address — Odoo char. Read-only.
 	ContactAddressInline *string `json:"contact_address_inline,omitempty"`
 	// Partner Contracts — Odoo one2many to account.analytic.account. Read-only.
-	ContractIds []*OdooRecord `json:"contract_ids"`
+	ContractIds []*AccountAnalyticAccount `json:"contract_ids"`
 	// Country Code — Odoo char. Read-only.
 	//
 	// The ISO country code in two chars.
@@ -2453,9 +3215,9 @@ type ResUsers struct {
 	// Credit To Invoice — Odoo monetary. Read-only. Restricted to groups: account.group_account_invoice,account.group_account_readonly.
 	CreditToInvoice *float64 `json:"credit_to_invoice,omitempty"`
 	// Sales Teams — Odoo many2many to crm.team. Read-only.
-	CrmTeamIds []*OdooRecord `json:"crm_team_ids"`
+	CrmTeamIds []*CrmTeam `json:"crm_team_ids"`
 	// Sales Team Members — Odoo one2many to crm.team.member.
-	CrmTeamMemberIds []*OdooRecord `json:"crm_team_member_ids"`
+	CrmTeamMemberIds []*CrmTeamMember `json:"crm_team_member_ids"`
 	// Currency — Odoo many2one to res.currency; null when empty. Read-only.
 	CurrencyID *ResCurrency `json:"currency_id,omitempty"`
 	// Customer Rank — Odoo integer.
@@ -2471,7 +3233,7 @@ type ResUsers struct {
 	// Payable Limit — Odoo monetary.
 	DebitLimit *float64 `json:"debit_limit,omitempty"`
 	// User devices — Odoo one2many to res.device.
-	DeviceIds []*OdooRecord `json:"device_ids"`
+	DeviceIds []*ResDevice `json:"device_ids"`
 	// Display Invoice Edi Format — Odoo boolean.
 	DisplayInvoiceEdiFormat bool `json:"display_invoice_edi_format"`
 	// Display Invoice Template Pdf Report — Odoo boolean.
@@ -2503,7 +3265,7 @@ type ResUsers struct {
 	// Number of groups that apply to the current user
 	GroupsCount *int `json:"groups_count,omitempty"`
 	// Groups — Odoo many2many to res.groups.
-	GroupsID []*OdooRecord `json:"groups_id"`
+	GroupsID []*ResGroups `json:"groups_id"`
 	// Ignore Abnormal Invoice Amount — Odoo boolean.
 	IgnoreAbnormalInvoiceAmount bool `json:"ignore_abnormal_invoice_amount"`
 	// Ignore Abnormal Invoice Date — Odoo boolean.
@@ -2599,17 +3361,17 @@ type ResUsers struct {
 	// Contact Creation — Odoo boolean.
 	InGroup9 bool `json:"in_group_9"`
 	// Industry — Odoo many2one to res.partner.industry; null when empty.
-	IndustryID *OdooRecord `json:"industry_id,omitempty"`
+	IndustryID *ResPartnerIndustry `json:"industry_id,omitempty"`
 	// eInvoice format — Odoo selection.
 	InvoiceEdiFormat *ResUsersInvoiceEdiFormat `json:"invoice_edi_format,omitempty"`
 	// Invoice Edi Format Store — Odoo char.
 	InvoiceEdiFormatStore *string `json:"invoice_edi_format_store,omitempty"`
 	// Invoices — Odoo one2many to account.move. Read-only.
-	InvoiceIds []*OdooRecord `json:"invoice_ids"`
+	InvoiceIds []*AccountMove `json:"invoice_ids"`
 	// Invoice sending — Odoo selection.
 	InvoiceSendingMethod *ResUsersInvoiceSendingMethod `json:"invoice_sending_method,omitempty"`
 	// Invoice template — Odoo many2one to ir.actions.report; null when empty.
-	InvoiceTemplatePDFReportID *OdooRecord `json:"invoice_template_pdf_report_id,omitempty"`
+	InvoiceTemplatePDFReportID *IrActionsReport `json:"invoice_template_pdf_report_id,omitempty"`
 	// Invoice — Odoo selection; allowed values: "no-message" (No Message), "warning" (Warning), "block" (Blocking Message).
 	//
 	// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -2639,7 +3401,7 @@ type ResUsers struct {
 	// All the emails and documents sent to this contact will be translated in this language.
 	Lang *ResUsersLang `json:"lang,omitempty"`
 	// User log entries — Odoo one2many to res.users.log.
-	LogIds []*OdooRecord `json:"log_ids"`
+	LogIds []*ResUsersLog `json:"log_ids"`
 	// Login — Odoo char. Required.
 	//
 	// Used to log into the system
@@ -2691,7 +3453,7 @@ type ResUsers struct {
 	// Payment Token Count — Odoo integer. Read-only.
 	PaymentTokenCount *int `json:"payment_token_count,omitempty"`
 	// Payment Tokens — Odoo one2many to payment.token.
-	PaymentTokenIds []*OdooRecord `json:"payment_token_ids"`
+	PaymentTokenIds []*PaymentToken `json:"payment_token_ids"`
 	// Peppol e-address (EAS) — Odoo selection; allowed values: "9923" (Albania VAT), "9922" (Andorra VAT), "0151" (Australia ABN), "9914" (Austria UID), "9915" (Austria VOKZ), "0208" (Belgian Company Registry), "9925" (Belgian VAT), "9924" (Bosnia and Herzegovina VAT), "9926" (Bulgaria VAT), "9934" (Croatia VAT), "9928" (Cyprus VAT), "9929" (Czech Republic VAT), "0096" (Denmark P), "0184" (Denmark CVR), "0198" (Denmark SE), "0191" (Estonia Company code), "9931" (Estonia VAT), "0037" (Finland LY-tunnus), "0216" (Finland OVT code), "0213" (Finland VAT), "0002" (France SIRENE), "0009" (France SIRET), "9957" (France VAT), "0204" (Germany Leitweg-ID), "9930" (Germany VAT), "9933" (Greece VAT), "9910" (Hungary VAT), "0196" (Iceland Kennitala), "9935" (Ireland VAT), "0211" (Italia Partita IVA), "0097" (Italia FTI), "0188" (Japan SST), "0221" (Japan IIN), "9939" (Latvia VAT), "9936" (Liechtenstein VAT), "0200" (Lithuania JAK), "9937" (Lithuania VAT), "9938" (Luxembourg VAT), "9942" (Macedonia VAT), "0230" (Malaysia), "9943" (Malta VAT), "9940" (Monaco VAT), "9941" (Montenegro VAT), "0106" (Netherlands KvK), "0190" (Netherlands OIN), "9944" (Netherlands VAT), "0192" (Norway Org.nr.), "9945" (Poland VAT), "9946" (Portugal VAT), "9947" (Romania VAT), "9948" (Serbia VAT), "0195" (Singapore UEN), "9949" (Slovenia VAT), "9950" (Slovakia VAT), "9920" (Spain VAT), "0007" (Sweden Org.nr.), "9955" (Sweden VAT), "9927" (Swiss VAT), "0183" (Swiss UIDB), "9952" (Turkey VAT), "9932" (United Kingdom VAT), "9959" (USA EIN), "0060" (DUNS Number), "0088" (EAN Location Code), "0130" (Directorates of the European Commission), "0135" (SIA Object Identifiers), "0142" (SECETI Object Identifiers), "0193" (UBL.BE party identifier), "0199" (Legal Entity Identifier (LEI)), "0201" (Codice Univoco Unità Organizzativa iPA), "0202" (Indirizzo di Posta Elettronica Certificata), "0209" (GS1 identification keys), "0210" (Codice Fiscale), "9913" (Business Registers Network), "9918" (S.W.I.F.T), "9919" (Kennziffer des Unternehmensregisters), "9951" (San Marino VAT), "9953" (Vatican VAT).
 	//
 	// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -2728,43 +3490,43 @@ type ResUsers struct {
 	// Account Payable — Odoo many2one to account.account; null when empty.
 	//
 	// This account will be used instead of the default one as the payable account for the current partner
-	PropertyAccountPayableID *OdooRecord `json:"property_account_payable_id,omitempty"`
+	PropertyAccountPayableID *AccountAccount `json:"property_account_payable_id,omitempty"`
 	// Fiscal Position — Odoo many2one to account.fiscal.position; null when empty.
 	//
 	// The fiscal position determines the taxes/accounts used for this contact.
-	PropertyAccountPositionID *OdooRecord `json:"property_account_position_id,omitempty"`
+	PropertyAccountPositionID *AccountFiscalPosition `json:"property_account_position_id,omitempty"`
 	// Account Receivable — Odoo many2one to account.account; null when empty.
 	//
 	// This account will be used instead of the default one as the receivable account for the current partner
-	PropertyAccountReceivableID *OdooRecord `json:"property_account_receivable_id,omitempty"`
+	PropertyAccountReceivableID *AccountAccount `json:"property_account_receivable_id,omitempty"`
 	// Property Inbound Payment Method Line — Odoo many2one to account.payment.method.line; null when empty.
 	//
 	// Preferred payment method when selling to this customer. This will be set by default on all incoming payments created for this customer
-	PropertyInboundPaymentMethodLineID *OdooRecord `json:"property_inbound_payment_method_line_id,omitempty"`
+	PropertyInboundPaymentMethodLineID *AccountPaymentMethodLine `json:"property_inbound_payment_method_line_id,omitempty"`
 	// Property Outbound Payment Method Line — Odoo many2one to account.payment.method.line; null when empty.
 	//
 	// Preferred payment method when buying from this vendor. This will be set by default on all outgoing payments created for this vendor
-	PropertyOutboundPaymentMethodLineID *OdooRecord `json:"property_outbound_payment_method_line_id,omitempty"`
+	PropertyOutboundPaymentMethodLineID *AccountPaymentMethodLine `json:"property_outbound_payment_method_line_id,omitempty"`
 	// Customer Payment Terms — Odoo many2one to account.payment.term; null when empty.
 	//
 	// This payment term will be used instead of the default one for sales orders and customer invoices
-	PropertyPaymentTermID *OdooRecord `json:"property_payment_term_id,omitempty"`
+	PropertyPaymentTermID *AccountPaymentTerm `json:"property_payment_term_id,omitempty"`
 	// Pricelist — Odoo many2one to product.pricelist; null when empty.
 	//
 	// This pricelist will be used, instead of the default one, for sales to the current partner
-	PropertyProductPricelist *OdooRecord `json:"property_product_pricelist,omitempty"`
+	PropertyProductPricelist *ProductPricelist `json:"property_product_pricelist,omitempty"`
 	// Customer Location — Odoo many2one to stock.location; null when empty.
 	//
 	// The stock location used as destination when sending goods to this contact.
-	PropertyStockCustomer *OdooRecord `json:"property_stock_customer,omitempty"`
+	PropertyStockCustomer *StockLocation `json:"property_stock_customer,omitempty"`
 	// Vendor Location — Odoo many2one to stock.location; null when empty.
 	//
 	// The stock location used as source when receiving goods from this contact.
-	PropertyStockSupplier *OdooRecord `json:"property_stock_supplier,omitempty"`
+	PropertyStockSupplier *StockLocation `json:"property_stock_supplier,omitempty"`
 	// Vendor Payment Terms — Odoo many2one to account.payment.term; null when empty.
 	//
 	// This payment term will be used instead of the default one for purchase orders and vendor bills
-	PropertySupplierPaymentTermID *OdooRecord `json:"property_supplier_payment_term_id,omitempty"`
+	PropertySupplierPaymentTermID *AccountPaymentTerm `json:"property_supplier_payment_term_id,omitempty"`
 	// Default Warehouse — Odoo many2one to stock.warehouse; null when empty.
 	PropertyWarehouseID *StockWarehouse `json:"property_warehouse_id,omitempty"`
 	// Reference — Odoo char.
@@ -2772,15 +3534,15 @@ type ResUsers struct {
 	// Companies that refers to partner — Odoo one2many to res.company.
 	RefCompanyIds []*ResCompany `json:"ref_company_ids"`
 	// Settings — Odoo many2one to res.users.settings; null when empty. Read-only.
-	ResUsersSettingsID *OdooRecord `json:"res_users_settings_id,omitempty"`
+	ResUsersSettingsID *ResUsersSettings `json:"res_users_settings_id,omitempty"`
 	// Res Users Settings — Odoo one2many to res.users.settings.
-	ResUsersSettingsIds []*OdooRecord `json:"res_users_settings_ids"`
+	ResUsersSettingsIds []*ResUsersSettings `json:"res_users_settings_ids"`
 	// Default Working Hours — Odoo many2one to resource.calendar; null when empty.
 	//
 	// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
-	ResourceCalendarID *OdooRecord `json:"resource_calendar_id,omitempty"`
+	ResourceCalendarID *ResourceCalendar `json:"resource_calendar_id,omitempty"`
 	// Resources — Odoo one2many to resource.resource.
-	ResourceIds []*OdooRecord `json:"resource_ids"`
+	ResourceIds []*ResourceResource `json:"resource_ids"`
 	// # Record Rules — Odoo integer. Read-only.
 	//
 	// Number of record rules that apply to the current user
@@ -2792,7 +3554,7 @@ type ResUsers struct {
 	// User Sales Team — Odoo many2one to crm.team; null when empty. Read-only.
 	//
 	// Main user sales team. Used notably for pipeline, or to set sales team in invoicing or subscription.
-	SaleTeamID *OdooRecord `json:"sale_team_id,omitempty"`
+	SaleTeamID *CrmTeam `json:"sale_team_id,omitempty"`
 	// Sales Warnings — Odoo selection; allowed values: "no-message" (No Message), "warning" (Warning), "block" (Blocking Message).
 	//
 	// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -2854,9 +3616,9 @@ type ResUsers struct {
 	// Email Signature — Odoo html.
 	Signature *string `json:"signature,omitempty"`
 	// Specific Property Product Pricelist — Odoo many2one to product.pricelist; null when empty.
-	SpecificPropertyProductPricelist *OdooRecord `json:"specific_property_product_pricelist,omitempty"`
+	SpecificPropertyProductPricelist *ProductPricelist `json:"specific_property_product_pricelist,omitempty"`
 	// Starred Message — Odoo many2many to mail.message.
-	StarredMessageIds []*OdooRecord `json:"starred_message_ids"`
+	StarredMessageIds []*MailMessage `json:"starred_message_ids"`
 	// Status — Odoo selection. Read-only.
 	State *ResUsersState `json:"state,omitempty"`
 	// State — Odoo many2one to res.country.state; null when empty.
@@ -2874,7 +3636,7 @@ type ResUsers struct {
 	// Tasks — Odoo one2many to project.task.
 	TaskIds []*ProjectTask `json:"task_ids"`
 	// Title — Odoo many2one to res.partner.title; null when empty.
-	Title *OdooRecord `json:"title,omitempty"`
+	Title *ResPartnerTitle `json:"title,omitempty"`
 	// Total Invoiced — Odoo monetary. Read-only. Restricted to groups: account.group_account_invoice,account.group_account_readonly.
 	TotalInvoiced *float64 `json:"total_invoiced,omitempty"`
 	// Two-factor authentication — Odoo boolean. Read-only.
@@ -2921,6 +3683,8 @@ type ResUsers struct {
 	Zip *string `json:"zip,omitempty"`
 }
 
+func (ResUsers) IsNode() {}
+
 // A page of res.users records.
 type ResUsersConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -2928,10 +3692,60 @@ type ResUsersConnection struct {
 	Nodes      []*ResUsers `json:"nodes"`
 }
 
+// A record of res.users.log, a model this API does not expose: its id, node id and display name.
+type ResUsersLog struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResUsersLog) IsNode() {}
+
+// A record of res.users.settings, a model this API does not expose: its id, node id and display name.
+type ResUsersSettings struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResUsersSettings) IsNode() {}
+
+// A record of resource.calendar, a model this API does not expose: its id, node id and display name.
+type ResourceCalendar struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResourceCalendar) IsNode() {}
+
+// A record of resource.resource, a model this API does not expose: its id, node id and display name.
+type ResourceResource struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (ResourceResource) IsNode() {}
+
 // Sales Order (Odoo model sale.order)
 type SaleOrder struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Portal Access URL — Odoo char. Read-only.
 	//
 	// Customer Portal URL
@@ -2955,13 +3769,13 @@ type SaleOrder struct {
 	// Untaxed Amount — Odoo monetary. Read-only.
 	AmountUntaxed *float64 `json:"amount_untaxed,omitempty"`
 	// Authorized Transactions — Odoo many2many to payment.transaction. Read-only.
-	AuthorizedTransactionIds []*OdooRecord `json:"authorized_transaction_ids"`
+	AuthorizedTransactionIds []*PaymentTransaction `json:"authorized_transaction_ids"`
 	// Available Product Documents — Odoo many2many to quotation.document. Read-only.
-	AvailableProductDocumentIds []*OdooRecord `json:"available_product_document_ids"`
+	AvailableProductDocumentIds []*QuotationDocument `json:"available_product_document_ids"`
 	// Campaign — Odoo many2one to utm.campaign; null when empty.
 	//
 	// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
-	CampaignID *OdooRecord `json:"campaign_id,omitempty"`
+	CampaignID *UtmCampaign `json:"campaign_id,omitempty"`
 	// Customer Reference — Odoo char.
 	ClientOrderRef *string `json:"client_order_ref,omitempty"`
 	// Closed Task Count — Odoo integer. Read-only.
@@ -3021,7 +3835,7 @@ type SaleOrder struct {
 	// Fiscal Position — Odoo many2one to account.fiscal.position; null when empty.
 	//
 	// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer.
-	FiscalPositionID *OdooRecord `json:"fiscal_position_id,omitempty"`
+	FiscalPositionID *AccountFiscalPosition `json:"fiscal_position_id,omitempty"`
 	// Has Active Pricelist — Odoo boolean. Read-only.
 	HasActivePricelist bool `json:"has_active_pricelist"`
 	// Has Archived Products — Odoo boolean. Read-only.
@@ -3029,13 +3843,13 @@ type SaleOrder struct {
 	// Incoterm — Odoo many2one to account.incoterms; null when empty.
 	//
 	// International Commercial Terms are a series of predefined commercial terms used in international transactions.
-	Incoterm *OdooRecord `json:"incoterm,omitempty"`
+	Incoterm *AccountIncoterms `json:"incoterm,omitempty"`
 	// Incoterm Location — Odoo char.
 	IncotermLocation *string `json:"incoterm_location,omitempty"`
 	// Invoice Count — Odoo integer. Read-only.
 	InvoiceCount *int `json:"invoice_count,omitempty"`
 	// Invoices — Odoo many2many to account.move. Read-only.
-	InvoiceIds []*OdooRecord `json:"invoice_ids"`
+	InvoiceIds []*AccountMove `json:"invoice_ids"`
 	// Invoice Status — Odoo selection; allowed values: "upselling" (Upselling Opportunity), "invoiced" (Fully Invoiced), "to invoice" (To Invoice), "no" (Nothing to Invoice). Read-only.
 	InvoiceStatus *string `json:"invoice_status,omitempty"`
 	// Is Expired — Odoo boolean. Read-only.
@@ -3047,7 +3861,7 @@ type SaleOrder struct {
 	// Invoicing Journal — Odoo many2one to account.journal; null when empty.
 	//
 	// If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
-	JournalID *OdooRecord `json:"journal_id,omitempty"`
+	JournalID *AccountJournal `json:"journal_id,omitempty"`
 	// JSON data for the popover widget — Odoo char. Read-only.
 	JSONPopover *string `json:"json_popover,omitempty"`
 	// Locked — Odoo boolean.
@@ -3057,7 +3871,7 @@ type SaleOrder struct {
 	// Medium — Odoo many2one to utm.medium; null when empty.
 	//
 	// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
-	MediumID *OdooRecord `json:"medium_id,omitempty"`
+	MediumID *UtmMedium `json:"medium_id,omitempty"`
 	// Milestone Count — Odoo integer. Read-only.
 	MilestoneCount *int `json:"milestone_count,omitempty"`
 	// My Activity Deadline — Odoo date. Read-only. Restricted to groups: base.group_user.
@@ -3081,11 +3895,11 @@ type SaleOrder struct {
 	// Delivery Address — Odoo many2one to res.partner; null when empty. Required.
 	PartnerShippingID *ResPartner `json:"partner_shipping_id,omitempty"`
 	// Payment Terms — Odoo many2one to account.payment.term; null when empty.
-	PaymentTermID *OdooRecord `json:"payment_term_id,omitempty"`
+	PaymentTermID *AccountPaymentTerm `json:"payment_term_id,omitempty"`
 	// Pending Email Template — Odoo many2one to mail.template; null when empty. Read-only.
 	//
 	// The template of the pending email that must be sent asynchronously.
-	PendingEmailTemplateID *OdooRecord `json:"pending_email_template_id,omitempty"`
+	PendingEmailTemplateID *MailTemplate `json:"pending_email_template_id,omitempty"`
 	// Transfers — Odoo one2many to stock.picking.
 	PickingIds []*StockPicking `json:"picking_ids"`
 	// Shipping Policy — Odoo selection. Required.
@@ -3099,11 +3913,11 @@ type SaleOrder struct {
 	// Pricelist — Odoo many2one to product.pricelist; null when empty.
 	//
 	// If you change the pricelist, only newly added lines will be affected.
-	PricelistID *OdooRecord `json:"pricelist_id,omitempty"`
+	PricelistID *ProductPricelist `json:"pricelist_id,omitempty"`
 	// Procurement Group — Odoo many2one to procurement.group; null when empty.
-	ProcurementGroupID *OdooRecord `json:"procurement_group_id,omitempty"`
+	ProcurementGroupID *ProcurementGroup `json:"procurement_group_id,omitempty"`
 	// Project Account — Odoo many2one to account.analytic.account; null when empty. Read-only.
-	ProjectAccountID *OdooRecord `json:"project_account_id,omitempty"`
+	ProjectAccountID *AccountAnalyticAccount `json:"project_account_id,omitempty"`
 	// Number of Projects — Odoo integer. Read-only. Restricted to groups: project.group_project_user.
 	ProjectCount *int `json:"project_count,omitempty"`
 	// Project — Odoo many2one to project.project; null when empty.
@@ -3113,7 +3927,7 @@ type SaleOrder struct {
 	// Projects — Odoo many2many to project.project. Read-only. Restricted to groups: project.group_project_user,project.group_project_milestone.
 	ProjectIds []*ProjectProject `json:"project_ids"`
 	// Headers/Footers — Odoo many2many to quotation.document.
-	QuotationDocumentIds []*OdooRecord `json:"quotation_document_ids"`
+	QuotationDocumentIds []*QuotationDocument `json:"quotation_document_ids"`
 	// Payment Ref. — Odoo char.
 	//
 	// The payment communication of this sale order.
@@ -3127,9 +3941,9 @@ type SaleOrder struct {
 	// Request a online signature from the customer to confirm the order.
 	RequireSignature bool `json:"require_signature"`
 	// Optional Products Lines — Odoo one2many to sale.order.option.
-	SaleOrderOptionIds []*OdooRecord `json:"sale_order_option_ids"`
+	SaleOrderOptionIds []*SaleOrderOption `json:"sale_order_option_ids"`
 	// Quotation Template — Odoo many2one to sale.order.template; null when empty.
-	SaleOrderTemplateID *OdooRecord `json:"sale_order_template_id,omitempty"`
+	SaleOrderTemplateID *SaleOrderTemplate `json:"sale_order_template_id,omitempty"`
 	// Show Create Project Button — Odoo boolean. Read-only. Restricted to groups: project.group_project_user.
 	ShowCreateProjectButton bool `json:"show_create_project_button"`
 	// Has late picking — Odoo boolean. Read-only.
@@ -3149,7 +3963,7 @@ type SaleOrder struct {
 	// Source — Odoo many2one to utm.source; null when empty.
 	//
 	// This is the source of the link, e.g. Search Engine, another domain, or name of email list
-	SourceID *OdooRecord `json:"source_id,omitempty"`
+	SourceID *UtmSource `json:"source_id,omitempty"`
 	// Status — Odoo selection. Read-only.
 	State *SaleOrderState `json:"state,omitempty"`
 	// Tags — Odoo many2many to crm.tag.
@@ -3163,11 +3977,11 @@ type SaleOrder struct {
 	// Tax Country — Odoo many2one to res.country; null when empty. Read-only.
 	TaxCountryID *ResCountry `json:"tax_country_id,omitempty"`
 	// Sales Team — Odoo many2one to crm.team; null when empty.
-	TeamID *OdooRecord `json:"team_id,omitempty"`
+	TeamID *CrmTeam `json:"team_id,omitempty"`
 	// Terms & Conditions format — Odoo selection. Read-only.
 	TermsType *SaleOrderTermsType `json:"terms_type,omitempty"`
 	// Transactions — Odoo many2many to payment.transaction. Read-only.
-	TransactionIds []*OdooRecord `json:"transaction_ids"`
+	TransactionIds []*PaymentTransaction `json:"transaction_ids"`
 	// Type Name — Odoo char. Read-only.
 	TypeName *string `json:"type_name,omitempty"`
 	// Salesperson — Odoo many2one to res.users; null when empty.
@@ -3186,6 +4000,8 @@ type SaleOrder struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (SaleOrder) IsNode() {}
+
 // A page of sale.order records.
 type SaleOrderConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -3197,6 +4013,8 @@ type SaleOrderConnection struct {
 type SaleOrderLine struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Invoiced Amount — Odoo monetary. Read-only.
 	AmountInvoiced *float64 `json:"amount_invoiced,omitempty"`
 	// Un-invoiced Balance — Odoo monetary. Read-only.
@@ -3204,13 +4022,13 @@ type SaleOrderLine struct {
 	// Analytic Distribution — Odoo json.
 	AnalyticDistribution any `json:"analytic_distribution,omitempty"`
 	// Analytic lines — Odoo one2many to account.analytic.line.
-	AnalyticLineIds []*OdooRecord `json:"analytic_line_ids"`
+	AnalyticLineIds []*AccountAnalyticLine `json:"analytic_line_ids"`
 	// Analytic Precision — Odoo integer.
 	AnalyticPrecision *int `json:"analytic_precision,omitempty"`
 	// Available Product Documents — Odoo many2many to product.document. Read-only.
-	AvailableProductDocumentIds []*OdooRecord `json:"available_product_document_ids"`
+	AvailableProductDocumentIds []*ProductDocument `json:"available_product_document_ids"`
 	// Combo Item — Odoo many2one to product.combo.item; null when empty.
-	ComboItemID *OdooRecord `json:"combo_item_id,omitempty"`
+	ComboItemID *ProductComboItem `json:"combo_item_id,omitempty"`
 	// Company — Odoo many2one to res.company; null when empty. Read-only.
 	CompanyID *ResCompany `json:"company_id,omitempty"`
 	// Default Sales Price Include — Odoo selection. Read-only.
@@ -3236,13 +4054,13 @@ type SaleOrderLine struct {
 	// Display Type — Odoo selection.
 	DisplayType *SaleOrderLineDisplayType `json:"display_type,omitempty"`
 	// Distribution Analytic Account — Odoo many2many to account.analytic.account. Read-only.
-	DistributionAnalyticAccountIds []*OdooRecord `json:"distribution_analytic_account_ids"`
+	DistributionAnalyticAccountIds []*AccountAnalyticAccount `json:"distribution_analytic_account_ids"`
 	// Forecast Expected Date — Odoo datetime, UTC. Read-only.
 	ForecastExpectedDate *string `json:"forecast_expected_date,omitempty"`
 	// Free Qty Today — Odoo float. Read-only.
 	FreeQtyToday *float64 `json:"free_qty_today,omitempty"`
 	// Invoice Lines — Odoo many2many to account.move.line.
-	InvoiceLines []*OdooRecord `json:"invoice_lines"`
+	InvoiceLines []*AccountMoveLine `json:"invoice_lines"`
 	// Invoice Status — Odoo selection; allowed values: "upselling" (Upselling Opportunity), "invoiced" (Fully Invoiced), "to invoice" (To Invoice), "no" (Nothing to Invoice). Read-only.
 	InvoiceStatus *string `json:"invoice_status,omitempty"`
 	// Is the product configurable? — Odoo boolean. Read-only.
@@ -3292,23 +4110,23 @@ type SaleOrderLine struct {
 	// Unit Price — Odoo float. Required.
 	PriceUnit *float64 `json:"price_unit,omitempty"`
 	// Pricelist Item — Odoo many2one to product.pricelist.item; null when empty. Read-only.
-	PricelistItemID *OdooRecord `json:"pricelist_item_id,omitempty"`
+	PricelistItemID *ProductPricelistItem `json:"pricelist_item_id,omitempty"`
 	// Custom Values — Odoo one2many to product.attribute.custom.value.
-	ProductCustomAttributeValueIds []*OdooRecord `json:"product_custom_attribute_value_ids"`
+	ProductCustomAttributeValueIds []*ProductAttributeCustomValue `json:"product_custom_attribute_value_ids"`
 	// Product Documents — Odoo many2many to product.document.
 	//
 	// The product documents for this order line that will be merged in the PDF quote.
-	ProductDocumentIds []*OdooRecord `json:"product_document_ids"`
+	ProductDocumentIds []*ProductDocument `json:"product_document_ids"`
 	// Product — Odoo many2one to product.product; null when empty.
 	ProductID *ProductProduct `json:"product_id,omitempty"`
 	// Extra Values — Odoo many2many to product.template.attribute.value.
-	ProductNoVariantAttributeValueIds []*OdooRecord `json:"product_no_variant_attribute_value_ids"`
+	ProductNoVariantAttributeValueIds []*ProductTemplateAttributeValue `json:"product_no_variant_attribute_value_ids"`
 	// Packaging — Odoo many2one to product.packaging; null when empty.
-	ProductPackagingID *OdooRecord `json:"product_packaging_id,omitempty"`
+	ProductPackagingID *ProductPackaging `json:"product_packaging_id,omitempty"`
 	// Packaging Quantity — Odoo float.
 	ProductPackagingQty *float64 `json:"product_packaging_qty,omitempty"`
 	// Attribute Values — Odoo many2many to product.template.attribute.value. Read-only.
-	ProductTemplateAttributeValueIds []*OdooRecord `json:"product_template_attribute_value_ids"`
+	ProductTemplateAttributeValueIds []*ProductTemplateAttributeValue `json:"product_template_attribute_value_ids"`
 	// Product Template — Odoo many2one to product.template; null when empty.
 	ProductTemplateID *ProductTemplate `json:"product_template_id,omitempty"`
 	// Product Type — Odoo selection. Read-only.
@@ -3321,7 +4139,7 @@ type SaleOrderLine struct {
 	// Category — Odoo many2one to uom.category; null when empty. Read-only.
 	//
 	// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
-	ProductUomCategoryID *OdooRecord `json:"product_uom_category_id,omitempty"`
+	ProductUomCategoryID *UomCategory `json:"product_uom_category_id,omitempty"`
 	// Quantity — Odoo float. Required.
 	ProductUomQty *float64 `json:"product_uom_qty,omitempty"`
 	// Product Uom Readonly — Odoo boolean. Read-only.
@@ -3351,11 +4169,11 @@ type SaleOrderLine struct {
 	// Quantity To Invoice — Odoo float. Read-only.
 	QtyToInvoice *float64 `json:"qty_to_invoice,omitempty"`
 	// Reached Milestones — Odoo one2many to project.milestone.
-	ReachedMilestonesIds []*OdooRecord `json:"reached_milestones_ids"`
+	ReachedMilestonesIds []*ProjectMilestone `json:"reached_milestones_ids"`
 	// Route — Odoo many2one to stock.route; null when empty.
-	RouteID *OdooRecord `json:"route_id,omitempty"`
+	RouteID *StockRoute `json:"route_id,omitempty"`
 	// Optional Products Lines — Odoo one2many to sale.order.option.
-	SaleOrderOptionIds []*OdooRecord `json:"sale_order_option_ids"`
+	SaleOrderOptionIds []*SaleOrderOption `json:"sale_order_option_ids"`
 	// Salesperson — Odoo many2one to res.users; null when empty. Read-only.
 	SalesmanID *ResUsers `json:"salesman_id,omitempty"`
 	// Scheduled Date — Odoo datetime, UTC. Read-only.
@@ -3394,6 +4212,8 @@ type SaleOrderLine struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (SaleOrderLine) IsNode() {}
+
 // A page of sale.order.line records.
 type SaleOrderLineConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -3401,16 +4221,78 @@ type SaleOrderLineConnection struct {
 	Nodes      []*SaleOrderLine `json:"nodes"`
 }
 
+// A record of sale.order.option, a model this API does not expose: its id, node id and display name.
+type SaleOrderOption struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (SaleOrderOption) IsNode() {}
+
+// A record of sale.order.template, a model this API does not expose: its id, node id and display name.
+type SaleOrderTemplate struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (SaleOrderTemplate) IsNode() {}
+
+// A record of sms.template, a model this API does not expose: its id, node id and display name.
+type SmsTemplate struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (SmsTemplate) IsNode() {}
+
+// A record of stock.location, a model this API does not expose: its id, node id and display name.
+type StockLocation struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockLocation) IsNode() {}
+
+// A record of stock.lot, a model this API does not expose: its id, node id and display name.
+type StockLot struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockLot) IsNode() {}
+
 // Stock Move (Odoo model stock.move)
 type StockMove struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Account Move — Odoo one2many to account.move.
-	AccountMoveIds []*OdooRecord `json:"account_move_ids"`
+	AccountMoveIds []*AccountMove `json:"account_move_ids"`
 	// Whether the move was added after the picking's confirmation — Odoo boolean.
 	Additional bool `json:"additional"`
 	// Analytic Account Line — Odoo many2many to account.analytic.line.
-	AnalyticAccountLineIds []*OdooRecord `json:"analytic_account_line_ids"`
+	AnalyticAccountLineIds []*AccountAnalyticLine `json:"analytic_account_line_ids"`
 	// Forecasted Quantity — Odoo float. Read-only.
 	//
 	// Quantity in stock that can still be reserved for this move
@@ -3447,7 +4329,7 @@ type StockMove struct {
 	// Forecasted Expected date — Odoo datetime, UTC. Read-only.
 	ForecastExpectedDate *string `json:"forecast_expected_date,omitempty"`
 	// Procurement Group — Odoo many2one to procurement.group; null when empty.
-	GroupID *OdooRecord `json:"group_id,omitempty"`
+	GroupID *ProcurementGroup `json:"group_id,omitempty"`
 	// Product with Tracking — Odoo selection. Read-only.
 	//
 	// Ensure the traceability of a storable product in your warehouse.
@@ -3467,7 +4349,7 @@ type StockMove struct {
 	// Intermediate Location — Odoo many2one to stock.location; null when empty. Required.
 	//
 	// The operations brings product to this location
-	LocationDestID *OdooRecord `json:"location_dest_id,omitempty"`
+	LocationDestID *StockLocation `json:"location_dest_id,omitempty"`
 	// Destination Location Type — Odoo selection. Read-only.
 	//
 	// * Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -3481,11 +4363,11 @@ type StockMove struct {
 	// Final Location — Odoo many2one to stock.location; null when empty.
 	//
 	// The operation brings the products to the intermediate location.But this operation is part of a chain of operations targeting the final location.
-	LocationFinalID *OdooRecord `json:"location_final_id,omitempty"`
+	LocationFinalID *StockLocation `json:"location_final_id,omitempty"`
 	// Source Location — Odoo many2one to stock.location; null when empty. Required.
 	//
 	// The operation takes and suggests products from this location.
-	LocationID *OdooRecord `json:"location_id,omitempty"`
+	LocationID *StockLocation `json:"location_id,omitempty"`
 	// Source Location Type — Odoo selection. Read-only.
 	//
 	// * Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -3497,13 +4379,13 @@ type StockMove struct {
 	// * Transit Location: Counterpart location that should be used in inter-company or inter-warehouses operations
 	LocationUsage *StockMoveLocationUsage `json:"location_usage,omitempty"`
 	// Serial Numbers — Odoo many2many to stock.lot.
-	LotIds []*OdooRecord `json:"lot_ids"`
+	LotIds []*StockLot `json:"lot_ids"`
 	// Destination Moves — Odoo many2many to stock.move.
 	//
 	// Optional: next stock move when chaining them
 	MoveDestIds []*StockMove `json:"move_dest_ids"`
 	// Move Line — Odoo one2many to stock.move.line.
-	MoveLineIds []*OdooRecord `json:"move_line_ids"`
+	MoveLineIds []*StockMoveLine `json:"move_line_ids"`
 	// Move Lines Count — Odoo integer. Read-only.
 	MoveLinesCount *int `json:"move_lines_count,omitempty"`
 	// Original Move — Odoo many2many to stock.move.
@@ -3513,13 +4395,13 @@ type StockMove struct {
 	// Description — Odoo char. Required.
 	Name *string `json:"name,omitempty"`
 	// Never attribute Values — Odoo many2many to product.template.attribute.value.
-	NeverProductTemplateAttributeValueIds []*OdooRecord `json:"never_product_template_attribute_value_ids"`
+	NeverProductTemplateAttributeValueIds []*ProductTemplateAttributeValue `json:"never_product_template_attribute_value_ids"`
 	// First SN/Lot — Odoo char.
 	NextSerial *string `json:"next_serial,omitempty"`
 	// Number of SN/Lots — Odoo integer.
 	NextSerialCount *int `json:"next_serial_count,omitempty"`
 	// Original Reordering Rule — Odoo many2one to stock.warehouse.orderpoint; null when empty.
-	OrderpointID *OdooRecord `json:"orderpoint_id,omitempty"`
+	OrderpointID *StockWarehouseOrderpoint `json:"orderpoint_id,omitempty"`
 	// Source Document — Odoo char.
 	Origin *string `json:"origin,omitempty"`
 	// Origin return move — Odoo many2one to stock.move; null when empty.
@@ -3527,7 +4409,7 @@ type StockMove struct {
 	// Move that created the return move
 	OriginReturnedMoveID *StockMove `json:"origin_returned_move_id,omitempty"`
 	// Package Level — Odoo many2one to stock.package_level; null when empty.
-	PackageLevelID *OdooRecord `json:"package_level_id,omitempty"`
+	PackageLevelID *StockPackageLevel `json:"package_level_id,omitempty"`
 	// Destination Address  — Odoo many2one to res.partner; null when empty.
 	//
 	// Optional address where goods are to be delivered, specifically used for allotment
@@ -3545,7 +4427,7 @@ type StockMove struct {
 	// If ticked, you will be able to select entire packages to move
 	PickingTypeEntirePacks bool `json:"picking_type_entire_packs"`
 	// Operation Type — Odoo many2one to stock.picking.type; null when empty.
-	PickingTypeID *OdooRecord `json:"picking_type_id,omitempty"`
+	PickingTypeID *StockPickingType `json:"picking_type_id,omitempty"`
 	// Unit Price — Odoo float.
 	PriceUnit *float64 `json:"price_unit,omitempty"`
 	// Priority — Odoo selection; allowed values: "0" (Normal), "1" (Urgent). Read-only.
@@ -3557,7 +4439,7 @@ type StockMove struct {
 	// Product — Odoo many2one to product.product; null when empty. Required.
 	ProductID *ProductProduct `json:"product_id,omitempty"`
 	// Packaging — Odoo many2one to product.packaging; null when empty.
-	ProductPackagingID *OdooRecord `json:"product_packaging_id,omitempty"`
+	ProductPackagingID *ProductPackaging `json:"product_packaging_id,omitempty"`
 	// Reserved Packaging Quantity — Odoo float. Read-only.
 	ProductPackagingQty *float64 `json:"product_packaging_qty,omitempty"`
 	// Done Packaging Quantity — Odoo float. Read-only.
@@ -3573,7 +4455,7 @@ type StockMove struct {
 	// Category — Odoo many2one to uom.category; null when empty. Read-only.
 	//
 	// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
-	ProductUomCategoryID *OdooRecord `json:"product_uom_category_id,omitempty"`
+	ProductUomCategoryID *UomCategory `json:"product_uom_category_id,omitempty"`
 	// Demand — Odoo float. Required.
 	//
 	// This is the quantity of product that is planned to be moved.Lowering this quantity does not generate a backorder.Changing this quantity on assigned moves affects the product reservation, and should be done with care.
@@ -3599,15 +4481,15 @@ type StockMove struct {
 	// Destination route — Odoo many2many to stock.route.
 	//
 	// Preferred route
-	RouteIds []*OdooRecord `json:"route_ids"`
+	RouteIds []*StockRoute `json:"route_ids"`
 	// Stock Rule — Odoo many2one to stock.rule; null when empty.
 	//
 	// The stock rule that created this stock move
-	RuleID *OdooRecord `json:"rule_id,omitempty"`
+	RuleID *StockRule `json:"rule_id,omitempty"`
 	// Sale Line — Odoo many2one to sale.order.line; null when empty.
 	SaleLineID *SaleOrderLine `json:"sale_line_id,omitempty"`
 	// Scrap operation — Odoo many2one to stock.scrap; null when empty. Read-only.
-	ScrapID *OdooRecord `json:"scrap_id,omitempty"`
+	ScrapID *StockScrap `json:"scrap_id,omitempty"`
 	// Scrapped — Odoo boolean. Read-only.
 	//
 	// Check this box to allow using this location to put scrapped/damaged goods.
@@ -3635,7 +4517,7 @@ type StockMove struct {
 	// * Done: The product has been transferred and the transfer has been confirmed.
 	State *StockMoveState `json:"state,omitempty"`
 	// Stock Valuation Layer — Odoo one2many to stock.valuation.layer.
-	StockValuationLayerIds []*OdooRecord `json:"stock_valuation_layer_ids"`
+	StockValuationLayerIds []*StockValuationLayer `json:"stock_valuation_layer_ids"`
 	// Update quantities on SO/PO — Odoo boolean.
 	//
 	// Trigger a decrease of the delivered/received quantity in the associated Sale Order/Purchase Order
@@ -3650,6 +4532,8 @@ type StockMove struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (StockMove) IsNode() {}
+
 // A page of stock.move records.
 type StockMoveConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -3657,10 +4541,36 @@ type StockMoveConnection struct {
 	Nodes      []*StockMove `json:"nodes"`
 }
 
+// A record of stock.move.line, a model this API does not expose: its id, node id and display name.
+type StockMoveLine struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockMoveLine) IsNode() {}
+
+// A record of stock.package_level, a model this API does not expose: its id, node id and display name.
+type StockPackageLevel struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockPackageLevel) IsNode() {}
+
 // Transfer (Odoo model stock.picking)
 type StockPicking struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Back Order of — Odoo many2one to stock.picking; null when empty. Read-only.
 	//
 	// If this shipment was split, then this field links to the shipment which contains the already processed part.
@@ -3696,7 +4606,7 @@ type StockPicking struct {
 	// Display Name — Odoo char. Read-only.
 	DisplayName *string `json:"display_name,omitempty"`
 	// Procurement Group — Odoo many2one to procurement.group; null when empty. Read-only.
-	GroupID *OdooRecord `json:"group_id,omitempty"`
+	GroupID *ProcurementGroup `json:"group_id,omitempty"`
 	// Is late — Odoo boolean. Read-only.
 	//
 	// Is late or will be late depending on the deadline and scheduled date
@@ -3718,11 +4628,11 @@ type StockPicking struct {
 	// JSON data for the popover widget — Odoo char. Read-only.
 	JSONPopover *string `json:"json_popover,omitempty"`
 	// Destination Location — Odoo many2one to stock.location; null when empty. Required.
-	LocationDestID *OdooRecord `json:"location_dest_id,omitempty"`
+	LocationDestID *StockLocation `json:"location_dest_id,omitempty"`
 	// Source Location — Odoo many2one to stock.location; null when empty. Required.
-	LocationID *OdooRecord `json:"location_id,omitempty"`
+	LocationID *StockLocation `json:"location_id,omitempty"`
 	// Lot/Serial Number — Odoo many2one to stock.lot; null when empty. Read-only.
-	LotID *OdooRecord `json:"lot_id,omitempty"`
+	LotID *StockLot `json:"lot_id,omitempty"`
 	// Stock Moves — Odoo one2many to stock.move.
 	MoveIds []*StockMove `json:"move_ids"`
 	// Stock move — Odoo one2many to stock.move.
@@ -3732,9 +4642,9 @@ type StockPicking struct {
 	// Check the existence of pack operation on the picking
 	MoveLineExist bool `json:"move_line_exist"`
 	// Operations — Odoo one2many to stock.move.line.
-	MoveLineIds []*OdooRecord `json:"move_line_ids"`
+	MoveLineIds []*StockMoveLine `json:"move_line_ids"`
 	// Operations without package — Odoo one2many to stock.move.line.
-	MoveLineIdsWithoutPackage []*OdooRecord `json:"move_line_ids_without_package"`
+	MoveLineIdsWithoutPackage []*StockMoveLine `json:"move_line_ids_without_package"`
 	// Shipping Policy — Odoo selection. Required.
 	//
 	// It specifies goods to be deliver partially or all at once
@@ -3754,9 +4664,9 @@ type StockPicking struct {
 	// When validating the transfer, the products will be assigned to this owner.
 	OwnerID *ResPartner `json:"owner_id,omitempty"`
 	// Package Level — Odoo one2many to stock.package_level.
-	PackageLevelIds []*OdooRecord `json:"package_level_ids"`
+	PackageLevelIds []*StockPackageLevel `json:"package_level_ids"`
 	// Package Level Ids Details — Odoo one2many to stock.package_level.
-	PackageLevelIdsDetails []*OdooRecord `json:"package_level_ids_details"`
+	PackageLevelIdsDetails []*StockPackageLevel `json:"package_level_ids_details"`
 	// Contact — Odoo many2one to res.partner; null when empty.
 	PartnerID *ResPartner `json:"partner_id,omitempty"`
 	// Properties — Odoo properties.
@@ -3768,7 +4678,7 @@ type StockPicking struct {
 	// If ticked, you will be able to select entire packages to move
 	PickingTypeEntirePacks bool `json:"picking_type_entire_packs"`
 	// Operation Type — Odoo many2one to stock.picking.type; null when empty. Required.
-	PickingTypeID *OdooRecord `json:"picking_type_id,omitempty"`
+	PickingTypeID *StockPickingType `json:"picking_type_id,omitempty"`
 	// Printed — Odoo boolean.
 	Printed bool `json:"printed"`
 	// Priority — Odoo selection; allowed values: "0" (Normal), "1" (Urgent).
@@ -3858,6 +4768,8 @@ type StockPicking struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (StockPicking) IsNode() {}
+
 // A page of stock.picking records.
 type StockPickingConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -3865,10 +4777,108 @@ type StockPickingConnection struct {
 	Nodes      []*StockPicking `json:"nodes"`
 }
 
+// A record of stock.picking.type, a model this API does not expose: its id, node id and display name.
+type StockPickingType struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockPickingType) IsNode() {}
+
+// A record of stock.putaway.rule, a model this API does not expose: its id, node id and display name.
+type StockPutawayRule struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockPutawayRule) IsNode() {}
+
+// A record of stock.quant, a model this API does not expose: its id, node id and display name.
+type StockQuant struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockQuant) IsNode() {}
+
+// A record of stock.route, a model this API does not expose: its id, node id and display name.
+type StockRoute struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockRoute) IsNode() {}
+
+// A record of stock.rule, a model this API does not expose: its id, node id and display name.
+type StockRule struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockRule) IsNode() {}
+
+// A record of stock.scrap, a model this API does not expose: its id, node id and display name.
+type StockScrap struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockScrap) IsNode() {}
+
+// A record of stock.storage.category.capacity, a model this API does not expose: its id, node id and display name.
+type StockStorageCategoryCapacity struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockStorageCategoryCapacity) IsNode() {}
+
+// A record of stock.valuation.layer, a model this API does not expose: its id, node id and display name.
+type StockValuationLayer struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockValuationLayer) IsNode() {}
+
 // Warehouse (Odoo model stock.warehouse)
 type StockWarehouse struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Active — Odoo boolean.
 	Active bool `json:"active"`
 	// Short Name — Odoo char. Required.
@@ -3884,9 +4894,9 @@ type StockWarehouse struct {
 	// Created by — Odoo many2one to res.users; null when empty. Read-only.
 	CreateUID *ResUsers `json:"create_uid,omitempty"`
 	// Crossdock Route — Odoo many2one to stock.route; null when empty.
-	CrossdockRouteID *OdooRecord `json:"crossdock_route_id,omitempty"`
+	CrossdockRouteID *StockRoute `json:"crossdock_route_id,omitempty"`
 	// Delivery Route — Odoo many2one to stock.route; null when empty.
-	DeliveryRouteID *OdooRecord `json:"delivery_route_id,omitempty"`
+	DeliveryRouteID *StockRoute `json:"delivery_route_id,omitempty"`
 	// Outgoing Shipments — Odoo selection. Required.
 	//
 	// Default outgoing route to follow
@@ -3894,27 +4904,27 @@ type StockWarehouse struct {
 	// Display Name — Odoo char. Read-only.
 	DisplayName *string `json:"display_name,omitempty"`
 	// In Type — Odoo many2one to stock.picking.type; null when empty.
-	InTypeID *OdooRecord `json:"in_type_id,omitempty"`
+	InTypeID *StockPickingType `json:"in_type_id,omitempty"`
 	// Internal Type — Odoo many2one to stock.picking.type; null when empty.
-	IntTypeID *OdooRecord `json:"int_type_id,omitempty"`
+	IntTypeID *StockPickingType `json:"int_type_id,omitempty"`
 	// Location Stock — Odoo many2one to stock.location; null when empty. Required.
-	LotStockID *OdooRecord `json:"lot_stock_id,omitempty"`
+	LotStockID *StockLocation `json:"lot_stock_id,omitempty"`
 	// MTO rule — Odoo many2one to stock.rule; null when empty.
-	MtoPullID *OdooRecord `json:"mto_pull_id,omitempty"`
+	MtoPullID *StockRule `json:"mto_pull_id,omitempty"`
 	// Warehouse — Odoo char. Required.
 	Name *string `json:"name,omitempty"`
 	// Out Type — Odoo many2one to stock.picking.type; null when empty.
-	OutTypeID *OdooRecord `json:"out_type_id,omitempty"`
+	OutTypeID *StockPickingType `json:"out_type_id,omitempty"`
 	// Pack Type — Odoo many2one to stock.picking.type; null when empty.
-	PackTypeID *OdooRecord `json:"pack_type_id,omitempty"`
+	PackTypeID *StockPickingType `json:"pack_type_id,omitempty"`
 	// Address — Odoo many2one to res.partner; null when empty.
 	PartnerID *ResPartner `json:"partner_id,omitempty"`
 	// Pick Type — Odoo many2one to stock.picking.type; null when empty.
-	PickTypeID *OdooRecord `json:"pick_type_id,omitempty"`
+	PickTypeID *StockPickingType `json:"pick_type_id,omitempty"`
 	// Quality Control Type — Odoo many2one to stock.picking.type; null when empty.
-	QcTypeID *OdooRecord `json:"qc_type_id,omitempty"`
+	QcTypeID *StockPickingType `json:"qc_type_id,omitempty"`
 	// Receipt Route — Odoo many2one to stock.route; null when empty.
-	ReceptionRouteID *OdooRecord `json:"reception_route_id,omitempty"`
+	ReceptionRouteID *StockRoute `json:"reception_route_id,omitempty"`
 	// Incoming Shipments — Odoo selection. Required.
 	//
 	// Default incoming route to follow
@@ -3922,7 +4932,7 @@ type StockWarehouse struct {
 	// Resupply Routes — Odoo one2many to stock.route.
 	//
 	// Routes will be created for these resupply warehouses and you can select them on products and product categories
-	ResupplyRouteIds []*OdooRecord `json:"resupply_route_ids"`
+	ResupplyRouteIds []*StockRoute `json:"resupply_route_ids"`
 	// Resupply From — Odoo many2many to stock.warehouse.
 	//
 	// Routes will be created automatically to resupply this warehouse from the warehouses ticked
@@ -3930,30 +4940,32 @@ type StockWarehouse struct {
 	// Routes — Odoo many2many to stock.route.
 	//
 	// Defaults routes through the warehouse
-	RouteIds []*OdooRecord `json:"route_ids"`
+	RouteIds []*StockRoute `json:"route_ids"`
 	// Sequence — Odoo integer.
 	//
 	// Gives the sequence of this line when displaying the warehouses.
 	Sequence *int `json:"sequence,omitempty"`
 	// Storage Type — Odoo many2one to stock.picking.type; null when empty.
-	StoreTypeID *OdooRecord `json:"store_type_id,omitempty"`
+	StoreTypeID *StockPickingType `json:"store_type_id,omitempty"`
 	// View Location — Odoo many2one to stock.location; null when empty. Required.
-	ViewLocationID *OdooRecord `json:"view_location_id,omitempty"`
+	ViewLocationID *StockLocation `json:"view_location_id,omitempty"`
 	// Input Location — Odoo many2one to stock.location; null when empty.
-	WhInputStockLocID *OdooRecord `json:"wh_input_stock_loc_id,omitempty"`
+	WhInputStockLocID *StockLocation `json:"wh_input_stock_loc_id,omitempty"`
 	// Output Location — Odoo many2one to stock.location; null when empty.
-	WhOutputStockLocID *OdooRecord `json:"wh_output_stock_loc_id,omitempty"`
+	WhOutputStockLocID *StockLocation `json:"wh_output_stock_loc_id,omitempty"`
 	// Packing Location — Odoo many2one to stock.location; null when empty.
-	WhPackStockLocID *OdooRecord `json:"wh_pack_stock_loc_id,omitempty"`
+	WhPackStockLocID *StockLocation `json:"wh_pack_stock_loc_id,omitempty"`
 	// Quality Control Location — Odoo many2one to stock.location; null when empty.
-	WhQcStockLocID *OdooRecord `json:"wh_qc_stock_loc_id,omitempty"`
+	WhQcStockLocID *StockLocation `json:"wh_qc_stock_loc_id,omitempty"`
 	// Last Updated on — Odoo datetime, UTC. Read-only.
 	WriteDate *string `json:"write_date,omitempty"`
 	// Last Updated by — Odoo many2one to res.users; null when empty. Read-only.
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 	// Cross Dock Type — Odoo many2one to stock.picking.type; null when empty.
-	XdockTypeID *OdooRecord `json:"xdock_type_id,omitempty"`
+	XdockTypeID *StockPickingType `json:"xdock_type_id,omitempty"`
 }
+
+func (StockWarehouse) IsNode() {}
 
 // A page of stock.warehouse records.
 type StockWarehouseConnection struct {
@@ -3962,10 +4974,36 @@ type StockWarehouseConnection struct {
 	Nodes      []*StockWarehouse `json:"nodes"`
 }
 
+// A record of stock.warehouse.orderpoint, a model this API does not expose: its id, node id and display name.
+type StockWarehouseOrderpoint struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (StockWarehouseOrderpoint) IsNode() {}
+
+// A record of uom.category, a model this API does not expose: its id, node id and display name.
+type UomCategory struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (UomCategory) IsNode() {}
+
 // Product Unit of Measure (Odoo model uom.uom)
 type UomUom struct {
 	// ID — Database id of the record.
 	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
 	// Active — Odoo boolean.
 	//
 	// Uncheck the active field to disable a unit of measure without deleting it.
@@ -3973,7 +5011,7 @@ type UomUom struct {
 	// Category — Odoo many2one to uom.category; null when empty. Required.
 	//
 	// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
-	CategoryID *OdooRecord `json:"category_id,omitempty"`
+	CategoryID *UomCategory `json:"category_id,omitempty"`
 	// Color — Odoo integer. Read-only.
 	Color *int `json:"color,omitempty"`
 	// Created on — Odoo datetime, UTC. Read-only.
@@ -4008,12 +5046,50 @@ type UomUom struct {
 	WriteUID *ResUsers `json:"write_uid,omitempty"`
 }
 
+func (UomUom) IsNode() {}
+
 // A page of uom.uom records.
 type UomUomConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int       `json:"totalCount"`
 	Nodes      []*UomUom `json:"nodes"`
 }
+
+// A record of utm.campaign, a model this API does not expose: its id, node id and display name.
+type UtmCampaign struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (UtmCampaign) IsNode() {}
+
+// A record of utm.medium, a model this API does not expose: its id, node id and display name.
+type UtmMedium struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (UtmMedium) IsNode() {}
+
+// A record of utm.source, a model this API does not expose: its id, node id and display name.
+type UtmSource struct {
+	// Database id of the record.
+	ID string `json:"id"`
+	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
+	NodeID string `json:"nodeId"`
+	// Display name — Odoo's name of the record.
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+func (UtmSource) IsNode() {}
 
 // Values of account.tax.amount_type (Tax Computation).
 type AccountTaxAmountType string

@@ -165,6 +165,28 @@ func Get[T any](ctx context.Context, e *Engine, model, id string) (*T, error) {
 	return v.(*T), nil
 }
 
+// GetTyped resolves node(nodeId): the record id of model, of GraphQL type
+// typeName (the field's type is the Node interface), or nil when it does not
+// exist or is not visible.
+func GetTyped[T any](ctx context.Context, e *Engine, model, typeName, id string) (*T, error) {
+	l, err := requestLoaders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rid, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	fc := graphql.GetFieldContext(ctx)
+	r := &root{alias: fc.Field.Alias, model: model, kind: rootGet, field: fc.Field, id: rid, objType: typeName}
+	r.out, r.bind = e.reflectOutput(reflect.TypeFor[T](), nil)
+	v, err := e.runRoot(ctx, l, r)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	return v.(*T), nil
+}
+
 // List resolves a list root field, returning its connection type T
 // ({totalCount, nodes}).
 func List[T any](ctx context.Context, e *Engine, model string) (*T, error) {

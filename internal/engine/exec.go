@@ -63,7 +63,7 @@ func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root)
 		var err error
 		switch r.kind {
 		case rootGet:
-			nodes[i], err = e.planObject(oc, r.model, r.field.Definition.Type.Name(), r.field.Selections)
+			nodes[i], err = e.planObject(oc, r.model, r.typeName(), r.field.Selections)
 		case rootList:
 			lists[i], err = e.planList(oc, r)
 			if err == nil {
@@ -946,6 +946,14 @@ func page(ids []int, offset, limit int) []int {
 func (e *Engine) fill(l *loaders.Loaders, out output, n *node, obj any, rec odoo.Record) error {
 	for _, pf := range n.fields {
 		if pf.sub != nil {
+			continue
+		}
+		if pf.kind == kindNodeID {
+			id, ok := rec.ID()
+			if !ok {
+				return fmt.Errorf("engine: %s record without an id", n.model)
+			}
+			out.scalar(obj, pf, NodeID(n.model, id))
 			continue
 		}
 		v, err := convertScalar(pf.kind, pf.field, rec[pf.name])

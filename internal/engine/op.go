@@ -26,6 +26,9 @@ type root struct {
 	kind  rootKind
 	field graphql.CollectedField
 	id    int // rootGet
+	// objType is the record's object type when the field's type is not
+	// (node's Node): the type of the model the node id names.
+	objType string
 
 	// out builds the result's objects; bind, when set, prepares it for
 	// the planned node (reflectOutput.bind).
@@ -198,4 +201,12 @@ func (e *Engine) runRootInner(ctx context.Context, l *loaders.Loaders, r *root) 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// typeName is the GraphQL object type of a by-id root's record.
+func (r *root) typeName() string {
+	if r.objType != "" {
+		return r.objType
+	}
+	return r.field.Definition.Type.Name()
 }

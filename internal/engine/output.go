@@ -27,6 +27,7 @@ const (
 	kindInt                        // Int: int or nil
 	kindFloat                      // Float: float64 or nil
 	kindJSON                       // JSON: Odoo's value as is, or nil
+	kindNodeID                     // nodeId: NodeID of the record's model and id (read from its id)
 )
 
 // kindOfType is the kind of a field named name of GraphQL type t.
@@ -256,9 +257,9 @@ func (o *reflectOutput) bind(n *node, t reflect.Type) error {
 	o.types[n] = t
 	info := o.e.structOf(t)
 	for _, pf := range n.fields {
-		idx, ok := info.byJSON[pf.name]
+		idx, ok := info.byJSON[pf.schemaName()]
 		if !ok {
-			return fmt.Errorf("engine: %s has no Go field for %q", t, pf.name)
+			return fmt.Errorf("engine: %s has no Go field for %q", t, pf.schemaName())
 		}
 		o.index[pf] = idx
 		if pf.sub == nil {

@@ -64,6 +64,15 @@ type planField struct {
 	prefetched bool
 }
 
+// schemaName is the field's name in the schema: the Odoo field's, or
+// nodeId for the Node interface's field (which reads the id).
+func (pf *planField) schemaName() string {
+	if pf.kind == kindNodeID {
+		return "nodeId"
+	}
+	return pf.name
+}
+
 // odooFields returns the distinct Odoo field names the node reads, sorted.
 func (n *node) odooFields() []string {
 	seen := map[string]bool{"id": true}
@@ -100,8 +109,15 @@ func (e *Engine) planObject(oc *graphql.OperationContext, model, typeName string
 	if err := e.checkDrift(model, ""); err != nil {
 		return nil, err
 	}
-	for _, cf := range graphql.CollectFields(oc, sel, []string{typeName}) {
+	// Every record type implements Node: fragments on it apply.
+	for _, cf := range graphql.CollectFields(oc, sel, []string{typeName, "Node"}) {
 		if strings.HasPrefix(cf.Name, "__") {
+			continue
+		}
+		if cf.Name == "nodeId" { // Node's: made from the model and the id
+			f, _ := fieldOf(n.meta, "id")
+			f.Name = "id"
+			n.fields = append(n.fields, &planField{alias: cf.Alias, name: "id", field: f, kind: kindNodeID, limit: -1})
 			continue
 		}
 		if err := e.checkDrift(model, cf.Name); err != nil {
@@ -173,7 +189,7 @@ func (e *Engine) checkLimit(v any) (int, error) {
 		return 0, badInput("limit must not be negative, got %d", n)
 	}
 	if n > e.opt.MaxLimit {
-		return 0, badInput("limit %d exceeds the maximum of %d", n, e.opt.MaxLimit)
+		return 0, badInput("limit %d exceeds the maximum of %d (ODOOGQL_MAX_LIMIT)", n, e.opt.MaxLimit)
 	}
 	return n, nil
 }

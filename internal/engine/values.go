@@ -19,6 +19,9 @@ type QueryRoot struct {
 	List  bool
 	// ID is the record id of a by-id root field, as coerced (a string).
 	ID any
+	// Type is the record's object type when the field's is an interface
+	// (node: Node), else "".
+	Type string
 }
 
 // QueryResult is the value of a QueryRoot, or its error.
@@ -48,7 +51,7 @@ func (e *Engine) Query(ctx context.Context, roots []QueryRoot) []QueryResult {
 	var planned []*root
 	var idx []int
 	for i, q := range roots {
-		r := &root{alias: q.Field.Alias, model: q.Model, kind: rootList, out: liveOutput{}, field: q.Field, done: make(chan struct{})}
+		r := &root{alias: q.Field.Alias, model: q.Model, kind: rootList, out: liveOutput{}, field: q.Field, objType: q.Type, done: make(chan struct{})}
 		if !q.List {
 			r.kind = rootGet
 			id, err := parseID(q.ID)
@@ -82,6 +85,10 @@ func (e *Engine) CreateValues(ctx context.Context, model string, field graphql.C
 func (e *Engine) UpdateValues(ctx context.Context, model string, field graphql.CollectedField, ids []string, input map[string]any) ([]any, error) {
 	return e.update(ctx, liveOutput{}, nil, model, field, ids, input)
 }
+
+// TypeName is the record's GraphQL object type (live's Typed), which the
+// live executor needs under an interface (node).
+func (o *LiveObject) TypeName() string { return o.node.typeName }
 
 // ValueByKey returns the value of the field of response key key (live's
 // Keyed); false when the plan did not set it (a field the user may not

@@ -22,14 +22,16 @@ func ExampleGenerate() {
 		panic(err)
 	}
 	schema := string(res.Files[schemagen.SchemaFile])
-	start := strings.Index(schema, "type ResPartner {")
+	start := strings.Index(schema, "type ResPartner implements Node {")
 	fmt.Println(schema[start : start+strings.Index(schema[start:], "}")+1])
 	// Output:
-	// type ResPartner {
+	// type ResPartner implements Node {
 	//   """ID — Database id of the record."""
 	//   id: ID!
+	//   """Globally unique, opaque id of the record (Node): pass it to node to refetch it."""
+	//   nodeId: ID!
 	//   """Country — Odoo many2one to res.country; null when empty."""
-	//   country_id: OdooRecord
+	//   country_id: ResCountry
 	//   """Name — Odoo char."""
 	//   name: String
 	// }

@@ -30,6 +30,16 @@ type Result struct {
 	// gateway serving the schema at run time needs to map root fields and
 	// types back to Odoo without re-deriving the names.
 	Models []ExposedModel
+	// Refs are the models the schema does not expose but relations point
+	// at: each has a type of its own with its id, node id and display name
+	// (so that records of two such models never share a client cache key).
+	Refs []RefModel
+}
+
+// RefModel is the type of a model the schema does not expose.
+type RefModel struct {
+	Model string // technical name: account.payment.term
+	Type  string // GraphQL type: AccountPaymentTerm
 }
 
 // ExposedModel is one model of a generated schema.
@@ -142,6 +152,9 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 				continue
 			case fname != "id" && cfg.fieldExcluded(m.Model.Model, fname):
 				continue
+			case fname == "nodeId":
+				warn("%s.%s: left out: nodeId is the Node interface's field", m.Model.Model, fname)
+				continue
 			}
 			if _, denied := secrets.Field(m.Model.Model, fname, f); denied {
 				continue
@@ -200,6 +213,36 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 		sort.SliceStable(m.fields, func(i, j int) bool { return m.fields[i].Name == "id" && m.fields[j].Name != "id" })
 	}
 
+	// The models relations point at that the schema does not expose get a
+	// type each, named as they would be if exposed (the name a later
+	// exposure keeps) unless an exposed type has it.
+	refSet := map[string]bool{}
+	for _, m := range models {
+		for _, f := range m.fields {
+			if f.mapping.kind != kindScalar && f.target == nil && f.Name != "id" {
+				refSet[f.Relation] = true
+			}
+		}
+	}
+	refModels := make([]string, 0, len(refSet))
+	for r := range refSet {
+		refModels = append(refModels, r)
+	}
+	sort.Strings(refModels)
+	refNames := ModelNames(refModels)
+	refType := map[string]string{}
+	for _, r := range refModels {
+		refType[r] = types.take(refNames[r].Type)
+		res.Refs = append(res.Refs, RefModel{Model: r, Type: refType[r]})
+	}
+	for _, m := range models {
+		for _, f := range m.fields {
+			if f.mapping.kind != kindScalar && f.target == nil && f.Name != "id" {
+				f.output = refType[f.Relation]
+			}
+		}
+	}
+
 	for _, m := range models {
 		e := ExposedModel{Model: m.Model.Model, Name: m.Model.Name, Names: m.Names}
 		for _, f := range m.fields {
@@ -208,13 +251,13 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 		res.Models = append(res.Models, e)
 	}
 
-	schema := printSchema(models)
+	schema := printSchema(models, res.Refs)
 	if _, err := gqlparser.LoadSchema(&ast.Source{Name: SchemaFile, Input: schema}); err != nil {
 		return nil, fmt.Errorf("schemagen: generated schema is invalid: %w", err)
 	}
 	res.Files[SchemaFile] = []byte(schema)
 	res.Files[GqlgenFile] = []byte(printGqlgen(models))
-	code, err := printResolvers(models)
+	code, err := printResolvers(models, res.Refs)
 	if err != nil {
 		return nil, err
 	}
@@ -340,6 +383,26 @@ served what another user read; writes through the gateway invalidate them at onc
 """
 directive @cached(ttl: Int!) on QUERY
 
+"""
+Run this operation in the Odoo context given here instead of the caller's defaults: the language
+translated fields are read, filtered and sorted in, the time zone and the companies. Each argument
+left out keeps the default (the language of the request's Accept-Language header, else the user's).
+"""
+directive @context(
+  """
+  A language installed in Odoo: its code (fr_FR), in BCP 47 form (fr-FR) or its ISO code (fr).
+  A language that is not installed is an error naming the installed ones.
+  """
+  lang: String
+  """An IANA time zone, such as Europe/Brussels."""
+  tz: String
+  """
+  The companies whose records the operation sees, among the user's allowed companies; the first is
+  the current company. Another company is a FORBIDDEN error, and nothing is asked of Odoo.
+  """
+  companies: [ID!]
+) on QUERY | MUTATION
+
 """What the caller may do with records of a model: Odoo's access rights for the caller's user."""
 type OdooAccess {
   read: Boolean!
@@ -464,10 +527,13 @@ input X2ManyInput {
   remove: [ID!]
 }
 
-"""A record of a model the API does not expose: its id and display name only."""
-type OdooRecord {
-  id: ID!
-  display_name: String
+"""
+A record with a globally unique id (Relay's Node): every record type implements it, and the root
+field node fetches any record by its nodeId.
+"""
+interface Node {
+  """Globally unique, opaque id of the record: its model and id. Stable; pass it to node to refetch the record."""
+  nodeId: ID!
 }
 
 """Filter on a record of a model the API does not expose."""
@@ -481,7 +547,10 @@ input OdooRecordOrderBy {
 }
 `
 
-func printSchema(models []*model) string {
+// nodeIDField is the Node interface's field on a record type.
+const nodeIDField = "  \"\"\"Globally unique, opaque id of the record (Node): pass it to node to refetch it.\"\"\"\n  nodeId: ID!\n"
+
+func printSchema(models []*model, refs []RefModel) string {
 	var b bytes.Buffer
 	b.WriteString(header)
 	b.WriteString("# Field names are Odoo's; type and query names are made by schemagen.ModelNames.\n\n")
@@ -494,7 +563,7 @@ func printSchema(models []*model) string {
 			desc = m.Model.Model
 		}
 		description(&b, "", fmt.Sprintf("%s (Odoo model %s)", desc, m.Model.Model))
-		fmt.Fprintf(&b, "type %s {\n", m.Type)
+		fmt.Fprintf(&b, "type %s implements Node {\n", m.Type)
 		for _, f := range m.fields {
 			description(&b, "  ", fieldDescription(m, f))
 			switch {
@@ -505,6 +574,9 @@ func printSchema(models []*model) string {
 				fmt.Fprintf(&b, "  %s: %s!\n", f.Name, f.output)
 			default:
 				fmt.Fprintf(&b, "  %s: %s\n", f.Name, f.output)
+			}
+			if f.Name == "id" { // first (sorted so); every model type has one (hasID)
+				b.WriteString(nodeIDField)
 			}
 		}
 		b.WriteString("}\n\n")
@@ -571,9 +643,17 @@ func printSchema(models []*model) string {
 		}
 	}
 
+	for _, r := range refs {
+		b.WriteString("\n")
+		description(&b, "", fmt.Sprintf("A record of %s, a model this API does not expose: its id, node id and display name.", r.Model))
+		fmt.Fprintf(&b, "type %s implements Node {\n  \"\"\"Database id of the record.\"\"\"\n  id: ID!\n%s  \"\"\"Display name — Odoo's name of the record.\"\"\"\n  display_name: String\n}\n", r.Type, nodeIDField)
+	}
+
 	b.WriteString("\ntype Query {\n")
 	b.WriteString("  \"\"\"The models this API exposes, with the caller's access rights.\"\"\"\n")
 	b.WriteString("  odooModels: [OdooModel!]!\n")
+	b.WriteString("  \"\"\"The record of a nodeId (Relay's refetch); null when it does not exist or is not visible to the caller.\"\"\"\n")
+	b.WriteString("  node(nodeId: ID!): Node\n")
 	for _, m := range models {
 		description(&b, "  ", fmt.Sprintf("One %s record by id; null when it does not exist or is not visible to the caller.", m.Model.Model))
 		fmt.Fprintf(&b, "  %s(id: ID!): %s\n", m.Singular, m.Type)

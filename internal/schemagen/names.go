@@ -101,6 +101,7 @@ var reservedTypeNames = map[string]bool{
 	"IDFilter": true, "StringFilter": true, "IntFilter": true, "FloatFilter": true,
 	"BooleanFilter": true, "DateFilter": true, "DateTimeFilter": true,
 	"X2ManyInput": true, "OdooRecord": true, "OdooRecordWhere": true, "OdooRecordOrderBy": true, "OdooModel": true, "OdooAccess": true,
+	"Node": true, "PageInfo": true,
 	// gqlgen's generated identifiers in the executable package.
 	"Resolver": true, "ResolverRoot": true, "DirectiveRoot": true, "ComplexityRoot": true,
 	"Config": true,
@@ -108,7 +109,7 @@ var reservedTypeNames = map[string]bool{
 
 // reservedRootFields are Query fields odoogql adds itself: no model's
 // query may take them.
-var reservedRootFields = []string{"odooModels"}
+var reservedRootFields = []string{"odooModels", "node"}
 
 // namer hands out names deterministically: the first caller of a name keeps
 // it, later callers get a numeric suffix. A name is also taken when its Go

@@ -167,7 +167,7 @@ func TestGenerateOdd(t *testing.T) {
 		{"x_bool_sel", "String"},
 		{"x_case_sel", "String"},
 		{"x_partner_id", "ResPartner"},
-		{"x_outside_id", "OdooRecord"},
+		{"x_outside_id", "AccountJournal"}, // a model outside the schema: its own ref type
 		{"x_line_ids", "[XCustomModel2!]!"},
 		{"x_tag_ids", "[ResPartner!]!"},
 		{"x_ref", "JSON"},

@@ -26,6 +26,7 @@ const (
 	opUpdate
 	opDelete
 	opModels // odooModels
+	opNode   // node(nodeId)
 )
 
 // rootField is a root field of the live schema: its model and operation.
@@ -50,7 +51,9 @@ type liveResolver struct {
 	e      *engine.Engine
 	roots  map[string]rootField
 	models []exposedModel
-	rights func(ctx context.Context, models []string) (map[string]loaders.Access, error)
+	// nodeTypes is the object type of each model node can fetch.
+	nodeTypes map[string]string
+	rights    func(ctx context.Context, models []string) (map[string]loaders.Access, error)
 }
 
 // liveOp is the result of one query operation's plan, run once.
@@ -76,7 +79,7 @@ func (r *liveResolver) ResolveRoot(ctx context.Context, info live.FieldInfo) (an
 	field := graphql.CollectedField{Field: info.Field.AST, Selections: info.Field.Selections()}
 	args := info.Arguments
 	switch rf.op {
-	case opGet, opList:
+	case opGet, opList, opNode:
 		op := l.Value(liveOpKey{graphql.GetOperationContext(ctx)}, func() any { return &liveOp{} }).(*liveOp)
 		op.once.Do(func() { op.results = r.query(ctx, info.Roots) })
 		res, ok := op.results[info.Field]
@@ -137,19 +140,37 @@ func stringList(v any) []string {
 func (r *liveResolver) query(ctx context.Context, roots []live.RootField) map[*live.Field]engine.QueryResult {
 	var qs []engine.QueryRoot
 	var fields []*live.Field
+	done := map[*live.Field]engine.QueryResult{} // answered without the engine
 	for _, f := range roots {
 		rf, ok := r.roots[f.Field.Name]
-		if f.Err != nil || !ok || (rf.op != opGet && rf.op != opList) {
+		if f.Err != nil || !ok || (rf.op != opGet && rf.op != opList && rf.op != opNode) {
 			continue
 		}
-		qs = append(qs, engine.QueryRoot{
+		q := engine.QueryRoot{
 			Field: graphql.CollectedField{Field: f.Field.AST, Selections: f.Field.Selections()},
 			Model: rf.model, List: rf.op == opList, ID: f.Arguments["id"],
-		})
+		}
+		if rf.op == opNode {
+			nodeID, _ := f.Arguments["nodeId"].(string)
+			m, id, err := engine.ParseNodeID(nodeID)
+			switch {
+			case err != nil:
+				done[f.Field] = engine.QueryResult{Err: err}
+				continue
+			case r.nodeTypes[m] == "":
+				done[f.Field] = engine.QueryResult{} // a model without a type: null
+				continue
+			}
+			q.Model, q.ID, q.Type = m, id, r.nodeTypes[m]
+		}
+		qs = append(qs, q)
 		fields = append(fields, f.Field)
 	}
 	res := r.e.Query(ctx, qs)
-	out := make(map[*live.Field]engine.QueryResult, len(res))
+	out := make(map[*live.Field]engine.QueryResult, len(res)+len(done))
+	for f, v := range done {
+		out[f] = v
+	}
 	for i, f := range fields {
 		out[f] = res[i]
 	}

@@ -131,6 +131,9 @@ type liveSchema struct {
 	roots    map[string]rootField
 	models   []exposedModel
 	exposed  map[string]map[string]bool
+	// nodeTypes are the object type of each model with one (exposed, or
+	// a relation's ref type): what node(nodeId) can fetch.
+	nodeTypes map[string]string
 }
 
 // newLiveSchema builds the live schema of meta; the generator tells each
@@ -141,9 +144,14 @@ func newLiveSchema(meta *odoo.Metadata, rules schemagen.Config) (*liveSchema, er
 		return nil, err
 	}
 	ls := &liveSchema{schema: schema, sdl: sdl, warnings: res.Warnings,
-		roots: map[string]rootField{"odooModels": {op: opModels}}, exposed: map[string]map[string]bool{}}
+		roots: map[string]rootField{"odooModels": {op: opModels}, "node": {op: opNode}}, exposed: map[string]map[string]bool{},
+		nodeTypes: map[string]string{}}
+	for _, r := range res.Refs {
+		ls.nodeTypes[r.Model] = r.Type
+	}
 	for _, m := range res.Models {
 		n := m.Names
+		ls.nodeTypes[m.Model] = n.Type
 		ls.models = append(ls.models, exposedModel{Model: m.Model, Name: m.Name, Type: n.Type})
 		for name, op := range map[string]rootOp{n.Singular: opGet, n.Plural: opList,
 			n.Create: opCreate, n.CreateN: opCreateMany, n.Update: opUpdate, n.Delete: opDelete} {
@@ -164,7 +172,7 @@ func newLiveSchema(meta *odoo.Metadata, rules schemagen.Config) (*liveSchema, er
 func (ls *liveSchema) executable(e *engine.Engine, rights func(ctx context.Context, models []string) (map[string]loaders.Access, error)) (*live.ExecutableSchema, error) {
 	return live.New(live.Config{
 		Schema:              ls.schema,
-		Resolver:            &liveResolver{e: e, roots: ls.roots, models: ls.models, rights: rights},
+		Resolver:            &liveResolver{e: e, roots: ls.roots, models: ls.models, nodeTypes: ls.nodeTypes, rights: rights},
 		Scalars:             liveScalars(),
 		OperationDirectives: map[string]live.OperationDirective{"cached": cachedDirective},
 	})
