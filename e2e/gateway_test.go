@@ -25,6 +25,13 @@ var schemas = []server.SchemaMode{server.SchemaLive, server.SchemaCompiled}
 // (http://127.0.0.1:port).
 func startGateway(t *testing.T, schema server.SchemaMode) string {
 	t.Helper()
+	return startGatewayWith(t, schema)
+}
+
+// startGatewayWith is startGateway with more settings (flags, e.g.
+// "-cors-origins", "https://app.example.com").
+func startGatewayWith(t *testing.T, schema server.SchemaMode, flags ...string) string {
+	t.Helper()
 	raw, err := os.ReadFile("../metadata.json")
 	if err != nil {
 		t.Fatal(err)
@@ -38,10 +45,10 @@ func startGateway(t *testing.T, schema server.SchemaMode) string {
 	// The gateway's own defaults (settings table), with the environment
 	// ignored; requests without credentials run as the service account, and
 	// introspection and GraphiQL are on (as with the embedded demo).
-	cfg, err := server.LoadConfig([]string{
+	cfg, err := server.LoadConfig(append([]string{
 		"-odoo-url", o.URL, "-odoo-db", o.DB(), "-odoo-username", "admin", "-odoo-password", "admin",
 		"-allow-anonymous", "true", "-introspection", "true",
-	}, func(string) string { return "" }, io.Discard)
+	}, flags...), func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
