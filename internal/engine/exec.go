@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/odoogql/odoogql/loaders"
@@ -34,6 +34,9 @@ type listPlan struct {
 	opt       odoo.SearchOptions
 	wantCount bool
 	count     int
+	// counted: count is known before the read (last without before).
+	counted bool
+	page    pageSpec
 }
 
 // execute runs the plans of roots as one: level 0 (the root searches and
@@ -129,7 +132,7 @@ func (e *Engine) execute(ctx context.Context, l *loaders.Loaders, roots []*root)
 			if b := level0[i]; b != nil {
 				objs = b.objs
 			}
-			r.result = r.out.connection(lists[i].count, objs)
+			r.result = r.out.connection(lists[i], objs)
 		}
 	}
 	takeNotes(l, roots)
@@ -308,20 +311,26 @@ func (e *Engine) planList(oc *graphql.OperationContext, r *root) (*listPlan, err
 		}
 		p.opt.Offset = n
 	}
-	var nodeSel ast.SelectionSet
-	wantNodes := false
-	nodeType := ""
+	if err := e.relayArgs(p, args); err != nil {
+		return nil, err
+	}
 	for _, cf := range graphql.CollectFields(oc, r.field.Selections, []string{r.field.Definition.Type.Name()}) {
-		switch cf.Name {
-		case "nodes":
-			wantNodes = true
-			nodeType = cf.Definition.Type.Name()
-			nodeSel = append(nodeSel, cf.Selections...)
-		case "totalCount":
+		if cf.Name == "totalCount" {
 			p.wantCount = true
 		}
 	}
-	if wantNodes && p.opt.Limit > 0 {
+	nodeSel, nodeType, wantNodes, relay, err := connectionNodes(oc, r.field)
+	if err != nil {
+		return nil, err
+	}
+	p.page.relay = relay
+	if relay && nodeType == "" {
+		// pageInfo or edges { cursor } alone: the records' positions,
+		// read with no field (the type is the connection's, less its
+		// suffix: the generator names them so).
+		nodeType = strings.TrimSuffix(r.field.Definition.Type.Name(), "Connection")
+	}
+	if (wantNodes || relay) && (p.opt.Limit > 0 || p.page.lastOnly) {
 		n, err := e.planObject(oc, r.model, nodeType, nodeSel)
 		if err != nil {
 			return nil, err
@@ -335,8 +344,35 @@ func (e *Engine) planList(oc *graphql.OperationContext, r *root) (*listPlan, err
 // totalCount is asked for), or one web_search_read with the nested strategy.
 func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, out output, model string, p *listPlan, nested bool) (*batch, error) {
 	s := l.Odoo(ctx)
+	if p.page.lastOnly {
+		// last without before: the page ends with the list.
+		n, err := s.SearchCount(ctx, model, p.domain)
+		if err != nil {
+			return nil, err
+		}
+		p.count, p.counted = n, true
+		off := max(p.page.start, n-p.page.lastN)
+		p.opt.Offset, p.opt.Limit = off, max(0, n-off)
+		if p.opt.Limit == 0 {
+			return nil, nil
+		}
+	}
+	// A Relay page reads one record more, to tell whether another follows
+	// (unless before bounds it, or the list's length is known).
+	extra := p.page.relay && p.page.before < 0 && !p.counted && p.node != nil
+	trim := func(recs []odoo.Record) []odoo.Record {
+		if extra && len(recs) > p.opt.Limit {
+			p.page.hasNext = true
+			return recs[:p.opt.Limit]
+		}
+		return recs
+	}
+	if p.counted {
+		p.page.hasNext = p.opt.Offset+p.opt.Limit < p.count
+	}
+	wantCount := p.wantCount && !p.counted
 	if p.node == nil {
-		if p.wantCount {
+		if wantCount {
 			n, err := s.SearchCount(ctx, model, p.domain)
 			p.count = n
 			return nil, err
@@ -345,7 +381,10 @@ func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, out output,
 	}
 	if nested {
 		opt := p.opt
-		if !p.wantCount {
+		if extra {
+			opt.Limit++
+		}
+		if !wantCount {
 			// Odoo counts only when the page is full and count_limit is not
 			// reached: a count_limit of offset+limit skips the count.
 			opt.CountLimit = opt.Offset + opt.Limit
@@ -354,17 +393,19 @@ func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, out output,
 		if err != nil {
 			return nil, err
 		}
-		p.count = res.Length
-		if p.wantCount && len(res.Records) == 0 && p.opt.Offset > 0 {
+		if !p.counted {
+			p.count = res.Length
+		}
+		if wantCount && len(res.Records) == 0 && p.opt.Offset > 0 {
 			// Odoo answers length 0 for a page past the end.
 			if p.count, err = s.SearchCount(ctx, model, p.domain); err != nil {
 				return nil, err
 			}
 		}
-		return newBatch(out, p.node, res.Records), nil
+		return newBatch(out, p.node, trim(res.Records)), nil
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	if p.wantCount {
+	if wantCount {
 		g.Go(func() error {
 			return protect(func() error {
 				n, err := s.SearchCount(gctx, model, p.domain)
@@ -377,14 +418,18 @@ func (e *Engine) listLevel0(ctx context.Context, l *loaders.Loaders, out output,
 	g.Go(func() error {
 		return protect(func() error {
 			var err error
-			recs, err = s.SearchRead(gctx, model, p.domain, p.node.odooFields(), p.opt)
+			opt := p.opt
+			if extra {
+				opt.Limit++
+			}
+			recs, err = s.SearchRead(gctx, model, p.domain, p.node.odooFields(), opt)
 			return err
 		})
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return newBatch(out, p.node, recs), nil
+	return newBatch(out, p.node, trim(recs)), nil
 }
 
 // getLevel0 reads the records of by-id root fields: with batched reads, all

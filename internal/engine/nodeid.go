@@ -17,6 +17,17 @@ func NodeID(model string, id int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(model + "," + strconv.Itoa(id)))
 }
 
+// NodeIDs returns the node ids of records ids (decimal, as a mutation's
+// ids argument) of model.
+func NodeIDs(model string, ids []string) []string {
+	out := make([]string, len(ids))
+	for i, s := range ids {
+		id, _ := parseID(s)
+		out[i] = NodeID(model, id)
+	}
+	return out
+}
+
 // ParseNodeID returns the model and the record id (decimal, as a root
 // field's id argument) of a node id; a BAD_USER_INPUT error when nodeID is
 // not one.

@@ -205,8 +205,9 @@ type output interface {
 	one(obj any, pf *planField, child any)
 	// many sets an x2many field to children.
 	many(l *loaders.Loaders, obj any, pf *planField, children []any)
-	// connection returns a list root's {totalCount, nodes}.
-	connection(count int, nodes []any) any
+	// connection returns a list root's connection: totalCount, nodes,
+	// edges and pageInfo.
+	connection(p *listPlan, nodes []any) any
 }
 
 // reflectOutput fills gqlgen's generated structs: the compiled mode. The
@@ -318,7 +319,7 @@ func (o *reflectOutput) many(l *loaders.Loaders, obj any, pf *planField, childre
 	l.SetChildren(o.target(obj), pf.alias, list.Interface())
 }
 
-func (o *reflectOutput) connection(count int, nodes []any) any {
+func (o *reflectOutput) connection(p *listPlan, nodes []any) any {
 	info := o.e.structOf(o.conn)
 	conn := reflect.New(o.conn)
 	f := conn.Elem().Field(info.byJSON["nodes"])
@@ -327,7 +328,31 @@ func (o *reflectOutput) connection(count int, nodes []any) any {
 		list.Index(i).Set(reflect.ValueOf(n))
 	}
 	f.Set(list)
-	conn.Elem().Field(info.byJSON["totalCount"]).SetInt(int64(count))
+	conn.Elem().Field(info.byJSON["totalCount"]).SetInt(int64(p.count))
+	if i, ok := info.byJSON["edges"]; ok {
+		ef := conn.Elem().Field(i) // []*XEdge
+		edgeType := ef.Type().Elem().Elem()
+		einfo := o.e.structOf(edgeType)
+		edges := reflect.MakeSlice(ef.Type(), len(nodes), len(nodes))
+		for k, n := range nodes {
+			edge := reflect.New(edgeType)
+			edge.Elem().Field(einfo.byJSON["cursor"]).SetString(Cursor(p.opt.Offset + k))
+			edge.Elem().Field(einfo.byJSON["node"]).Set(reflect.ValueOf(n))
+			edges.Index(k).Set(edge)
+		}
+		ef.Set(edges)
+	}
+	if i, ok := info.byJSON["pageInfo"]; ok {
+		pf := conn.Elem().Field(i) // *PageInfo
+		pi := p.page.info(p.opt.Offset, len(nodes))
+		v := reflect.New(pf.Type().Elem())
+		pinfo := o.e.structOf(pf.Type().Elem())
+		v.Elem().Field(pinfo.byJSON["hasNextPage"]).SetBool(pi.HasNextPage)
+		v.Elem().Field(pinfo.byJSON["hasPreviousPage"]).SetBool(pi.HasPreviousPage)
+		v.Elem().Field(pinfo.byJSON["startCursor"]).Set(reflect.ValueOf(pi.StartCursor))
+		v.Elem().Field(pinfo.byJSON["endCursor"]).Set(reflect.ValueOf(pi.EndCursor))
+		pf.Set(v)
+	}
 	return conn.Interface()
 }
 
@@ -375,11 +400,20 @@ func (liveOutput) many(_ *loaders.Loaders, obj any, pf *planField, children []an
 	obj.(*LiveObject).set(pf, children)
 }
 
-func (liveOutput) connection(count int, nodes []any) any {
+func (liveOutput) connection(p *listPlan, nodes []any) any {
 	if nodes == nil {
 		nodes = []any{}
 	}
-	return map[string]any{"totalCount": count, "nodes": nodes}
+	edges := make([]any, len(nodes))
+	for k, n := range nodes {
+		edges[k] = map[string]any{"cursor": Cursor(p.opt.Offset + k), "node": n}
+	}
+	pi := p.page.info(p.opt.Offset, len(nodes))
+	info := map[string]any{"hasNextPage": pi.HasNextPage, "hasPreviousPage": pi.HasPreviousPage, "startCursor": nil, "endCursor": nil}
+	if pi.StartCursor != nil {
+		info["startCursor"], info["endCursor"] = *pi.StartCursor, *pi.EndCursor
+	}
+	return map[string]any{"totalCount": p.count, "nodes": nodes, "edges": edges, "pageInfo": info}
 }
 
 func (o *LiveObject) set(pf *planField, v any) {
