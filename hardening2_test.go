@@ -179,9 +179,11 @@ func TestGraphQLCopProbes(t *testing.T) {
 			{"/graphql", "text/plain", query("query cop {__typename}")},
 			{"/graphql", "multipart/form-data; boundary=x", []byte("--x\r\nContent-Disposition: form-data; name=\"query\"\r\n\r\n{__typename}\r\n--x--\r\n")},
 		} {
+			// Never executed: a POST must be JSON (415), which a browser
+			// sends cross-origin only after a preflight.
 			status, raw := g.send(t, http.MethodPost, tt.path, tt.contentType, tt.body, nil)
 			env := decodeEnvelope(t, raw)
-			if status != 400 || env.Data != nil || len(env.Errors) != 1 || !strings.Contains(env.Errors[0].Message, "cross-site request forgery") {
+			if status != 415 || env.Data != nil || len(env.Errors) != 1 || !strings.Contains(env.Errors[0].Message, "Content-Type: application/json") {
 				t.Errorf("POST %s %q: %d %s", tt.path, tt.contentType, status, raw)
 			}
 		}
@@ -230,8 +232,9 @@ func TestGraphQLCopProbes(t *testing.T) {
 }
 
 // TestCSRFPrevention: requests a browser sends cross-origin without a
-// preflight run only with a CSRF header; JSON POSTs, as GraphiQL and every
-// client send them, need none.
+// preflight run only with a CSRF header (a GET), or never (a POST that is
+// not JSON: 415, with or without the header); JSON POSTs, as GraphiQL and
+// every client send them, need none.
 func TestCSRFPrevention(t *testing.T) {
 	g := newProductionGateway(t)
 	get := "/graphql?" + url.Values{"query": {"{ __typename }"}}.Encode()
@@ -247,10 +250,12 @@ func TestCSRFPrevention(t *testing.T) {
 		{"GET, empty header", http.MethodGet, get, "", nil, http.Header{"Apollo-Require-Preflight": {""}}, 400},
 		{"GET, Apollo-Require-Preflight", http.MethodGet, get, "", nil, http.Header{"Apollo-Require-Preflight": {"true"}}, 200},
 		{"GET, X-Apollo-Operation-Name", http.MethodGet, get, "", nil, http.Header{"X-Apollo-Operation-Name": {"Q"}}, 200},
-		{"POST without Content-Type", http.MethodPost, "/graphql", "", query("{ __typename }"), nil, 400},
-		{"POST text/plain", http.MethodPost, "/graphql", "text/plain;charset=UTF-8", query("{ __typename }"), nil, 400},
-		{"POST TEXT/PLAIN", http.MethodPost, "/graphql", "TEXT/PLAIN", query("{ __typename }"), nil, 400},
-		{"POST form", http.MethodPost, "/graphql", "application/x-www-form-urlencoded", []byte("query=%7B__typename%7D"), nil, 400},
+		{"POST without Content-Type", http.MethodPost, "/graphql", "", query("{ __typename }"), nil, 415},
+		{"POST text/plain", http.MethodPost, "/graphql", "text/plain;charset=UTF-8", query("{ __typename }"), nil, 415},
+		{"POST TEXT/PLAIN", http.MethodPost, "/graphql", "TEXT/PLAIN", query("{ __typename }"), nil, 415},
+		{"POST form", http.MethodPost, "/graphql", "application/x-www-form-urlencoded", []byte("query=%7B__typename%7D"), nil, 415},
+		{"POST form, Apollo-Require-Preflight", http.MethodPost, "/graphql", "application/x-www-form-urlencoded", []byte("query=%7B__typename%7D"), http.Header{"Apollo-Require-Preflight": {"true"}}, 415},
+		{"POST multipart, X-Apollo-Operation-Name", http.MethodPost, "/graphql", "multipart/form-data; boundary=x", []byte("--x--\r\n"), http.Header{"X-Apollo-Operation-Name": {"Q"}}, 415},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -264,6 +269,10 @@ func TestCSRFPrevention(t *testing.T) {
 			}
 			if status == 400 && (len(env.Errors) != 1 || env.Errors[0].code() != "BAD_USER_INPUT" ||
 				env.Errors[0].Message != "this request has been blocked as a potential cross-site request forgery (CSRF): send it as a POST with Content-Type: application/json, or add a non-empty X-Apollo-Operation-Name or Apollo-Require-Preflight header") {
+				t.Errorf("errors: %s", raw)
+			}
+			if status == 415 && (len(env.Errors) != 1 || env.Errors[0].code() != "BAD_USER_INPUT" ||
+				!strings.Contains(env.Errors[0].Message, "must have Content-Type: application/json")) {
 				t.Errorf("errors: %s", raw)
 			}
 		})

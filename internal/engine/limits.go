@@ -28,6 +28,10 @@ type Limits struct {
 	MaxAliases int
 	// DefaultLimit is the page size of a list root without limit.
 	DefaultLimit int
+	// MaxLimit is the largest page a list may ask for (limit, first or
+	// last). The error of a page size over it, or negative, has the list's
+	// path, in the query's response names (no indices: nothing ran yet).
+	MaxLimit int
 	// X2ManyEstimate is the size assumed for an x2many field without limit.
 	X2ManyEstimate int
 }
@@ -72,10 +76,26 @@ func (l Limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 		}
 		return nil
 	}
+	var page *gqlerror.Error
+	if b := s.badLimit; b != nil {
+		page = &gqlerror.Error{
+			Message:    fmt.Sprintf("%s %d exceeds the maximum of %d (ODOOGQL_MAX_LIMIT)", b.arg, b.value, l.MaxLimit),
+			Path:       b.path,
+			Extensions: map[string]any{"code": CodeBadUserInput, "limit": "ODOOGQL_MAX_LIMIT", "max": l.MaxLimit, "value": b.value},
+		}
+		if b.value < 0 {
+			page.Message = fmt.Sprintf("%s must not be negative, got %d", b.arg, b.value)
+			page.Extensions = map[string]any{"code": CodeBadUserInput}
+		}
+		if b.pos != nil {
+			page.Locations = []gqlerror.Location{{Line: b.pos.Line, Column: b.pos.Column}}
+		}
+	}
 	for _, e := range []*gqlerror.Error{
 		check("query depth", "ODOOGQL_MAX_DEPTH", s.height, l.MaxDepth),
 		check("root fields", "ODOOGQL_MAX_ROOT_FIELDS", s.fields, l.MaxRootFields),
 		check("aliases", "ODOOGQL_MAX_ALIASES", s.aliases, l.MaxAliases),
+		page,
 		check("query complexity", "ODOOGQL_MAX_COMPLEXITY", s.cost, l.MaxComplexity),
 	} {
 		if e != nil {
@@ -93,6 +113,17 @@ type summary struct {
 	height  int // deepest nesting of non-introspection fields, 0 for none
 	aliases int // aliased fields at this level and below
 	cost    int // estimated values returned
+	// badLimit is the first list (in document order) whose page size
+	// exceeds MaxLimit or is negative; nil for none.
+	badLimit *badLimit
+}
+
+// badLimit is a list asking for a page over MaxLimit, or a negative one.
+type badLimit struct {
+	path  ast.Path // response names from the summarized selection down
+	pos   *ast.Position
+	arg   string // limit, first or last
+	value int
 }
 
 func (s *summary) add(o summary) {
@@ -100,6 +131,9 @@ func (s *summary) add(o summary) {
 	s.height = max(s.height, o.height)
 	s.aliases = saturatingAdd(s.aliases, o.aliases)
 	s.cost = saturatingAdd(s.cost, o.cost)
+	if s.badLimit == nil {
+		s.badLimit = o.badLimit
+	}
 }
 
 // fragmentKey memoizes a fragment's summary: it depends on the fragment and
@@ -187,38 +221,66 @@ func (w *walker) field(f *ast.Field, root bool) summary {
 	}
 	s.height = saturatingAdd(sub.height, 1)
 	s.cost = 1
+	mult, arg, limit := w.multiplier(f, root)
 	if len(f.SelectionSet) > 0 {
-		s.cost = saturatingAdd(1, saturatingMul(w.multiplier(f, root), sub.cost))
+		s.cost = saturatingAdd(1, saturatingMul(mult, sub.cost))
+	}
+	// A bad limit: this field's own first (it encloses any below it), its
+	// path prefixed with this field's response name.
+	name := f.Alias
+	if name == "" {
+		name = f.Name
+	}
+	switch {
+	case w.limits.MaxLimit > 0 && arg != "" && (limit < 0 || limit > w.limits.MaxLimit):
+		s.badLimit = &badLimit{path: ast.Path{ast.PathName(name)}, pos: f.Position, arg: arg, value: limit}
+	case sub.badLimit != nil:
+		b := *sub.badLimit
+		b.path = append(append(make(ast.Path, 0, len(b.path)+1), ast.PathName(name)), b.path...)
+		s.badLimit = &b
 	}
 	return s
 }
 
-// multiplier is how many times a field's selection is returned: its limit
-// for lists, 1 for single objects.
-func (w *walker) multiplier(f *ast.Field, root bool) int {
+// pageArgs are the arguments that set a list's page size.
+var pageArgs = [...]string{"limit", "first", "last"}
+
+// multiplier is how many times a field's selection is returned: its page
+// size for lists, 1 for single objects; and the argument that sets the
+// page size of a list, with its value ("" for none).
+func (w *walker) multiplier(f *ast.Field, root bool) (mult int, arg string, size int) {
 	if f.Definition == nil || f.Definition.Type == nil {
-		return 1
+		return 1, "", 0
 	}
 	list := f.Definition.Type.Elem != nil
 	connection := strings.HasSuffix(f.Definition.Type.Name(), "Connection")
 	if !list && !connection {
-		return 1
+		return 1, "", 0
 	}
-	if f.Name == "nodes" && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection") {
-		return 1 // the connection field already counted its page
+	if (f.Name == "nodes" || f.Name == "edges") && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection") {
+		return 1, "", 0 // the connection field already counted its page
 	}
-	if v, ok := f.ArgumentMap(w.oc.Variables)["limit"]; ok && v != nil {
-		if n, err := toInt(v); err == nil && n >= 0 {
-			return max(n, 1)
+	var args map[string]any
+	for _, name := range pageArgs {
+		if f.Definition.Arguments.ForName(name) == nil {
+			continue
+		}
+		if args == nil {
+			args = f.ArgumentMap(w.oc.Variables)
+		}
+		if v, ok := args[name]; ok && v != nil {
+			if n, err := toInt(v); err == nil {
+				return max(n, 1), name, n
+			}
 		}
 	}
 	if connection {
-		return max(w.limits.DefaultLimit, 1)
+		return max(w.limits.DefaultLimit, 1), "", 0
 	}
 	if root {
-		return 1 // a root list that is not a connection (mutation results)
+		return 1, "", 0 // a root list that is not a connection (mutation results)
 	}
-	return max(w.limits.X2ManyEstimate, 1)
+	return max(w.limits.X2ManyEstimate, 1), "", 0
 }
 
 func saturatingMul(a, b int) int {

@@ -5,6 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator/core"
 )
 
 // TestLimitsFragmentBombLinear counts the selections the limits walk visits
@@ -86,5 +92,88 @@ func TestLimitsCountEveryAlias(t *testing.T) {
 	err = testLimits.MutateOperationContext(context.Background(), limitsOperation(t, "{ s: __schema { types { a: name b: name } } }"))
 	if err != nil {
 		t.Errorf("3 aliases in introspection: %v", err)
+	}
+}
+
+// TestLimitsPageSize: a page size (limit, first, last) over MaxLimit, or
+// negative, is refused before the operation runs, with an error naming
+// ODOOGQL_MAX_LIMIT and carrying the list's path (response names, from the
+// root, through fragments) and location; the first such list in document
+// order is reported.
+func TestLimitsPageSize(t *testing.T) {
+	relaySchema := gqlparser.MustLoadSchema(&ast.Source{Name: "relay.graphqls", Input: `
+type Query { resPartners(limit: Int, first: Int, last: Int): ResPartnerConnection! }
+type ResPartnerConnection { nodes: [ResPartner!]! edges: [ResPartnerEdge!]! }
+type ResPartnerEdge { node: ResPartner! }
+type ResPartner { id: ID! child_ids(limit: Int): [ResPartner!]! }
+`})
+	limits := testLimits
+	limits.MaxLimit = 1000
+	for _, tc := range []struct {
+		name, query string
+		vars        map[string]any
+		relay       bool
+		msg, path   string // "" for no error
+		line, col   int
+	}{
+		{name: "root", query: `{ resPartners(limit: 1001) { totalCount } }`,
+			msg: "limit 1001 exceeds the maximum of 1000 (ODOOGQL_MAX_LIMIT)", path: "resPartners", line: 1, col: 3},
+		{name: "at the maximum", query: `{ resPartners(limit: 1000) { totalCount } a: resPartners(limit: 1) { nodes { child_ids(limit: 1000) { id } } } }`},
+		{name: "nested, aliased", query: "{ resPartners(limit: 2) {\n nodes { kids: child_ids(limit: 5000) { id } } } }",
+			msg: "limit 5000 exceeds the maximum of 1000 (ODOOGQL_MAX_LIMIT)", path: "resPartners.nodes.kids", line: 2, col: 10},
+		{name: "negative, nested", query: `{ resPartners { nodes { child_ids(limit: -1) { id } } } }`,
+			msg: "limit must not be negative, got -1", path: "resPartners.nodes.child_ids", line: 1, col: 25},
+		{name: "variable", query: `query($n: Int) { resPartners { nodes { child_ids(limit: $n) { id } } } }`, vars: map[string]any{"n": int64(2000)},
+			msg: "limit 2000 exceeds the maximum of 1000 (ODOOGQL_MAX_LIMIT)", path: "resPartners.nodes.child_ids", line: 1, col: 40},
+		{name: "fragment spread twice, the first place reported",
+			query: `{ a: resPartner(id: "1") { parent_id { ...F } } b: resPartners { nodes { ...F } } } fragment F on ResPartner { child_ids { child_ids(limit: 2000) { id } } }`,
+			msg:   "limit 2000 exceeds the maximum of 1000 (ODOOGQL_MAX_LIMIT)", path: "a.parent_id.child_ids.child_ids", line: 1, col: 124},
+		{name: "first", relay: true, query: `{ resPartners(first: 1001) { edges { node { id } } } }`,
+			msg: "first 1001 exceeds the maximum of 1000 (ODOOGQL_MAX_LIMIT)", path: "resPartners", line: 1, col: 3},
+		{name: "last, negative", relay: true, query: `{ resPartners(last: -2) { nodes { id } } }`,
+			msg: "last must not be negative, got -2", path: "resPartners", line: 1, col: 3},
+		{name: "below an edge", relay: true, query: `{ resPartners(first: 3) { edges { node { child_ids(limit: 1001) { id } } } } }`,
+			msg: "limit 1001 exceeds the maximum of 1000 (ODOOGQL_MAX_LIMIT)", path: "resPartners.edges.node.child_ids", line: 1, col: 42},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var oc *graphql.OperationContext
+			if tc.relay {
+				doc, err := parser.ParseQuery(&ast.Source{Input: tc.query})
+				if err != nil {
+					t.Fatal(err)
+				}
+				core.Walk(relaySchema, doc, &core.Events{})
+				oc = &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0], Variables: map[string]any{}}
+			} else {
+				oc = limitsOperation(t, tc.query)
+			}
+			if tc.vars != nil {
+				oc.Variables = tc.vars
+			}
+			err := limits.MutateOperationContext(context.Background(), oc)
+			if tc.msg == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error, want %q", tc.msg)
+			}
+			if err.Message != tc.msg || err.Path.String() != tc.path || err.Extensions["code"] != CodeBadUserInput {
+				t.Errorf("error %q at %s (%v), want %q at %s", err.Message, err.Path, err.Extensions, tc.msg, tc.path)
+			}
+			if len(err.Locations) != 1 || err.Locations[0].Line != tc.line || err.Locations[0].Column != tc.col {
+				t.Errorf("locations %v, want %d:%d", err.Locations, tc.line, tc.col)
+			}
+			if !strings.HasPrefix(tc.msg, "limit must") && !strings.HasPrefix(tc.msg, "last must") &&
+				(err.Extensions["limit"] != "ODOOGQL_MAX_LIMIT" || err.Extensions["max"] != 1000) {
+				t.Errorf("extensions %v", err.Extensions)
+			}
+		})
+	}
+	// Without MaxLimit, the engine checks the page size when it plans.
+	if err := testLimits.MutateOperationContext(context.Background(), limitsOperation(t, `{ resPartners(limit: 5000) { totalCount } }`)); err != nil {
+		t.Errorf("MaxLimit 0: %v", err)
 	}
 }
