@@ -520,9 +520,10 @@ func TestLiveFullSnapshot(t *testing.T) {
 		len(meta.Models), selected, int(loaded[0]["models"].(float64)), loaded[0]["fields"], took.Round(time.Millisecond), float64(ms.HeapAlloc-heap0)/(1<<20))
 	// Start-up: login; the version and the model list (the catalogue); one
 	// fields_get per selected model; the version again (the metadata
-	// cache's) and the access rules (ir.model ids, ir.model.access).
+	// cache's), the access rules (ir.model ids, ir.model.access) and the
+	// installed languages (res.lang, for Accept-Language).
 	want := map[string]int{
-		"authenticate": 1, "version": 2, "ir.model.search_read": 2, "ir.model.access.search_read": 1,
+		"authenticate": 1, "version": 2, "ir.model.search_read": 2, "ir.model.access.search_read": 1, "res.lang.search_read": 1,
 	}
 	got := o.CallCounts()
 	if n := fieldsGetCalls(o); n != selected {

@@ -50,7 +50,7 @@ type Options struct {
 // it runs as, the batched record loader, and the results handed from the
 // engine to child resolvers.
 type Loaders struct {
-	session *odoo.Session
+	session atomic.Pointer[odoo.Session] // see SetContext
 	rc      *RecordCache
 	records *dataloader.Loader[RecordKey, odoo.Record]
 	onBatch func(string, int)
@@ -127,8 +127,9 @@ func New(session *odoo.Session, opt Options) *Loaders {
 	if opt.Wait <= 0 {
 		opt.Wait = 50 * time.Millisecond
 	}
-	l := &Loaders{session: session, rc: opt.Records, onBatch: opt.OnBatch,
+	l := &Loaders{rc: opt.Records, onBatch: opt.OnBatch,
 		children: map[childKey]any{}, values: map[any]any{}}
+	l.session.Store(session)
 	l.records = dataloader.NewBatchedLoader(l.batchRead,
 		dataloader.WithWait[RecordKey, odoo.Record](opt.Wait),
 		dataloader.WithInputCapacity[RecordKey, odoo.Record](1024))
@@ -136,7 +137,18 @@ func New(session *odoo.Session, opt Options) *Loaders {
 }
 
 // Session is the Odoo identity of the request.
-func (l *Loaders) Session() *odoo.Session { return l.session }
+func (l *Loaders) Session() *odoo.Session { return l.session.Load() }
+
+// SetContext merges kv into the Odoo context of the request's session (as
+// odoo.Session.WithContext: a nil value removes a key): the operation's
+// @context directive does, before the operation makes any Odoo call. Every
+// later call carries it, and the record cache keys what they read by it.
+func (l *Loaders) SetContext(kv map[string]any) {
+	if len(kv) == 0 {
+		return
+	}
+	l.session.Store(l.Session().WithContext(kv))
+}
 
 // FieldsKey is the canonical form of a field list in a RecordKey.
 func FieldsKey(fields []string) string {
@@ -278,7 +290,7 @@ func (l *Loaders) readVisible(ctx context.Context, model string, ids []int, fiel
 		list[i] = id
 	}
 	// active_test off: an archived record is not a hidden one.
-	visible, err := l.session.WithContext(map[string]any{"active_test": false}).Search(ctx, model, []any{[]any{"id", "in", list}}, odoo.SearchOptions{})
+	visible, err := l.Session().WithContext(map[string]any{"active_test": false}).Search(ctx, model, []any{[]any{"id", "in", list}}, odoo.SearchOptions{})
 	if err != nil {
 		return nil, err
 	}

@@ -169,9 +169,11 @@ func (m *Meta) FieldsGet(ctx context.Context, s *odoo.Session, model string, att
 
 // Readable returns the fields of model the session's user may read
 // (fields_get as that user leaves out fields of groups the user is not in),
-// cached per user.
+// cached per user: they depend on the user's groups, not on the Odoo
+// context (language, companies), which the call leaves out.
 func (m *Meta) Readable(ctx context.Context, s *odoo.Session, model string) (map[string]bool, error) {
-	key := "readable|" + strconv.FormatInt(m.fieldsGen.Load(), 10) + "|" + scope(s) + "|" + model
+	key := "readable|" + strconv.FormatInt(m.fieldsGen.Load(), 10) + "|" + userScope(s) + "|" + model
+	s = bare(s)
 	v, err := m.get(ctx, key, func(ctx context.Context) (any, error) {
 		fields, err := s.FieldsGet(ctx, model, []string{"type"})
 		if err != nil {
@@ -214,11 +216,13 @@ func (m *Meta) Access(ctx context.Context, s *odoo.Session, model string) (Acces
 // costs one call, the read of their groups. The superuser (uid 1) may do
 // everything. When the rules or the groups cannot be read (the account may
 // not read ir.model.access, a server without the field ...), it falls back
-// to check_access_rights: four calls per model.
+// to check_access_rights: four calls per model. Like Readable, the rights
+// are the user's whatever the Odoo context of the request.
 func (m *Meta) Rights(ctx context.Context, s *odoo.Session, models []string) (map[string]Access, error) {
 	models = slices.Sorted(slices.Values(models))
 	models = slices.Compact(models)
-	key := "rights|" + scope(s) + "|" + listKey(models)
+	key := "rights|" + userScope(s) + "|" + listKey(models)
+	s = bare(s)
 	v, err := m.get(ctx, key, func(ctx context.Context) (any, error) {
 		if s.UID == superuserUID {
 			out := make(map[string]Access, len(models))
@@ -391,16 +395,17 @@ func (m *Meta) rightsPerModel(ctx context.Context, s *odoo.Session, models []str
 	return res, nil
 }
 
-// Warm loads the version, the fields_get of models and their access rules
-// (ir.model.access) now, so the first query pays no metadata call and a
-// user's first odooModels one call. It returns the first error but loads what it
-// can. With attributes nil it loads the version and the access rules only
-// (live mode has read the fields with the catalogue).
+// Warm loads the version, the installed languages, the fields_get of models
+// and their access rules (ir.model.access) now, so the first query pays no
+// metadata call and a user's first odooModels one call. It returns the first
+// error but loads what it can. With attributes nil it loads the version, the
+// languages and the access rules only (live mode has read the fields with
+// the catalogue).
 func (m *Meta) Warm(ctx context.Context, s *odoo.Session, models []string, attributes []string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
 	var errs []error
-	errc := make(chan error, len(models)+2)
+	errc := make(chan error, len(models)+3)
 	g.Go(func() error {
 		defer recoverTo(errc, "version")
 		if _, err := m.Version(gctx); err != nil {
@@ -415,6 +420,17 @@ func (m *Meta) Warm(ctx context.Context, s *odoo.Session, models []string, attri
 		var f *odoo.Fault
 		if _, err := m.acl(gctx, s, slices.Compact(slices.Sorted(slices.Values(models)))); err != nil && !errors.As(err, &f) {
 			errc <- fmt.Errorf("access rules: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		defer recoverTo(errc, "languages")
+		// The languages Accept-Language is matched with; a refusal (or an
+		// Odoo without res.lang) is not an error: requests then keep the
+		// user's language.
+		var f *odoo.Fault
+		if _, err := m.Languages(gctx, s); err != nil && !errors.As(err, &f) {
+			errc <- fmt.Errorf("languages: %w", err)
 		}
 		return nil
 	})
@@ -443,6 +459,66 @@ func recoverTo(errc chan<- error, what string) {
 	if p := recover(); p != nil {
 		errc <- fmt.Errorf("warm-up of %s panicked: %v", what, p)
 	}
+}
+
+// Language is a language installed (active) in Odoo: a res.lang record.
+type Language struct {
+	Code    string // fr_FR, as the lang of an Odoo context
+	ISOCode string // fr
+	URLCode string // fr
+}
+
+// Languages returns the languages installed in Odoo (res.lang records that
+// are active), sorted by code, cached per database like the other metadata.
+// They are read by the service account (SetService), else by s.
+func (m *Meta) Languages(ctx context.Context, s *odoo.Session) ([]Language, error) {
+	v, err := m.get(ctx, "langs|"+s.Client().DB(), func(ctx context.Context) (any, error) {
+		reader := bare(s)
+		if m.service != nil {
+			svc, err := m.service(ctx)
+			if err != nil {
+				return nil, err
+			}
+			reader = svc
+		}
+		rows, err := reader.SearchRead(ctx, "res.lang", []any{[]any{"active", "=", true}},
+			[]string{"code", "iso_code", "url_code"}, odoo.SearchOptions{Order: "code"})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]Language, 0, len(rows))
+		for _, r := range rows {
+			code, _ := odoo.AsString(r["code"])
+			iso, _ := odoo.AsString(r["iso_code"])
+			url, _ := odoo.AsString(r["url_code"])
+			if code != "" {
+				out = append(out, Language{Code: code, ISOCode: iso, URLCode: url})
+			}
+		}
+		slices.SortFunc(out, func(a, b Language) int { return strings.Compare(a.Code, b.Code) })
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Language), nil
+}
+
+// userScope identifies a user of a database, whatever the Odoo context.
+func userScope(s *odoo.Session) string {
+	return s.Client().DB() + "|" + strconv.Itoa(s.UID) + "|"
+}
+
+// bare returns s without its Odoo context: what a user may do does not
+// depend on it, and an allowed_company_ids the user may not have must not
+// fail the lookup.
+func bare(s *odoo.Session) *odoo.Session {
+	if len(s.Context) == 0 {
+		return s
+	}
+	cp := *s
+	cp.Context = nil
+	return &cp
 }
 
 // ForgetReadable starts a new generation of the per-user lists of readable
@@ -563,6 +639,33 @@ type Logins struct {
 // NewLogins returns a login cache with ttl.
 func NewLogins(client *odoo.Client, cache *Cache, ttl time.Duration) *Logins {
 	return &Logins{client: client, cache: cache, ttl: ttl}
+}
+
+// Companies returns the companies the session's user may work in (res.users
+// company_ids, read by the user, without the request's Odoo context),
+// cached per user for the login TTL, as logins are. Failures are never
+// cached.
+func (l *Logins) Companies(ctx context.Context, s *odoo.Session) ([]int, error) {
+	key := "companies|" + userScope(s)
+	if v, ok := l.cache.Get(key); ok {
+		return v.([]int), nil
+	}
+	v, err, _ := l.group.Do(key, func() (any, error) {
+		users, err := bare(s).Read(ctx, "res.users", []int{s.UID}, []string{"company_ids"})
+		if err != nil {
+			return nil, err
+		}
+		if len(users) != 1 {
+			return nil, fmt.Errorf("loaders: res.users %d: %d records read", s.UID, len(users))
+		}
+		ids := odoo.IDs(users[0]["company_ids"])
+		l.cache.Set(key, ids, 64+8*int64(len(ids)), l.ttl)
+		return ids, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]int), nil
 }
 
 // Authenticate returns the uid of login, from the cache or from Odoo.

@@ -526,9 +526,10 @@ func cacheTTL(ctx context.Context) time.Duration {
 // Odoo returns the request's access to Odoo: through the record cache when
 // ctx asks for it (WithCacheTTL) and the gateway has one, else the session.
 func (l *Loaders) Odoo(ctx context.Context) Odoo {
-	p := plainOdoo{Session: l.session, rc: l.rc}
+	s := l.Session()
+	p := plainOdoo{Session: s, rc: l.rc}
 	if ttl := cacheTTL(ctx); ttl > 0 && l.rc != nil {
-		return cachedOdoo{plainOdoo: p, ttl: ttl, scope: scope(l.session), l: l}
+		return cachedOdoo{plainOdoo: p, ttl: ttl, scope: scope(s), l: l}
 	}
 	return p
 }

@@ -149,21 +149,36 @@ func (e *env) checkModelAccess(m *model, op string) *rpcFault {
 	return e.modelAccessError(m, op)
 }
 
-// ruleNode returns the compiled record rule of the user on m, or nil.
+// ruleNode returns the compiled record rules of the user on m, or nil: the
+// demo user's "Personal Orders" on sale.order, and for everybody the
+// multi-company rule of m (see i18n.go) when some companies are not active.
 func (e *env) ruleNode(m *model) dnode {
-	if e.u.admin || m.name != "sale.order" {
-		return nil
-	}
 	if e.ruleCache == nil {
 		e.ruleCache = map[string]dnode{}
 	}
 	if n, ok := e.ruleCache[m.name]; ok {
 		return n
 	}
-	// "Personal Orders": ['|', ('user_id', '=', user.id), ('user_id', '=', False)]
-	n, err := e.compileDomain(m, []any{"|", []any{"user_id", "=", e.u.uid}, []any{"user_id", "=", false}})
-	if err != nil {
-		n = nil
+	var dom []any
+	if !e.u.admin && m.name == "sale.order" {
+		// "Personal Orders": ['|', ('user_id', '=', user.id), ('user_id', '=', False)]
+		dom = []any{"|", []any{"user_id", "=", e.u.uid}, []any{"user_id", "=", false}}
+	}
+	if e.restricted {
+		if cr := companyRule(m, e.companies); cr != nil {
+			if dom != nil {
+				dom = append(append([]any{"&"}, dom...), cr...)
+			} else {
+				dom = cr
+			}
+		}
+	}
+	var n dnode
+	if dom != nil {
+		var err error
+		if n, err = e.compileDomain(m, dom); err != nil {
+			n = nil
+		}
 	}
 	e.ruleCache[m.name] = n
 	return n

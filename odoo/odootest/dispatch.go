@@ -265,9 +265,11 @@ func (s *Server) execute(u *user, modelName, method string, args []any, kwargs o
 	}
 	// context
 	activeTest := true
+	var callCtx ostruct
 	if ctx, ok := kwargs.get("context"); ok {
 		kwargs = kwargs.without("context")
 		if c, ok := ctx.(ostruct); ok {
+			callCtx = c
 			if at, ok := c.get("active_test"); ok && (at == false || at == 0 || at == nil) {
 				activeTest = false
 			}
@@ -308,6 +310,12 @@ func (s *Server) execute(u *user, modelName, method string, args []any, kwargs o
 	m = s.ds.model(modelName)
 	if m == nil {
 		return nil, unknownModelFault(modelName)
+	}
+	if f := e.applyContext(callCtx); f != nil {
+		return nil, f
+	}
+	if f := e.companyFault(m); f != nil {
+		return nil, f
 	}
 	if m.stub && !spec.stubOK {
 		op := "write"

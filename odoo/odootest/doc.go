@@ -39,6 +39,23 @@
 // names them fails with an AccessError. SetAPIKey adds an API key, usable
 // wherever a password is.
 //
+// # Languages and companies
+//
+// res.lang has en_US, fr_FR and de_DE installed (active) and a few inactive
+// languages (fr_BE, fr_CA, en_GB, es_ES, nl_NL). Fields with translate=True
+// hold a value per language, seeded from testdata/translations.json (French
+// names of the demo's countries, products, units, tags and projects; German
+// country names): the lang of a call's context picks the values read,
+// searched, ordered, name_searched and shown in display names (falling back
+// to en_US), a write in a language changes that language's value only, and
+// an inactive or unknown lang fails as Odoo does ("Invalid language code").
+// Both users work in the two demo companies (res.users company_ids);
+// allowed_company_ids in the context restricts the records of models with a
+// multi-company record rule (company_id in the companies or empty; Odoo's own
+// rules for res.partner and res.users), and naming a company the user does
+// not have is Odoo's AccessError "Access to unauthorized or invalid
+// companies." on those models.
+//
 // # Model methods
 //
 // fields_get, search, search_count, search_read, read, create, write,

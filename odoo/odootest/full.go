@@ -108,7 +108,7 @@ func (ds *dataset) applyMetadata(meta *odoo.Metadata, perModel int, keep func(st
 	if perModel <= 0 {
 		perModel = DefaultRecordsPerModel
 	}
-	special := map[string]bool{"ir.model": true, "ir.config_parameter": true, "ir.model.access": true}
+	special := map[string]bool{"ir.model": true, "ir.config_parameter": true, "ir.model.access": true, "res.lang": true}
 	want := map[string]*odoo.Model{}
 	for i := range meta.Models {
 		mm := &meta.Models[i]

@@ -142,7 +142,7 @@ func NewUnstarted(opts ...Option) *Server {
 	var keep func(string) bool
 	if len(c.models) > 0 || len(c.without) > 0 {
 		keep = func(name string) bool {
-			if name == "ir.config_parameter" || name == "ir.model" || name == "ir.model.access" {
+			if name == "ir.config_parameter" || name == "ir.model" || name == "ir.model.access" || name == "res.lang" {
 				return !slices.Contains(c.without, name)
 			}
 			if len(c.models) > 0 && !slices.Contains(c.models, name) {

@@ -14,7 +14,7 @@ import (
 	"sync"
 )
 
-//go:embed testdata/demo testdata/fields_get testdata/ir_model.json testdata/field_order.json
+//go:embed testdata/demo testdata/fields_get testdata/ir_model.json testdata/field_order.json testdata/translations.json
 var dataFS embed.FS
 
 // field is one field of a model, from the captured fields_get.
@@ -26,6 +26,7 @@ type field struct {
 	related       []string // path of a related field, e.g. partner_id.name
 	store         bool
 	required      bool
+	translate     bool // one value per language (see i18n.go)
 	groups        string
 	activeTest    int   // context active_test of an x2many: 0 unset, 1 true, -1 false
 	domain        []any // static list domain of an x2many, if any
@@ -152,6 +153,7 @@ func parseField(name string, raw map[string]any) *field {
 	}
 	f.store, _ = raw["store"].(bool)
 	f.required, _ = raw["required"].(bool)
+	f.translate, _ = raw["translate"].(bool)
 	f.groups, _ = raw["groups"].(string)
 	if ctx, ok := raw["context"].(map[string]any); ok {
 		if at, ok := ctx["active_test"].(bool); ok {
@@ -304,6 +306,10 @@ func parseDataset() (*dataset, error) {
 			}
 		}
 	}
+	if err := ds.loadTranslations(); err != nil {
+		return nil, err
+	}
+	ds.models["res.lang"] = newLangModel(irm["res.lang"])
 	ds.models["ir.config_parameter"] = newConfigParameter(irm["ir.config_parameter"])
 	ds.models["ir.model"] = newIrModel(irm["ir.model"], irFile.Fields, irFile.FieldOrder, irFile.Records)
 	// Stub models for relations outside the dataset.
@@ -413,7 +419,7 @@ const (
 // read these rows (demoAccess["ir.model.access"] is empty).
 func newModelAccess(info irModel, ds *dataset) *model {
 	// Read for every user, with no group (as in base's ir.model.access.csv).
-	groupless := map[string]bool{"res.users": true, "res.company": true, "res.country": true, "res.country.state": true, "res.currency": true}
+	groupless := map[string]bool{"res.users": true, "res.company": true, "res.country": true, "res.country.state": true, "res.currency": true, "res.lang": true}
 	m := &model{name: "ir.model.access", desc: info.Name, order: info.Order, hasActive: true, recs: map[int]rec{}, inverse: map[string]map[int]map[int]struct{}{}}
 	if m.desc == "" {
 		m.desc = "Model Access"
@@ -633,7 +639,12 @@ func computeDisplayName(models map[string]*model, m *model, r rec) string {
 			return s
 		}
 		if pid, _ := r["parent_id"].(int); pid != 0 && m.recs[pid] != nil {
-			return strVal(m.recs[pid]["display_name"]) + " / " + name
+			// The parent's own display name may not be computed yet.
+			pn := strVal(m.recs[pid]["display_name"])
+			if pn == "" {
+				pn = computeDisplayName(models, m, m.recs[pid])
+			}
+			return pn + " / " + name
 		}
 	case "ir.config_parameter":
 		return strVal(r["key"])

@@ -14,6 +14,16 @@ type env struct {
 	method     string
 	now        string
 
+	// lang is the context's language when it is not en_US ("": en_US);
+	// companies the active companies (allowed_company_ids, else all of the
+	// user's), restricted whether they leave out some of res.company, and
+	// badCompanies whether allowed_company_ids names a company the user may
+	// not access (see i18n.go).
+	lang         string
+	companies    []int
+	restricted   bool
+	badCompanies bool
+
 	orderCache map[string][]orderTerm
 	ruleCache  map[string]dnode
 	fdomCache  map[*field]dnode
@@ -40,6 +50,9 @@ func (e *env) get(m *model, r rec, f *field) any {
 		return e.displayName(m, r)
 	}
 	if v, ok := r[f.name]; ok {
+		if t, ok := e.translation(r, f); ok {
+			return t
+		}
 		return v
 	}
 	if len(f.related) > 1 && !f.store {
@@ -73,10 +86,14 @@ func (e *env) displayName(m *model, r rec) string {
 			}
 		}
 	}
-	if s, ok := r["display_name"].(string); ok {
-		return s
+	s, ok := r["display_name"].(string)
+	if !ok {
+		s = computeDisplayName(e.ds.models, m, r)
 	}
-	return computeDisplayName(e.ds.models, m, r)
+	if t, ok := e.translatedDisplayName(m, r, s); ok {
+		return t
+	}
+	return s
 }
 
 // m2oTarget returns the record a many2one value points to.

@@ -335,6 +335,9 @@ func (e *env) createRecord(m *model, vals ostruct) (int, *rpcFault) {
 		}
 		if v != nil {
 			r[kv.Name] = v
+			if str, ok := v.(string); ok && f.translate && e.lang != "" {
+				setTranslation(r, kv.Name, e.lang, str) // en_US and the context's language
+			}
 		}
 	}
 	// Auto-created parents (_inherits and friends).
@@ -583,11 +586,20 @@ func (e *env) writeRecord(m *model, r rec, vals ostruct) (rec, *rpcFault) {
 		if f.required && (v == nil || (f.typ == "many2one" && v == 0)) {
 			return nil, e.mandatoryFault(m, f)
 		}
-		if f.typ == "many2one" && v == 0 {
+		switch {
+		case f.typ == "many2one" && v == 0:
 			delete(nr, kv.Name)
-		} else if v == nil {
+		case v == nil:
 			delete(nr, kv.Name)
-		} else {
+			delete(nr, trKey(kv.Name)) // False empties every language
+		case f.translate && e.lang != "":
+			// The context's language only; en_US too when it had no value.
+			if _, had := nr[kv.Name]; !had {
+				nr[kv.Name] = v
+			}
+			str, _ := v.(string)
+			setTranslation(nr, kv.Name, e.lang, str)
+		default:
 			nr[kv.Name] = v
 		}
 	}
