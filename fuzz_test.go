@@ -22,7 +22,7 @@ func FuzzGraphQLRequest(f *testing.F) {
 		`{ resPartner(id: "10") { name parent_id { name } category_id(limit: 1) { name } } }`,
 		`query($d: JSON) { resPartners(domain: $d) { nodes { id } } }`,
 		`{ saleOrders(where: {or: [{state: {eq: sale}}, {amount_total: {gt: 100}}]}) { nodes { name order_line(where: {name: {ilike: "a"}}, offset: 1) { name } } } }`,
-		`mutation { deleteResPartner(ids: ["999999"]) }`,
+		`mutation { deleteResPartner(ids: ["999999"]) { ids nodeIds } }`,
 		`{ odooModels { model access { read } } }`,
 		`{ __schema { queryType { name } } }`,
 		`query @cached(ttl: 5) { crmTags { nodes { name } } }`,

@@ -846,12 +846,23 @@ func TestMutationsRoundTrip(t *testing.T) {
 		}
 
 		var deleted struct {
-			D []string `json:"deleteResPartner"`
+			D struct {
+				IDs     []string `json:"ids"`
+				NodeIDs []string `json:"nodeIds"`
+			} `json:"deleteResPartner"`
 		}
 		ids := []string{p.ID, many.M[0].ID, many.M[1].ID}
-		g.mustDo(`mutation($ids: [ID!]!) { deleteResPartner(ids: $ids) }`, map[string]any{"ids": ids}, &deleted)
-		if !slices.Equal(deleted.D, ids) {
-			t.Errorf("deleted %v, want %v", deleted.D, ids)
+		g.mustDo(`mutation($ids: [ID!]!) { deleteResPartner(ids: $ids) { ids nodeIds } }`, map[string]any{"ids": ids}, &deleted)
+		if !slices.Equal(deleted.D.IDs, ids) {
+			t.Errorf("deleted %v, want %v", deleted.D.IDs, ids)
+		}
+		for i, n := range deleted.D.NodeIDs {
+			if m, id, err := engine.ParseNodeID(n); err != nil || m != "res.partner" || i >= len(ids) || id != ids[i] {
+				t.Errorf("deleted node id %d: %q (%s %s %v), want res.partner's of %v", i, n, m, id, err, ids)
+			}
+		}
+		if len(deleted.D.NodeIDs) != len(ids) {
+			t.Errorf("%d node ids for %d deleted records", len(deleted.D.NodeIDs), len(ids))
 		}
 		var after struct {
 			P *partner `json:"resPartner"`

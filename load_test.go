@@ -146,9 +146,10 @@ func runLoad(t *testing.T, g *gateway, clients int, d time.Duration) loadResult 
 					})
 					if p, _ := data["createResPartner"].(map[string]any); p != nil {
 						id, _ := p["id"].(string)
-						data, es = do(`mutation { deleteResPartner(ids: ["` + id + `"]) }`)
+						data, es = do(`mutation { deleteResPartner(ids: ["` + id + `"]) { ids } }`)
 						record(data, es, func(d map[string]any) bool {
-							l, _ := d["deleteResPartner"].([]any)
+							p, _ := d["deleteResPartner"].(map[string]any)
+							l, _ := p["ids"].([]any)
 							return len(l) == 1
 						})
 					}

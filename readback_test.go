@@ -120,7 +120,7 @@ func TestReadBackAfterWrites(t *testing.T) {
 		{
 			name: "delete a contact, then read its company's contacts",
 			query: `mutation { a: updateResPartner(ids: ["10"], input: {comment: "x"}) { child_ids { id name } }
-				d: deleteResPartner(ids: ["36"])
+				d: deleteResPartner(ids: ["36"]) { ids }
 				b: updateResPartner(ids: ["10"], input: {comment: "y"}) { child_ids { id name } } }`,
 			check: func(t *testing.T, d func(alias string) partner) {
 				if got := names(d("a").ChildIDs); !slices.Equal(got, []string{"19:Douglas Fletcher", "20:Floyd Steward", "36:Addison Olson"}) {

@@ -21,12 +21,16 @@ type Resolver struct {
 }
 
 // NewCompiled returns the compiled executable schema over the engine and
-// the metadata cache, with cached as the @cached directive: the gateway's
-// compiled mode (internal/server's Compiled).
-func NewCompiled(e *engine.Engine, meta *loaders.Meta, cached func(ctx context.Context, next graphql.Resolver, ttl int) (any, error)) graphql.ExecutableSchema {
+// the metadata cache, with cached as the @cached directive and odooContext
+// as @context: the gateway's compiled mode (internal/server's Compiled).
+func NewCompiled(e *engine.Engine, meta *loaders.Meta, cached func(ctx context.Context, next graphql.Resolver, ttl int) (any, error),
+	odooContext func(ctx context.Context, next graphql.Resolver, lang, tz *string, companies []string) (any, error)) graphql.ExecutableSchema {
 	cfg := Config{Resolvers: &Resolver{Engine: e, Meta: meta}}
 	cfg.Directives.Cached = func(ctx context.Context, _ any, next graphql.Resolver, ttl int) (any, error) {
 		return cached(ctx, next, ttl)
+	}
+	cfg.Directives.Context = func(ctx context.Context, _ any, next graphql.Resolver, lang, tz *string, companies []string) (any, error) {
+		return odooContext(ctx, next, lang, tz, companies)
 	}
 	return NewExecutableSchema(cfg)
 }

@@ -269,7 +269,7 @@ func (r *queryResolver) AccountTax(ctx context.Context, id string) (*model.Accou
 }
 
 // AccountTaxes lists account.tax records.
-func (r *queryResolver) AccountTaxes(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.AccountTaxConnection, error) {
+func (r *queryResolver) AccountTaxes(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.AccountTaxConnection, error) {
 	return engine.List[model.AccountTaxConnection](ctx, r.Engine, "account.tax")
 }
 
@@ -285,8 +285,12 @@ func (r *mutationResolver) UpdateAccountTax(ctx context.Context, ids []string, i
 	return engine.Update[model.AccountTax](ctx, r.Engine, "account.tax", ids, input)
 }
 
-func (r *mutationResolver) DeleteAccountTax(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "account.tax", ids)
+func (r *mutationResolver) DeleteAccountTax(ctx context.Context, ids []string) (*model.AccountTaxDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "account.tax", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AccountTaxDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("account.tax", ids)}, nil
 }
 
 // AccountTax returns the resolver of account.tax's x2many fields.
@@ -316,7 +320,7 @@ func (r *queryResolver) CrmTag(ctx context.Context, id string) (*model.CrmTag, e
 }
 
 // CrmTags lists crm.tag records.
-func (r *queryResolver) CrmTags(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.CrmTagConnection, error) {
+func (r *queryResolver) CrmTags(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.CrmTagConnection, error) {
 	return engine.List[model.CrmTagConnection](ctx, r.Engine, "crm.tag")
 }
 
@@ -332,8 +336,12 @@ func (r *mutationResolver) UpdateCrmTag(ctx context.Context, ids []string, input
 	return engine.Update[model.CrmTag](ctx, r.Engine, "crm.tag", ids, input)
 }
 
-func (r *mutationResolver) DeleteCrmTag(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "crm.tag", ids)
+func (r *mutationResolver) DeleteCrmTag(ctx context.Context, ids []string) (*model.CrmTagDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "crm.tag", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CrmTagDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("crm.tag", ids)}, nil
 }
 
 // ProductCategory returns one product.category record by id.
@@ -342,7 +350,7 @@ func (r *queryResolver) ProductCategory(ctx context.Context, id string) (*model.
 }
 
 // ProductCategories lists product.category records.
-func (r *queryResolver) ProductCategories(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ProductCategoryConnection, error) {
+func (r *queryResolver) ProductCategories(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ProductCategoryConnection, error) {
 	return engine.List[model.ProductCategoryConnection](ctx, r.Engine, "product.category")
 }
 
@@ -358,8 +366,12 @@ func (r *mutationResolver) UpdateProductCategory(ctx context.Context, ids []stri
 	return engine.Update[model.ProductCategory](ctx, r.Engine, "product.category", ids, input)
 }
 
-func (r *mutationResolver) DeleteProductCategory(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "product.category", ids)
+func (r *mutationResolver) DeleteProductCategory(ctx context.Context, ids []string) (*model.ProductCategoryDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "product.category", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ProductCategoryDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("product.category", ids)}, nil
 }
 
 // ProductCategory returns the resolver of product.category's x2many fields.
@@ -393,7 +405,7 @@ func (r *queryResolver) ProductProduct(ctx context.Context, id string) (*model.P
 }
 
 // ProductProducts lists product.product records.
-func (r *queryResolver) ProductProducts(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ProductProductConnection, error) {
+func (r *queryResolver) ProductProducts(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ProductProductConnection, error) {
 	return engine.List[model.ProductProductConnection](ctx, r.Engine, "product.product")
 }
 
@@ -409,8 +421,12 @@ func (r *mutationResolver) UpdateProductProduct(ctx context.Context, ids []strin
 	return engine.Update[model.ProductProduct](ctx, r.Engine, "product.product", ids, input)
 }
 
-func (r *mutationResolver) DeleteProductProduct(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "product.product", ids)
+func (r *mutationResolver) DeleteProductProduct(ctx context.Context, ids []string) (*model.ProductProductDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "product.product", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ProductProductDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("product.product", ids)}, nil
 }
 
 // ProductProduct returns the resolver of product.product's x2many fields.
@@ -524,7 +540,7 @@ func (r *queryResolver) ProductTemplate(ctx context.Context, id string) (*model.
 }
 
 // ProductTemplates lists product.template records.
-func (r *queryResolver) ProductTemplates(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ProductTemplateConnection, error) {
+func (r *queryResolver) ProductTemplates(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ProductTemplateConnection, error) {
 	return engine.List[model.ProductTemplateConnection](ctx, r.Engine, "product.template")
 }
 
@@ -540,8 +556,12 @@ func (r *mutationResolver) UpdateProductTemplate(ctx context.Context, ids []stri
 	return engine.Update[model.ProductTemplate](ctx, r.Engine, "product.template", ids, input)
 }
 
-func (r *mutationResolver) DeleteProductTemplate(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "product.template", ids)
+func (r *mutationResolver) DeleteProductTemplate(ctx context.Context, ids []string) (*model.ProductTemplateDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "product.template", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ProductTemplateDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("product.template", ids)}, nil
 }
 
 // ProductTemplate returns the resolver of product.template's x2many fields.
@@ -615,7 +635,7 @@ func (r *queryResolver) ProjectProject(ctx context.Context, id string) (*model.P
 }
 
 // ProjectProjects lists project.project records.
-func (r *queryResolver) ProjectProjects(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ProjectProjectConnection, error) {
+func (r *queryResolver) ProjectProjects(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ProjectProjectConnection, error) {
 	return engine.List[model.ProjectProjectConnection](ctx, r.Engine, "project.project")
 }
 
@@ -631,8 +651,12 @@ func (r *mutationResolver) UpdateProjectProject(ctx context.Context, ids []strin
 	return engine.Update[model.ProjectProject](ctx, r.Engine, "project.project", ids, input)
 }
 
-func (r *mutationResolver) DeleteProjectProject(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "project.project", ids)
+func (r *mutationResolver) DeleteProjectProject(ctx context.Context, ids []string) (*model.ProjectProjectDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "project.project", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ProjectProjectDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("project.project", ids)}, nil
 }
 
 // ProjectProject returns the resolver of project.project's x2many fields.
@@ -678,7 +702,7 @@ func (r *queryResolver) ProjectTask(ctx context.Context, id string) (*model.Proj
 }
 
 // ProjectTasks lists project.task records.
-func (r *queryResolver) ProjectTasks(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ProjectTaskConnection, error) {
+func (r *queryResolver) ProjectTasks(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ProjectTaskConnection, error) {
 	return engine.List[model.ProjectTaskConnection](ctx, r.Engine, "project.task")
 }
 
@@ -694,8 +718,12 @@ func (r *mutationResolver) UpdateProjectTask(ctx context.Context, ids []string, 
 	return engine.Update[model.ProjectTask](ctx, r.Engine, "project.task", ids, input)
 }
 
-func (r *mutationResolver) DeleteProjectTask(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "project.task", ids)
+func (r *mutationResolver) DeleteProjectTask(ctx context.Context, ids []string) (*model.ProjectTaskDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "project.task", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ProjectTaskDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("project.task", ids)}, nil
 }
 
 // ProjectTask returns the resolver of project.task's x2many fields.
@@ -737,7 +765,7 @@ func (r *queryResolver) ResCompany(ctx context.Context, id string) (*model.ResCo
 }
 
 // ResCompanies lists res.company records.
-func (r *queryResolver) ResCompanies(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ResCompanyConnection, error) {
+func (r *queryResolver) ResCompanies(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResCompanyConnection, error) {
 	return engine.List[model.ResCompanyConnection](ctx, r.Engine, "res.company")
 }
 
@@ -753,8 +781,12 @@ func (r *mutationResolver) UpdateResCompany(ctx context.Context, ids []string, i
 	return engine.Update[model.ResCompany](ctx, r.Engine, "res.company", ids, input)
 }
 
-func (r *mutationResolver) DeleteResCompany(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "res.company", ids)
+func (r *mutationResolver) DeleteResCompany(ctx context.Context, ids []string) (*model.ResCompanyDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "res.company", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResCompanyDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("res.company", ids)}, nil
 }
 
 // ResCompany returns the resolver of res.company's x2many fields.
@@ -812,7 +844,7 @@ func (r *queryResolver) ResCountry(ctx context.Context, id string) (*model.ResCo
 }
 
 // ResCountries lists res.country records.
-func (r *queryResolver) ResCountries(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ResCountryConnection, error) {
+func (r *queryResolver) ResCountries(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResCountryConnection, error) {
 	return engine.List[model.ResCountryConnection](ctx, r.Engine, "res.country")
 }
 
@@ -828,8 +860,12 @@ func (r *mutationResolver) UpdateResCountry(ctx context.Context, ids []string, i
 	return engine.Update[model.ResCountry](ctx, r.Engine, "res.country", ids, input)
 }
 
-func (r *mutationResolver) DeleteResCountry(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "res.country", ids)
+func (r *mutationResolver) DeleteResCountry(ctx context.Context, ids []string) (*model.ResCountryDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "res.country", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResCountryDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("res.country", ids)}, nil
 }
 
 // ResCountry returns the resolver of res.country's x2many fields.
@@ -851,7 +887,7 @@ func (r *queryResolver) ResCountryState(ctx context.Context, id string) (*model.
 }
 
 // ResCountryStates lists res.country.state records.
-func (r *queryResolver) ResCountryStates(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ResCountryStateConnection, error) {
+func (r *queryResolver) ResCountryStates(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResCountryStateConnection, error) {
 	return engine.List[model.ResCountryStateConnection](ctx, r.Engine, "res.country.state")
 }
 
@@ -867,8 +903,12 @@ func (r *mutationResolver) UpdateResCountryState(ctx context.Context, ids []stri
 	return engine.Update[model.ResCountryState](ctx, r.Engine, "res.country.state", ids, input)
 }
 
-func (r *mutationResolver) DeleteResCountryState(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "res.country.state", ids)
+func (r *mutationResolver) DeleteResCountryState(ctx context.Context, ids []string) (*model.ResCountryStateDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "res.country.state", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResCountryStateDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("res.country.state", ids)}, nil
 }
 
 // ResCurrency returns one res.currency record by id.
@@ -877,7 +917,7 @@ func (r *queryResolver) ResCurrency(ctx context.Context, id string) (*model.ResC
 }
 
 // ResCurrencies lists res.currency records.
-func (r *queryResolver) ResCurrencies(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ResCurrencyConnection, error) {
+func (r *queryResolver) ResCurrencies(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResCurrencyConnection, error) {
 	return engine.List[model.ResCurrencyConnection](ctx, r.Engine, "res.currency")
 }
 
@@ -893,8 +933,12 @@ func (r *mutationResolver) UpdateResCurrency(ctx context.Context, ids []string, 
 	return engine.Update[model.ResCurrency](ctx, r.Engine, "res.currency", ids, input)
 }
 
-func (r *mutationResolver) DeleteResCurrency(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "res.currency", ids)
+func (r *mutationResolver) DeleteResCurrency(ctx context.Context, ids []string) (*model.ResCurrencyDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "res.currency", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResCurrencyDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("res.currency", ids)}, nil
 }
 
 // ResCurrency returns the resolver of res.currency's x2many fields.
@@ -912,7 +956,7 @@ func (r *queryResolver) ResPartner(ctx context.Context, id string) (*model.ResPa
 }
 
 // ResPartners lists res.partner records.
-func (r *queryResolver) ResPartners(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ResPartnerConnection, error) {
+func (r *queryResolver) ResPartners(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResPartnerConnection, error) {
 	return engine.List[model.ResPartnerConnection](ctx, r.Engine, "res.partner")
 }
 
@@ -928,8 +972,12 @@ func (r *mutationResolver) UpdateResPartner(ctx context.Context, ids []string, i
 	return engine.Update[model.ResPartner](ctx, r.Engine, "res.partner", ids, input)
 }
 
-func (r *mutationResolver) DeleteResPartner(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "res.partner", ids)
+func (r *mutationResolver) DeleteResPartner(ctx context.Context, ids []string) (*model.ResPartnerDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "res.partner", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResPartnerDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("res.partner", ids)}, nil
 }
 
 // ResPartner returns the resolver of res.partner's x2many fields.
@@ -995,7 +1043,7 @@ func (r *queryResolver) ResPartnerCategory(ctx context.Context, id string) (*mod
 }
 
 // ResPartnerCategories lists res.partner.category records.
-func (r *queryResolver) ResPartnerCategories(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ResPartnerCategoryConnection, error) {
+func (r *queryResolver) ResPartnerCategories(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResPartnerCategoryConnection, error) {
 	return engine.List[model.ResPartnerCategoryConnection](ctx, r.Engine, "res.partner.category")
 }
 
@@ -1011,8 +1059,12 @@ func (r *mutationResolver) UpdateResPartnerCategory(ctx context.Context, ids []s
 	return engine.Update[model.ResPartnerCategory](ctx, r.Engine, "res.partner.category", ids, input)
 }
 
-func (r *mutationResolver) DeleteResPartnerCategory(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "res.partner.category", ids)
+func (r *mutationResolver) DeleteResPartnerCategory(ctx context.Context, ids []string) (*model.ResPartnerCategoryDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "res.partner.category", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResPartnerCategoryDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("res.partner.category", ids)}, nil
 }
 
 // ResPartnerCategory returns the resolver of res.partner.category's x2many fields.
@@ -1036,7 +1088,7 @@ func (r *queryResolver) ResUser(ctx context.Context, id string) (*model.ResUsers
 }
 
 // ResUsers lists res.users records.
-func (r *queryResolver) ResUsers(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.ResUsersConnection, error) {
+func (r *queryResolver) ResUsers(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResUsersConnection, error) {
 	return engine.List[model.ResUsersConnection](ctx, r.Engine, "res.users")
 }
 
@@ -1052,8 +1104,12 @@ func (r *mutationResolver) UpdateResUsers(ctx context.Context, ids []string, inp
 	return engine.Update[model.ResUsers](ctx, r.Engine, "res.users", ids, input)
 }
 
-func (r *mutationResolver) DeleteResUsers(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "res.users", ids)
+func (r *mutationResolver) DeleteResUsers(ctx context.Context, ids []string) (*model.ResUsersDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "res.users", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResUsersDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("res.users", ids)}, nil
 }
 
 // ResUsers returns the resolver of res.users's x2many fields.
@@ -1151,7 +1207,7 @@ func (r *queryResolver) SaleOrder(ctx context.Context, id string) (*model.SaleOr
 }
 
 // SaleOrders lists sale.order records.
-func (r *queryResolver) SaleOrders(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.SaleOrderConnection, error) {
+func (r *queryResolver) SaleOrders(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.SaleOrderConnection, error) {
 	return engine.List[model.SaleOrderConnection](ctx, r.Engine, "sale.order")
 }
 
@@ -1167,8 +1223,12 @@ func (r *mutationResolver) UpdateSaleOrder(ctx context.Context, ids []string, in
 	return engine.Update[model.SaleOrder](ctx, r.Engine, "sale.order", ids, input)
 }
 
-func (r *mutationResolver) DeleteSaleOrder(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "sale.order", ids)
+func (r *mutationResolver) DeleteSaleOrder(ctx context.Context, ids []string) (*model.SaleOrderDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "sale.order", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SaleOrderDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("sale.order", ids)}, nil
 }
 
 // SaleOrder returns the resolver of sale.order's x2many fields.
@@ -1230,7 +1290,7 @@ func (r *queryResolver) SaleOrderLine(ctx context.Context, id string) (*model.Sa
 }
 
 // SaleOrderLines lists sale.order.line records.
-func (r *queryResolver) SaleOrderLines(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.SaleOrderLineConnection, error) {
+func (r *queryResolver) SaleOrderLines(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.SaleOrderLineConnection, error) {
 	return engine.List[model.SaleOrderLineConnection](ctx, r.Engine, "sale.order.line")
 }
 
@@ -1246,8 +1306,12 @@ func (r *mutationResolver) UpdateSaleOrderLine(ctx context.Context, ids []string
 	return engine.Update[model.SaleOrderLine](ctx, r.Engine, "sale.order.line", ids, input)
 }
 
-func (r *mutationResolver) DeleteSaleOrderLine(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "sale.order.line", ids)
+func (r *mutationResolver) DeleteSaleOrderLine(ctx context.Context, ids []string) (*model.SaleOrderLineDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "sale.order.line", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SaleOrderLineDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("sale.order.line", ids)}, nil
 }
 
 // SaleOrderLine returns the resolver of sale.order.line's x2many fields.
@@ -1313,7 +1377,7 @@ func (r *queryResolver) StockMove(ctx context.Context, id string) (*model.StockM
 }
 
 // StockMoves lists stock.move records.
-func (r *queryResolver) StockMoves(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.StockMoveConnection, error) {
+func (r *queryResolver) StockMoves(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.StockMoveConnection, error) {
 	return engine.List[model.StockMoveConnection](ctx, r.Engine, "stock.move")
 }
 
@@ -1329,8 +1393,12 @@ func (r *mutationResolver) UpdateStockMove(ctx context.Context, ids []string, in
 	return engine.Update[model.StockMove](ctx, r.Engine, "stock.move", ids, input)
 }
 
-func (r *mutationResolver) DeleteStockMove(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "stock.move", ids)
+func (r *mutationResolver) DeleteStockMove(ctx context.Context, ids []string) (*model.StockMoveDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "stock.move", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.StockMoveDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("stock.move", ids)}, nil
 }
 
 // StockMove returns the resolver of stock.move's x2many fields.
@@ -1384,7 +1452,7 @@ func (r *queryResolver) StockPicking(ctx context.Context, id string) (*model.Sto
 }
 
 // StockPickings lists stock.picking records.
-func (r *queryResolver) StockPickings(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.StockPickingConnection, error) {
+func (r *queryResolver) StockPickings(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.StockPickingConnection, error) {
 	return engine.List[model.StockPickingConnection](ctx, r.Engine, "stock.picking")
 }
 
@@ -1400,8 +1468,12 @@ func (r *mutationResolver) UpdateStockPicking(ctx context.Context, ids []string,
 	return engine.Update[model.StockPicking](ctx, r.Engine, "stock.picking", ids, input)
 }
 
-func (r *mutationResolver) DeleteStockPicking(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "stock.picking", ids)
+func (r *mutationResolver) DeleteStockPicking(ctx context.Context, ids []string) (*model.StockPickingDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "stock.picking", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.StockPickingDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("stock.picking", ids)}, nil
 }
 
 // StockPicking returns the resolver of stock.picking's x2many fields.
@@ -1447,7 +1519,7 @@ func (r *queryResolver) StockWarehouse(ctx context.Context, id string) (*model.S
 }
 
 // StockWarehouses lists stock.warehouse records.
-func (r *queryResolver) StockWarehouses(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.StockWarehouseConnection, error) {
+func (r *queryResolver) StockWarehouses(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.StockWarehouseConnection, error) {
 	return engine.List[model.StockWarehouseConnection](ctx, r.Engine, "stock.warehouse")
 }
 
@@ -1463,8 +1535,12 @@ func (r *mutationResolver) UpdateStockWarehouse(ctx context.Context, ids []strin
 	return engine.Update[model.StockWarehouse](ctx, r.Engine, "stock.warehouse", ids, input)
 }
 
-func (r *mutationResolver) DeleteStockWarehouse(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "stock.warehouse", ids)
+func (r *mutationResolver) DeleteStockWarehouse(ctx context.Context, ids []string) (*model.StockWarehouseDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "stock.warehouse", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.StockWarehouseDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("stock.warehouse", ids)}, nil
 }
 
 // StockWarehouse returns the resolver of stock.warehouse's x2many fields.
@@ -1490,7 +1566,7 @@ func (r *queryResolver) UomUom(ctx context.Context, id string) (*model.UomUom, e
 }
 
 // UomUoms lists uom.uom records.
-func (r *queryResolver) UomUoms(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*model.UomUomConnection, error) {
+func (r *queryResolver) UomUoms(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.UomUomConnection, error) {
 	return engine.List[model.UomUomConnection](ctx, r.Engine, "uom.uom")
 }
 
@@ -1506,6 +1582,10 @@ func (r *mutationResolver) UpdateUomUom(ctx context.Context, ids []string, input
 	return engine.Update[model.UomUom](ctx, r.Engine, "uom.uom", ids, input)
 }
 
-func (r *mutationResolver) DeleteUomUom(ctx context.Context, ids []string) ([]string, error) {
-	return engine.Delete(ctx, r.Engine, "uom.uom", ids)
+func (r *mutationResolver) DeleteUomUom(ctx context.Context, ids []string) (*model.UomUomDeletePayload, error) {
+	ids, err := engine.Delete(ctx, r.Engine, "uom.uom", ids)
+	if err != nil {
+		return nil, err
+	}
+	return &model.UomUomDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("uom.uom", ids)}, nil
 }

@@ -103,7 +103,7 @@ func TestSchemaFromMetadata(t *testing.T) {
 	if fromMeta != fromFile {
 		t.Errorf("-metadata and -file differ:\n%s", firstDiff(fromMeta, fromFile))
 	}
-	if len(fromMeta) < 100000 || !strings.Contains(fromMeta, "type ResPartner {") {
+	if len(fromMeta) < 100000 || !strings.Contains(fromMeta, "type ResPartner implements Node {") {
 		t.Errorf("output is %d bytes, without ResPartner?", len(fromMeta))
 	}
 	// ODOOGQL_CONFIG names the file as -config does.
@@ -187,7 +187,7 @@ func TestSchemaFromLiveEndpoint(t *testing.T) {
 			t.Errorf("type %s is not in schema.graphqls", name)
 		}
 	}
-	for _, q := range []string{"type Query {", "resPartners(", "type ResPartner {", "input ResPartnerWhere {", "createResPartner("} {
+	for _, q := range []string{"type Query {", "resPartners(", "type ResPartner implements Node {", "input ResPartnerWhere {", "createResPartner("} {
 		if !strings.Contains(live, q) {
 			t.Errorf("output lacks %q", q)
 		}
@@ -245,7 +245,7 @@ func TestHeaders(t *testing.T) {
 		t.Errorf("without credentials: exit %d, stderr %q; want 1 and UNAUTHENTICATED", code, stderr)
 	}
 	code, out, stderr := runCmd(t, "-url", base+"/graphql", "-H", "Authorization: Basic "+base64.StdEncoding.EncodeToString([]byte("admin:admin")))
-	if code != 0 || !strings.Contains(out, "type ResPartner {") {
+	if code != 0 || !strings.Contains(out, "type ResPartner implements Node {") {
 		t.Errorf("with the header: exit %d, stderr %q", code, stderr)
 	}
 }

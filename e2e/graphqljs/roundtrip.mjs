@@ -204,9 +204,9 @@ const operations = [
   },
   {
     name: 'Mutation: delete',
-    query: `mutation DeletePartner($ids: [ID!]!) { deleteResPartner(ids: $ids) }`,
+    query: `mutation DeletePartner($ids: [ID!]!) { deleteResPartner(ids: $ids) { ids nodeIds } }`,
     variables: (ctx) => ({ ids: [ctx.id] }),
-    check: (d, ctx) => d.deleteResPartner.length === 1 && d.deleteResPartner[0] === ctx.id,
+    check: (d, ctx) => d.deleteResPartner.ids.length === 1 && d.deleteResPartner.ids[0] === ctx.id && d.deleteResPartner.nodeIds.length === 1,
   },
   {
     name: 'Deleted record is gone',

@@ -277,11 +277,30 @@ type AccountTax struct {
 
 func (AccountTax) IsNode() {}
 
-// A page of account.tax records.
+// A page of account.tax records: nodes, or Relay's edges and pageInfo (both from the same read).
 type AccountTaxConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int           `json:"totalCount"`
 	Nodes      []*AccountTax `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*AccountTaxEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteAccountTax deleted: for client caches to evict the records (Apollo, urql: __typename AccountTax and each id; Relay: @deleteRecord on nodeIds).
+type AccountTaxDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A account.tax record and its cursor (Relay).
+type AccountTaxEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string      `json:"cursor"`
+	Node   *AccountTax `json:"node"`
 }
 
 // A record of account.tax.group, a model this API does not expose: its id, node id and display name.
@@ -344,11 +363,30 @@ type CrmTag struct {
 
 func (CrmTag) IsNode() {}
 
-// A page of crm.tag records.
+// A page of crm.tag records: nodes, or Relay's edges and pageInfo (both from the same read).
 type CrmTagConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int       `json:"totalCount"`
 	Nodes      []*CrmTag `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*CrmTagEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteCrmTag deleted: for client caches to evict the records (Apollo, urql: __typename CrmTag and each id; Relay: @deleteRecord on nodeIds).
+type CrmTagDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A crm.tag record and its cursor (Relay).
+type CrmTagEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string  `json:"cursor"`
+	Node   *CrmTag `json:"node"`
 }
 
 // A record of crm.team, a model this API does not expose: its id, node id and display name.
@@ -542,6 +580,20 @@ type OdooModel struct {
 	Access *OdooAccess `json:"access"`
 }
 
+// Where a page of a list is (Relay's PageInfo). Cursors are positions in the list as filtered and
+// sorted: a page asked for with first/after or last/before, or with limit/offset, gives cursors that
+// work with either.
+type PageInfo struct {
+	// Whether records follow the page.
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether records precede the page.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// Cursor of the first record of the page; null when it is empty.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// Cursor of the last record of the page; null when it is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
 // A record of payment.token, a model this API does not expose: its id, node id and display name.
 type PaymentToken struct {
 	// Database id of the record.
@@ -693,11 +745,30 @@ type ProductCategory struct {
 
 func (ProductCategory) IsNode() {}
 
-// A page of product.category records.
+// A page of product.category records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ProductCategoryConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int                `json:"totalCount"`
 	Nodes      []*ProductCategory `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ProductCategoryEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteProductCategory deleted: for client caches to evict the records (Apollo, urql: __typename ProductCategory and each id; Relay: @deleteRecord on nodeIds).
+type ProductCategoryDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A product.category record and its cursor (Relay).
+type ProductCategoryEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string           `json:"cursor"`
+	Node   *ProductCategory `json:"node"`
 }
 
 // A record of product.combo, a model this API does not expose: its id, node id and display name.
@@ -1137,11 +1208,30 @@ type ProductProduct struct {
 
 func (ProductProduct) IsNode() {}
 
-// A page of product.product records.
+// A page of product.product records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ProductProductConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int               `json:"totalCount"`
 	Nodes      []*ProductProduct `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ProductProductEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteProductProduct deleted: for client caches to evict the records (Apollo, urql: __typename ProductProduct and each id; Relay: @deleteRecord on nodeIds).
+type ProductProductDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A product.product record and its cursor (Relay).
+type ProductProductEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string          `json:"cursor"`
+	Node   *ProductProduct `json:"node"`
 }
 
 // A record of product.removal, a model this API does not expose: its id, node id and display name.
@@ -1483,11 +1573,30 @@ type ProductTemplateAttributeValue struct {
 
 func (ProductTemplateAttributeValue) IsNode() {}
 
-// A page of product.template records.
+// A page of product.template records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ProductTemplateConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int                `json:"totalCount"`
 	Nodes      []*ProductTemplate `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ProductTemplateEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteProductTemplate deleted: for client caches to evict the records (Apollo, urql: __typename ProductTemplate and each id; Relay: @deleteRecord on nodeIds).
+type ProductTemplateDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A product.template record and its cursor (Relay).
+type ProductTemplateEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string           `json:"cursor"`
+	Node   *ProductTemplate `json:"node"`
 }
 
 // A record of project.collaborator, a model this API does not expose: its id, node id and display name.
@@ -1741,11 +1850,30 @@ type ProjectProject struct {
 
 func (ProjectProject) IsNode() {}
 
-// A page of project.project records.
+// A page of project.project records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ProjectProjectConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int               `json:"totalCount"`
 	Nodes      []*ProjectProject `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ProjectProjectEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteProjectProject deleted: for client caches to evict the records (Apollo, urql: __typename ProjectProject and each id; Relay: @deleteRecord on nodeIds).
+type ProjectProjectDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A project.project record and its cursor (Relay).
+type ProjectProjectEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string          `json:"cursor"`
+	Node   *ProjectProject `json:"node"`
 }
 
 // A record of project.tags, a model this API does not expose: its id, node id and display name.
@@ -1976,11 +2104,30 @@ type ProjectTask struct {
 
 func (ProjectTask) IsNode() {}
 
-// A page of project.task records.
+// A page of project.task records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ProjectTaskConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int            `json:"totalCount"`
 	Nodes      []*ProjectTask `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ProjectTaskEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteProjectTask deleted: for client caches to evict the records (Apollo, urql: __typename ProjectTask and each id; Relay: @deleteRecord on nodeIds).
+type ProjectTaskDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A project.task record and its cursor (Relay).
+type ProjectTaskEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string       `json:"cursor"`
+	Node   *ProjectTask `json:"node"`
 }
 
 // A record of project.task.recurrence, a model this API does not expose: its id, node id and display name.
@@ -2428,11 +2575,30 @@ type ResCompany struct {
 
 func (ResCompany) IsNode() {}
 
-// A page of res.company records.
+// A page of res.company records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResCompanyConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int           `json:"totalCount"`
 	Nodes      []*ResCompany `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ResCompanyEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteResCompany deleted: for client caches to evict the records (Apollo, urql: __typename ResCompany and each id; Relay: @deleteRecord on nodeIds).
+type ResCompanyDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A res.company record and its cursor (Relay).
+type ResCompanyEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string      `json:"cursor"`
+	Node   *ResCompany `json:"node"`
 }
 
 // Country (Odoo model res.country)
@@ -2502,11 +2668,30 @@ type ResCountry struct {
 
 func (ResCountry) IsNode() {}
 
-// A page of res.country records.
+// A page of res.country records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResCountryConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int           `json:"totalCount"`
 	Nodes      []*ResCountry `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ResCountryEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteResCountry deleted: for client caches to evict the records (Apollo, urql: __typename ResCountry and each id; Relay: @deleteRecord on nodeIds).
+type ResCountryDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A res.country record and its cursor (Relay).
+type ResCountryEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string      `json:"cursor"`
+	Node   *ResCountry `json:"node"`
 }
 
 // A record of res.country.group, a model this API does not expose: its id, node id and display name.
@@ -2551,11 +2736,30 @@ type ResCountryState struct {
 
 func (ResCountryState) IsNode() {}
 
-// A page of res.country.state records.
+// A page of res.country.state records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResCountryStateConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int                `json:"totalCount"`
 	Nodes      []*ResCountryState `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ResCountryStateEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteResCountryState deleted: for client caches to evict the records (Apollo, urql: __typename ResCountryState and each id; Relay: @deleteRecord on nodeIds).
+type ResCountryStateDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A res.country.state record and its cursor (Relay).
+type ResCountryStateEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string           `json:"cursor"`
+	Node   *ResCountryState `json:"node"`
 }
 
 // Currency (Odoo model res.currency)
@@ -2632,11 +2836,30 @@ type ResCurrency struct {
 
 func (ResCurrency) IsNode() {}
 
-// A page of res.currency records.
+// A page of res.currency records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResCurrencyConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int            `json:"totalCount"`
 	Nodes      []*ResCurrency `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ResCurrencyEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteResCurrency deleted: for client caches to evict the records (Apollo, urql: __typename ResCurrency and each id; Relay: @deleteRecord on nodeIds).
+type ResCurrencyDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A res.currency record and its cursor (Relay).
+type ResCurrencyEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string       `json:"cursor"`
+	Node   *ResCurrency `json:"node"`
 }
 
 // A record of res.currency.rate, a model this API does not expose: its id, node id and display name.
@@ -3079,18 +3302,56 @@ type ResPartnerCategory struct {
 
 func (ResPartnerCategory) IsNode() {}
 
-// A page of res.partner.category records.
+// A page of res.partner.category records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResPartnerCategoryConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int                   `json:"totalCount"`
 	Nodes      []*ResPartnerCategory `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ResPartnerCategoryEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
 }
 
-// A page of res.partner records.
+// What deleteResPartnerCategory deleted: for client caches to evict the records (Apollo, urql: __typename ResPartnerCategory and each id; Relay: @deleteRecord on nodeIds).
+type ResPartnerCategoryDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A res.partner.category record and its cursor (Relay).
+type ResPartnerCategoryEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string              `json:"cursor"`
+	Node   *ResPartnerCategory `json:"node"`
+}
+
+// A page of res.partner records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResPartnerConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int           `json:"totalCount"`
 	Nodes      []*ResPartner `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ResPartnerEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteResPartner deleted: for client caches to evict the records (Apollo, urql: __typename ResPartner and each id; Relay: @deleteRecord on nodeIds).
+type ResPartnerDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A res.partner record and its cursor (Relay).
+type ResPartnerEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string      `json:"cursor"`
+	Node   *ResPartner `json:"node"`
 }
 
 // A record of res.partner.industry, a model this API does not expose: its id, node id and display name.
@@ -3685,11 +3946,30 @@ type ResUsers struct {
 
 func (ResUsers) IsNode() {}
 
-// A page of res.users records.
+// A page of res.users records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResUsersConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int         `json:"totalCount"`
 	Nodes      []*ResUsers `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*ResUsersEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteResUsers deleted: for client caches to evict the records (Apollo, urql: __typename ResUsers and each id; Relay: @deleteRecord on nodeIds).
+type ResUsersDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A res.users record and its cursor (Relay).
+type ResUsersEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string    `json:"cursor"`
+	Node   *ResUsers `json:"node"`
 }
 
 // A record of res.users.log, a model this API does not expose: its id, node id and display name.
@@ -4002,11 +4282,30 @@ type SaleOrder struct {
 
 func (SaleOrder) IsNode() {}
 
-// A page of sale.order records.
+// A page of sale.order records: nodes, or Relay's edges and pageInfo (both from the same read).
 type SaleOrderConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int          `json:"totalCount"`
 	Nodes      []*SaleOrder `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*SaleOrderEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteSaleOrder deleted: for client caches to evict the records (Apollo, urql: __typename SaleOrder and each id; Relay: @deleteRecord on nodeIds).
+type SaleOrderDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A sale.order record and its cursor (Relay).
+type SaleOrderEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string     `json:"cursor"`
+	Node   *SaleOrder `json:"node"`
 }
 
 // Sales Order Line (Odoo model sale.order.line)
@@ -4214,11 +4513,30 @@ type SaleOrderLine struct {
 
 func (SaleOrderLine) IsNode() {}
 
-// A page of sale.order.line records.
+// A page of sale.order.line records: nodes, or Relay's edges and pageInfo (both from the same read).
 type SaleOrderLineConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int              `json:"totalCount"`
 	Nodes      []*SaleOrderLine `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*SaleOrderLineEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteSaleOrderLine deleted: for client caches to evict the records (Apollo, urql: __typename SaleOrderLine and each id; Relay: @deleteRecord on nodeIds).
+type SaleOrderLineDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A sale.order.line record and its cursor (Relay).
+type SaleOrderLineEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string         `json:"cursor"`
+	Node   *SaleOrderLine `json:"node"`
 }
 
 // A record of sale.order.option, a model this API does not expose: its id, node id and display name.
@@ -4534,11 +4852,30 @@ type StockMove struct {
 
 func (StockMove) IsNode() {}
 
-// A page of stock.move records.
+// A page of stock.move records: nodes, or Relay's edges and pageInfo (both from the same read).
 type StockMoveConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int          `json:"totalCount"`
 	Nodes      []*StockMove `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*StockMoveEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteStockMove deleted: for client caches to evict the records (Apollo, urql: __typename StockMove and each id; Relay: @deleteRecord on nodeIds).
+type StockMoveDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A stock.move record and its cursor (Relay).
+type StockMoveEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string     `json:"cursor"`
+	Node   *StockMove `json:"node"`
 }
 
 // A record of stock.move.line, a model this API does not expose: its id, node id and display name.
@@ -4770,11 +5107,30 @@ type StockPicking struct {
 
 func (StockPicking) IsNode() {}
 
-// A page of stock.picking records.
+// A page of stock.picking records: nodes, or Relay's edges and pageInfo (both from the same read).
 type StockPickingConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int             `json:"totalCount"`
 	Nodes      []*StockPicking `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*StockPickingEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteStockPicking deleted: for client caches to evict the records (Apollo, urql: __typename StockPicking and each id; Relay: @deleteRecord on nodeIds).
+type StockPickingDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A stock.picking record and its cursor (Relay).
+type StockPickingEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string        `json:"cursor"`
+	Node   *StockPicking `json:"node"`
 }
 
 // A record of stock.picking.type, a model this API does not expose: its id, node id and display name.
@@ -4967,11 +5323,30 @@ type StockWarehouse struct {
 
 func (StockWarehouse) IsNode() {}
 
-// A page of stock.warehouse records.
+// A page of stock.warehouse records: nodes, or Relay's edges and pageInfo (both from the same read).
 type StockWarehouseConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int               `json:"totalCount"`
 	Nodes      []*StockWarehouse `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*StockWarehouseEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteStockWarehouse deleted: for client caches to evict the records (Apollo, urql: __typename StockWarehouse and each id; Relay: @deleteRecord on nodeIds).
+type StockWarehouseDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A stock.warehouse record and its cursor (Relay).
+type StockWarehouseEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string          `json:"cursor"`
+	Node   *StockWarehouse `json:"node"`
 }
 
 // A record of stock.warehouse.orderpoint, a model this API does not expose: its id, node id and display name.
@@ -5048,11 +5423,30 @@ type UomUom struct {
 
 func (UomUom) IsNode() {}
 
-// A page of uom.uom records.
+// A page of uom.uom records: nodes, or Relay's edges and pageInfo (both from the same read).
 type UomUomConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
 	TotalCount int       `json:"totalCount"`
 	Nodes      []*UomUom `json:"nodes"`
+	// The records of the page with their cursors (Relay).
+	Edges []*UomUomEdge `json:"edges"`
+	// Where the page is in the whole list (Relay).
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// What deleteUomUom deleted: for client caches to evict the records (Apollo, urql: __typename UomUom and each id; Relay: @deleteRecord on nodeIds).
+type UomUomDeletePayload struct {
+	// Odoo ids of the deleted records, as given.
+	Ids []string `json:"ids"`
+	// Node ids of the deleted records, in the same order.
+	NodeIds []string `json:"nodeIds"`
+}
+
+// A uom.uom record and its cursor (Relay).
+type UomUomEdge struct {
+	// Opaque position of the record in the list: pass it to after or before.
+	Cursor string  `json:"cursor"`
+	Node   *UomUom `json:"node"`
 }
 
 // A record of utm.campaign, a model this API does not expose: its id, node id and display name.

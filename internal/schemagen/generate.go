@@ -423,6 +423,22 @@ type OdooModel {
   access: OdooAccess!
 }
 
+"""
+Where a page of a list is (Relay's PageInfo). Cursors are positions in the list as filtered and
+sorted: a page asked for with first/after or last/before, or with limit/offset, gives cursors that
+work with either.
+"""
+type PageInfo {
+  """Whether records follow the page."""
+  hasNextPage: Boolean!
+  """Whether records precede the page."""
+  hasPreviousPage: Boolean!
+  """Cursor of the first record of the page; null when it is empty."""
+  startCursor: String
+  """Cursor of the last record of the page; null when it is empty."""
+  endCursor: String
+}
+
 """Sort direction."""
 enum OrderDirection {
   ASC
@@ -581,11 +597,20 @@ func printSchema(models []*model, refs []RefModel) string {
 		}
 		b.WriteString("}\n\n")
 
-		description(&b, "", fmt.Sprintf("A page of %s records.", m.Model.Model))
+		description(&b, "", fmt.Sprintf("A page of %s records: nodes, or Relay's edges and pageInfo (both from the same read).", m.Model.Model))
 		fmt.Fprintf(&b, "type %sConnection {\n", m.Type)
 		b.WriteString("  \"\"\"Number of records matching the filter, ignoring limit and offset. Costs one count when selected.\"\"\"\n")
 		b.WriteString("  totalCount: Int!\n")
-		fmt.Fprintf(&b, "  nodes: [%s!]!\n}\n\n", m.Type)
+		fmt.Fprintf(&b, "  nodes: [%s!]!\n", m.Type)
+		b.WriteString("  \"\"\"The records of the page with their cursors (Relay).\"\"\"\n")
+		fmt.Fprintf(&b, "  edges: [%sEdge!]!\n", m.Type)
+		b.WriteString("  \"\"\"Where the page is in the whole list (Relay).\"\"\"\n")
+		b.WriteString("  pageInfo: PageInfo!\n}\n\n")
+		description(&b, "", fmt.Sprintf("A %s record and its cursor (Relay).", m.Model.Model))
+		fmt.Fprintf(&b, "type %sEdge {\n  \"\"\"Opaque position of the record in the list: pass it to after or before.\"\"\"\n  cursor: String!\n  node: %s!\n}\n\n", m.Type, m.Type)
+
+		description(&b, "", fmt.Sprintf("What %s deleted: for client caches to evict the records (Apollo, urql: __typename %s and each id; Relay: @deleteRecord on nodeIds).", m.Delete, m.Type))
+		fmt.Fprintf(&b, "type %sDeletePayload {\n  \"\"\"Odoo ids of the deleted records, as given.\"\"\"\n  ids: [ID!]!\n  \"\"\"Node ids of the deleted records, in the same order.\"\"\"\n  nodeIds: [ID!]!\n}\n\n", m.Type)
 
 		description(&b, "", fmt.Sprintf("Filter on %s records. Conditions in one object must all hold; and/or/not combine filters.", m.Model.Model))
 		fmt.Fprintf(&b, "input %sWhere {\n", m.Type)
@@ -658,13 +683,15 @@ func printSchema(models []*model, refs []RefModel) string {
 		description(&b, "  ", fmt.Sprintf("One %s record by id; null when it does not exist or is not visible to the caller.", m.Model.Model))
 		fmt.Fprintf(&b, "  %s(id: ID!): %s\n", m.Singular, m.Type)
 		description(&b, "  ", fmt.Sprintf("%s records matching where and domain (a raw Odoo domain as JSON), sorted by orderBy.", m.Model.Model))
-		fmt.Fprintf(&b, "  %s(where: %sWhere, domain: JSON, orderBy: [%sOrderBy!], limit: Int, offset: Int): %sConnection!\n",
+		fmt.Fprintf(&b, "  %s(where: %sWhere, domain: JSON, orderBy: [%sOrderBy!], limit: Int, offset: Int, first: Int, after: String, last: Int, before: String): %sConnection!\n",
 			m.Plural, m.Type, m.Type, m.Type)
 	}
 	b.WriteString("}\n\ntype Mutation {\n")
 	for _, m := range models {
+		deleteDoc := fmt.Sprintf("Delete %s records; what they were, for client caches to evict.", m.Model.Model)
 		if !hasWritable(m) {
-			fmt.Fprintf(&b, "  %s(ids: [ID!]!): [ID!]!\n", m.Delete)
+			description(&b, "  ", deleteDoc)
+			fmt.Fprintf(&b, "  %s(ids: [ID!]!): %sDeletePayload!\n", m.Delete, m.Type)
 			continue
 		}
 		description(&b, "  ", fmt.Sprintf("Create one %s record and return it.", m.Model.Model))
@@ -673,8 +700,8 @@ func printSchema(models []*model, refs []RefModel) string {
 		fmt.Fprintf(&b, "  %s(inputs: [%sCreateInput!]!): [%s!]!\n", m.CreateN, m.Type, m.Type)
 		description(&b, "  ", fmt.Sprintf("Write the same values to %s records and return them.", m.Model.Model))
 		fmt.Fprintf(&b, "  %s(ids: [ID!]!, input: %sUpdateInput!): [%s!]!\n", m.Update, m.Type, m.Type)
-		description(&b, "  ", fmt.Sprintf("Delete %s records and return their ids.", m.Model.Model))
-		fmt.Fprintf(&b, "  %s(ids: [ID!]!): [ID!]!\n", m.Delete)
+		description(&b, "  ", deleteDoc)
+		fmt.Fprintf(&b, "  %s(ids: [ID!]!): %sDeletePayload!\n", m.Delete, m.Type)
 	}
 	b.WriteString("}\n")
 	return b.String()

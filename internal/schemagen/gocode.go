@@ -135,7 +135,7 @@ func printResolvers(models []*model, refs []RefModel) ([]byte, error) {
 			goName(m.Singular), t, t, m.Model.Model)
 		fmt.Fprintf(&b, "// %s lists %s records.\n", goName(m.Plural), m.Model.Model)
 		conn := goModel(m.Type + "Connection")
-		fmt.Fprintf(&b, "func (r *queryResolver) %s(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int) (*%s, error) {\n\treturn engine.List[%s](ctx, r.Engine, %q)\n}\n\n",
+		fmt.Fprintf(&b, "func (r *queryResolver) %s(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*%s, error) {\n\treturn engine.List[%s](ctx, r.Engine, %q)\n}\n\n",
 			goName(m.Plural), conn, conn, m.Model.Model)
 		if hasWritable(m) {
 			fmt.Fprintf(&b, "func (r *mutationResolver) %s(ctx context.Context, input map[string]any) (*%s, error) {\n\treturn engine.Create[%s](ctx, r.Engine, %q, input)\n}\n\n",
@@ -145,8 +145,9 @@ func printResolvers(models []*model, refs []RefModel) ([]byte, error) {
 			fmt.Fprintf(&b, "func (r *mutationResolver) %s(ctx context.Context, ids []string, input map[string]any) ([]*%s, error) {\n\treturn engine.Update[%s](ctx, r.Engine, %q, ids, input)\n}\n\n",
 				goName(m.Update), t, t, m.Model.Model)
 		}
-		fmt.Fprintf(&b, "func (r *mutationResolver) %s(ctx context.Context, ids []string) ([]string, error) {\n\treturn engine.Delete(ctx, r.Engine, %q, ids)\n}\n\n",
-			goName(m.Delete), m.Model.Model)
+		payload := goModel(m.Type + "DeletePayload")
+		fmt.Fprintf(&b, "func (r *mutationResolver) %s(ctx context.Context, ids []string) (*%s, error) {\n\tids, err := engine.Delete(ctx, r.Engine, %q, ids)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn &%s{%s: ids, %s: engine.NodeIDs(%q, ids)}, nil\n}\n\n",
+			goName(m.Delete), payload, m.Model.Model, payload, goName("ids"), goName("nodeIds"), m.Model.Model)
 
 		var x2m []*field
 		for _, f := range m.fields {

@@ -176,7 +176,7 @@ func (n *namer) takeGroup(base string, suffixes ...string) string {
 
 // typeSuffixes are the types made for each model besides its own:
 // ResPartnerConnection, ResPartnerWhere, ...
-var typeSuffixes = []string{"Connection", "Where", "OrderBy", "CreateInput", "UpdateInput"}
+var typeSuffixes = []string{"Connection", "Edge", "DeletePayload", "Where", "OrderBy", "CreateInput", "UpdateInput"}
 
 // ModelNames makes the names of each model, in the order given (callers pass
 // models sorted by technical name so the result is deterministic). Names are

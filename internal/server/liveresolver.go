@@ -108,11 +108,11 @@ func (r *liveResolver) ResolveRoot(ctx context.Context, info live.FieldInfo) (an
 		in, _ := args["input"].(map[string]any)
 		return values(r.e.UpdateValues(ctx, rf.model, field, stringList(args["ids"]), in))
 	case opDelete:
-		ids := stringList(args["ids"])
-		if _, err := engine.Delete(ctx, r.e, rf.model, ids); err != nil {
+		ids, err := engine.Delete(ctx, r.e, rf.model, stringList(args["ids"]))
+		if err != nil {
 			return nil, err
 		}
-		return ids, nil
+		return map[string]any{"ids": ids, "nodeIds": engine.NodeIDs(rf.model, ids)}, nil
 	}
 	return nil, fmt.Errorf("live: root field %s has no operation", info.Field.Name)
 }

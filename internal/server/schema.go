@@ -53,8 +53,9 @@ type Compiled struct {
 	// ExposedFields returns, per model, the fields its GraphQL type exposes.
 	ExposedFields func() map[string]map[string]bool
 	// New returns the executable schema over the engine and the metadata
-	// cache; cached is the @cached directive.
-	New func(e *engine.Engine, meta *loaders.Meta, cached func(ctx context.Context, next graphql.Resolver, ttl int) (any, error)) graphql.ExecutableSchema
+	// cache; cached is the @cached directive, odooContext @context.
+	New func(e *engine.Engine, meta *loaders.Meta, cached func(ctx context.Context, next graphql.Resolver, ttl int) (any, error),
+		odooContext func(ctx context.Context, next graphql.Resolver, lang, tz *string, companies []string) (any, error)) graphql.ExecutableSchema
 }
 
 var (
@@ -168,12 +169,13 @@ func newLiveSchema(meta *odoo.Metadata, rules schemagen.Config) (*liveSchema, er
 	return ls, nil
 }
 
-// executable returns the live executable schema over the engine.
-func (ls *liveSchema) executable(e *engine.Engine, rights func(ctx context.Context, models []string) (map[string]loaders.Access, error)) (*live.ExecutableSchema, error) {
+// executable returns the live executable schema over the engine, with
+// odooContext as the @context directive.
+func (ls *liveSchema) executable(e *engine.Engine, rights func(ctx context.Context, models []string) (map[string]loaders.Access, error), odooContext live.OperationDirective) (*live.ExecutableSchema, error) {
 	return live.New(live.Config{
 		Schema:              ls.schema,
 		Resolver:            &liveResolver{e: e, roots: ls.roots, models: ls.models, nodeTypes: ls.nodeTypes, rights: rights},
 		Scalars:             liveScalars(),
-		OperationDirectives: map[string]live.OperationDirective{"cached": cachedDirective},
+		OperationDirectives: map[string]live.OperationDirective{"cached": cachedDirective, "context": odooContext},
 	})
 }

@@ -27,7 +27,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -411,7 +410,7 @@ func (g *Gateway) executable(st *schemaState) (graphql.ExecutableSchema, error) 
 			}
 			return next(loaders.WithCacheTTL(ctx, time.Duration(ttl)*time.Second))
 		}
-		return g.compiled.New(st.engine, g.meta, cached), nil
+		return g.compiled.New(st.engine, g.meta, cached, g.compiledContextDirective), nil
 	}
 	return st.live.executable(st.engine, func(ctx context.Context, models []string) (map[string]loaders.Access, error) {
 		l := loaders.For(ctx)
@@ -419,7 +418,7 @@ func (g *Gateway) executable(st *schemaState) (graphql.ExecutableSchema, error) 
 			return nil, errors.New("graph: no loaders or metadata cache")
 		}
 		return g.meta.Rights(ctx, l.Session(), models)
-	})
+	}, g.liveContextDirective)
 }
 
 // GraphQLHandler returns the GraphQL handler: each request is served by the
@@ -444,9 +443,11 @@ func (g *Gateway) GraphQLHandler() http.Handler {
 // reloaded schema starts with empty ones.
 func (g *Gateway) graphQLHandler(es graphql.ExecutableSchema, st *schemaState) http.Handler {
 	srv := handler.New(es)
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(postTransport{}) // transport.go: gqlgen's POST, writing the data as it is
+	// protocol.go, transport.go: GET (queries only) and POST (one operation
+	// or a batch), writing the data as it is; other methods and media types
+	// are answered by checkProtocol.
+	srv.AddTransport(getTransport{})
+	srv.AddTransport(postTransport{maxBatch: g.cfg.MaxBatch, perOperation: g.freshLoaders})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(documentLimits{maxTokens: g.cfg.MaxTokens, maxFragments: g.cfg.MaxFragments}) // after APQ, which may fill in the query
@@ -460,7 +461,7 @@ func (g *Gateway) graphQLHandler(es graphql.ExecutableSchema, st *schemaState) h
 	srv.Use(engine.Limits{
 		MaxDepth: g.cfg.MaxDepth, MaxComplexity: g.cfg.MaxComplexity,
 		MaxRootFields: g.cfg.MaxRootFields, MaxAliases: g.cfg.MaxAliases,
-		DefaultLimit: g.cfg.DefaultLimit, X2ManyEstimate: 10,
+		DefaultLimit: g.cfg.DefaultLimit, MaxLimit: g.cfg.MaxLimit, X2ManyEstimate: 10,
 	})
 	present := engine.ErrorPresenter(g.log)
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
@@ -478,13 +479,16 @@ func (g *Gateway) graphQLHandler(es graphql.ExecutableSchema, st *schemaState) h
 		if err != nil {
 			return nil, err
 		}
-		return loaders.New(s, loaders.Options{Records: g.records, OnBatch: g.metrics.ObserveBatch}), nil
+		s = g.requestContext(r, s) // Accept-Language (odoocontext.go)
+		return g.newLoaders(s), nil
 	}
 	requestScope := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if !g.readBody(w, r) {
 				return
 			}
+			// Answers are in the language of Accept-Language (odoocontext.go).
+			w.Header().Add("Vary", "Accept-Language")
 			ctx := loaders.WithCacheTTL(r.Context(), g.cfg.CacheTTL)
 			if g.cfg.RequestTimeout > 0 {
 				var cancel context.CancelFunc
@@ -495,7 +499,23 @@ func (g *Gateway) graphQLHandler(es graphql.ExecutableSchema, st *schemaState) h
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
-	return preventCSRF(requestScope(loaders.Middleware(build, g.writeRequestError)(srv)))
+	return checkProtocol(preventCSRF(requestScope(loaders.Middleware(build, g.writeRequestError)(srv))))
+}
+
+// newLoaders returns the loaders of one operation that runs as s.
+func (g *Gateway) newLoaders(s *odoo.Session) *loaders.Loaders {
+	return loaders.New(s, loaders.Options{Records: g.records, OnBatch: g.metrics.ObserveBatch})
+}
+
+// freshLoaders returns ctx with loaders of its own for one operation of a
+// batch, as the same user: its own Odoo calls, statistics and per-request
+// caches (a read after a mutation of the same batch sees the write).
+func (g *Gateway) freshLoaders(ctx context.Context) context.Context {
+	l := loaders.For(ctx)
+	if l == nil {
+		return ctx
+	}
+	return loaders.NewContext(ctx, g.newLoaders(l.Session()))
 }
 
 // readBody reads a request body of at most MaxBodyBytes into memory, or
