@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/formatter"
 
@@ -109,8 +110,11 @@ func TestDifferentialRecorded(t *testing.T) {
 	}
 	for _, strategy := range []engine.Strategy{engine.Nested, engine.Batched} {
 		t.Run(map[engine.Strategy]string{engine.Nested: "nested", engine.Batched: "batched"}[strategy], func(t *testing.T) {
+			// One fixed clock for both test servers: what Odoo stamps with
+			// the time (a confirmed order's date_order) is the same in both.
+			clock := func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }
 			gw := func(schema server.SchemaMode) *gateway {
-				return newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.Schema = strategy, schema })
+				return newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.Schema = strategy, schema }, odootest.WithClock(clock))
 			}
 			compiled, live := gw(server.SchemaCompiled), gw(server.SchemaLive)
 			diffs := 0

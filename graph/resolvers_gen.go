@@ -78,7 +78,7 @@ func (r *queryResolver) Node(ctx context.Context, nodeID string) (model.Node, er
 	case "account.tax":
 		return nodeOf(engine.GetTyped[model.AccountTax](ctx, r.Engine, m, "AccountTax", id))
 	case "account.tax.group":
-		return nodeOf(engine.GetTyped[model.AccountTaxGroup](ctx, r.Engine, m, "AccountTaxGroup", id))
+		return nodeOf(engine.GetTyped[model.AccountTaxGroup2](ctx, r.Engine, m, "AccountTaxGroup2", id))
 	case "account.tax.repartition.line":
 		return nodeOf(engine.GetTyped[model.AccountTaxRepartitionLine](ctx, r.Engine, m, "AccountTaxRepartitionLine", id))
 	case "barcode.nomenclature":
@@ -176,7 +176,7 @@ func (r *queryResolver) Node(ctx context.Context, nodeID string) (model.Node, er
 	case "res.country":
 		return nodeOf(engine.GetTyped[model.ResCountry](ctx, r.Engine, m, "ResCountry", id))
 	case "res.country.group":
-		return nodeOf(engine.GetTyped[model.ResCountryGroup](ctx, r.Engine, m, "ResCountryGroup", id))
+		return nodeOf(engine.GetTyped[model.ResCountryGroup2](ctx, r.Engine, m, "ResCountryGroup2", id))
 	case "res.country.state":
 		return nodeOf(engine.GetTyped[model.ResCountryState](ctx, r.Engine, m, "ResCountryState", id))
 	case "res.currency":
@@ -273,6 +273,11 @@ func (r *queryResolver) AccountTaxes(ctx context.Context, where map[string]any, 
 	return engine.List[model.AccountTaxConnection](ctx, r.Engine, "account.tax")
 }
 
+// AccountTaxesAggregate counts and totals account.tax records.
+func (r *queryResolver) AccountTaxesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.AccountTaxGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.AccountTaxAggregate, error) {
+	return engine.Aggregate[model.AccountTaxAggregate](ctx, r.Engine, "account.tax")
+}
+
 func (r *mutationResolver) CreateAccountTax(ctx context.Context, input map[string]any) (*model.AccountTax, error) {
 	return engine.Create[model.AccountTax](ctx, r.Engine, "account.tax", input)
 }
@@ -324,6 +329,11 @@ func (r *queryResolver) CrmTags(ctx context.Context, where map[string]any, domai
 	return engine.List[model.CrmTagConnection](ctx, r.Engine, "crm.tag")
 }
 
+// CrmTagsAggregate counts and totals crm.tag records.
+func (r *queryResolver) CrmTagsAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.CrmTagGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.CrmTagAggregate, error) {
+	return engine.Aggregate[model.CrmTagAggregate](ctx, r.Engine, "crm.tag")
+}
+
 func (r *mutationResolver) CreateCrmTag(ctx context.Context, input map[string]any) (*model.CrmTag, error) {
 	return engine.Create[model.CrmTag](ctx, r.Engine, "crm.tag", input)
 }
@@ -352,6 +362,11 @@ func (r *queryResolver) ProductCategory(ctx context.Context, id string) (*model.
 // ProductCategories lists product.category records.
 func (r *queryResolver) ProductCategories(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ProductCategoryConnection, error) {
 	return engine.List[model.ProductCategoryConnection](ctx, r.Engine, "product.category")
+}
+
+// ProductCategoriesAggregate counts and totals product.category records.
+func (r *queryResolver) ProductCategoriesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ProductCategoryGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ProductCategoryAggregate, error) {
+	return engine.Aggregate[model.ProductCategoryAggregate](ctx, r.Engine, "product.category")
 }
 
 func (r *mutationResolver) CreateProductCategory(ctx context.Context, input map[string]any) (*model.ProductCategory, error) {
@@ -407,6 +422,11 @@ func (r *queryResolver) ProductProduct(ctx context.Context, id string) (*model.P
 // ProductProducts lists product.product records.
 func (r *queryResolver) ProductProducts(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ProductProductConnection, error) {
 	return engine.List[model.ProductProductConnection](ctx, r.Engine, "product.product")
+}
+
+// ProductProductsAggregate counts and totals product.product records.
+func (r *queryResolver) ProductProductsAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ProductProductGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ProductProductAggregate, error) {
+	return engine.Aggregate[model.ProductProductAggregate](ctx, r.Engine, "product.product")
 }
 
 func (r *mutationResolver) CreateProductProduct(ctx context.Context, input map[string]any) (*model.ProductProduct, error) {
@@ -544,6 +564,11 @@ func (r *queryResolver) ProductTemplates(ctx context.Context, where map[string]a
 	return engine.List[model.ProductTemplateConnection](ctx, r.Engine, "product.template")
 }
 
+// ProductTemplatesAggregate counts and totals product.template records.
+func (r *queryResolver) ProductTemplatesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ProductTemplateGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ProductTemplateAggregate, error) {
+	return engine.Aggregate[model.ProductTemplateAggregate](ctx, r.Engine, "product.template")
+}
+
 func (r *mutationResolver) CreateProductTemplate(ctx context.Context, input map[string]any) (*model.ProductTemplate, error) {
 	return engine.Create[model.ProductTemplate](ctx, r.Engine, "product.template", input)
 }
@@ -639,6 +664,11 @@ func (r *queryResolver) ProjectProjects(ctx context.Context, where map[string]an
 	return engine.List[model.ProjectProjectConnection](ctx, r.Engine, "project.project")
 }
 
+// ProjectProjectsAggregate counts and totals project.project records.
+func (r *queryResolver) ProjectProjectsAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ProjectProjectGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ProjectProjectAggregate, error) {
+	return engine.Aggregate[model.ProjectProjectAggregate](ctx, r.Engine, "project.project")
+}
+
 func (r *mutationResolver) CreateProjectProject(ctx context.Context, input map[string]any) (*model.ProjectProject, error) {
 	return engine.Create[model.ProjectProject](ctx, r.Engine, "project.project", input)
 }
@@ -706,6 +736,11 @@ func (r *queryResolver) ProjectTasks(ctx context.Context, where map[string]any, 
 	return engine.List[model.ProjectTaskConnection](ctx, r.Engine, "project.task")
 }
 
+// ProjectTasksAggregate counts and totals project.task records.
+func (r *queryResolver) ProjectTasksAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ProjectTaskGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ProjectTaskAggregate, error) {
+	return engine.Aggregate[model.ProjectTaskAggregate](ctx, r.Engine, "project.task")
+}
+
 func (r *mutationResolver) CreateProjectTask(ctx context.Context, input map[string]any) (*model.ProjectTask, error) {
 	return engine.Create[model.ProjectTask](ctx, r.Engine, "project.task", input)
 }
@@ -767,6 +802,11 @@ func (r *queryResolver) ResCompany(ctx context.Context, id string) (*model.ResCo
 // ResCompanies lists res.company records.
 func (r *queryResolver) ResCompanies(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResCompanyConnection, error) {
 	return engine.List[model.ResCompanyConnection](ctx, r.Engine, "res.company")
+}
+
+// ResCompaniesAggregate counts and totals res.company records.
+func (r *queryResolver) ResCompaniesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ResCompanyGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ResCompanyAggregate, error) {
+	return engine.Aggregate[model.ResCompanyAggregate](ctx, r.Engine, "res.company")
 }
 
 func (r *mutationResolver) CreateResCompany(ctx context.Context, input map[string]any) (*model.ResCompany, error) {
@@ -848,6 +888,11 @@ func (r *queryResolver) ResCountries(ctx context.Context, where map[string]any, 
 	return engine.List[model.ResCountryConnection](ctx, r.Engine, "res.country")
 }
 
+// ResCountriesAggregate counts and totals res.country records.
+func (r *queryResolver) ResCountriesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ResCountryGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ResCountryAggregate, error) {
+	return engine.Aggregate[model.ResCountryAggregate](ctx, r.Engine, "res.country")
+}
+
 func (r *mutationResolver) CreateResCountry(ctx context.Context, input map[string]any) (*model.ResCountry, error) {
 	return engine.Create[model.ResCountry](ctx, r.Engine, "res.country", input)
 }
@@ -873,8 +918,8 @@ func (r *Resolver) ResCountry() ResCountryResolver { return &resCountryResolver{
 
 type resCountryResolver struct{ *Resolver }
 
-func (r *resCountryResolver) CountryGroupIds(ctx context.Context, obj *model.ResCountry, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResCountryGroup, error) {
-	return engine.Children[model.ResCountryGroup](ctx, obj)
+func (r *resCountryResolver) CountryGroupIds(ctx context.Context, obj *model.ResCountry, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResCountryGroup2, error) {
+	return engine.Children[model.ResCountryGroup2](ctx, obj)
 }
 
 func (r *resCountryResolver) StateIds(ctx context.Context, obj *model.ResCountry, where map[string]any, orderBy []map[string]any, limit *int, offset *int) ([]*model.ResCountryState, error) {
@@ -889,6 +934,11 @@ func (r *queryResolver) ResCountryState(ctx context.Context, id string) (*model.
 // ResCountryStates lists res.country.state records.
 func (r *queryResolver) ResCountryStates(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResCountryStateConnection, error) {
 	return engine.List[model.ResCountryStateConnection](ctx, r.Engine, "res.country.state")
+}
+
+// ResCountryStatesAggregate counts and totals res.country.state records.
+func (r *queryResolver) ResCountryStatesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ResCountryStateGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ResCountryStateAggregate, error) {
+	return engine.Aggregate[model.ResCountryStateAggregate](ctx, r.Engine, "res.country.state")
 }
 
 func (r *mutationResolver) CreateResCountryState(ctx context.Context, input map[string]any) (*model.ResCountryState, error) {
@@ -919,6 +969,11 @@ func (r *queryResolver) ResCurrency(ctx context.Context, id string) (*model.ResC
 // ResCurrencies lists res.currency records.
 func (r *queryResolver) ResCurrencies(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResCurrencyConnection, error) {
 	return engine.List[model.ResCurrencyConnection](ctx, r.Engine, "res.currency")
+}
+
+// ResCurrenciesAggregate counts and totals res.currency records.
+func (r *queryResolver) ResCurrenciesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ResCurrencyGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ResCurrencyAggregate, error) {
+	return engine.Aggregate[model.ResCurrencyAggregate](ctx, r.Engine, "res.currency")
 }
 
 func (r *mutationResolver) CreateResCurrency(ctx context.Context, input map[string]any) (*model.ResCurrency, error) {
@@ -958,6 +1013,11 @@ func (r *queryResolver) ResPartner(ctx context.Context, id string) (*model.ResPa
 // ResPartners lists res.partner records.
 func (r *queryResolver) ResPartners(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResPartnerConnection, error) {
 	return engine.List[model.ResPartnerConnection](ctx, r.Engine, "res.partner")
+}
+
+// ResPartnersAggregate counts and totals res.partner records.
+func (r *queryResolver) ResPartnersAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ResPartnerGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ResPartnerAggregate, error) {
+	return engine.Aggregate[model.ResPartnerAggregate](ctx, r.Engine, "res.partner")
 }
 
 func (r *mutationResolver) CreateResPartner(ctx context.Context, input map[string]any) (*model.ResPartner, error) {
@@ -1047,6 +1107,11 @@ func (r *queryResolver) ResPartnerCategories(ctx context.Context, where map[stri
 	return engine.List[model.ResPartnerCategoryConnection](ctx, r.Engine, "res.partner.category")
 }
 
+// ResPartnerCategoriesAggregate counts and totals res.partner.category records.
+func (r *queryResolver) ResPartnerCategoriesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ResPartnerCategoryGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ResPartnerCategoryAggregate, error) {
+	return engine.Aggregate[model.ResPartnerCategoryAggregate](ctx, r.Engine, "res.partner.category")
+}
+
 func (r *mutationResolver) CreateResPartnerCategory(ctx context.Context, input map[string]any) (*model.ResPartnerCategory, error) {
 	return engine.Create[model.ResPartnerCategory](ctx, r.Engine, "res.partner.category", input)
 }
@@ -1090,6 +1155,11 @@ func (r *queryResolver) ResUser(ctx context.Context, id string) (*model.ResUsers
 // ResUsers lists res.users records.
 func (r *queryResolver) ResUsers(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.ResUsersConnection, error) {
 	return engine.List[model.ResUsersConnection](ctx, r.Engine, "res.users")
+}
+
+// ResUsersAggregate counts and totals res.users records.
+func (r *queryResolver) ResUsersAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.ResUsersGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.ResUsersAggregate, error) {
+	return engine.Aggregate[model.ResUsersAggregate](ctx, r.Engine, "res.users")
 }
 
 func (r *mutationResolver) CreateResUsers(ctx context.Context, input map[string]any) (*model.ResUsers, error) {
@@ -1211,6 +1281,11 @@ func (r *queryResolver) SaleOrders(ctx context.Context, where map[string]any, do
 	return engine.List[model.SaleOrderConnection](ctx, r.Engine, "sale.order")
 }
 
+// SaleOrdersAggregate counts and totals sale.order records.
+func (r *queryResolver) SaleOrdersAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.SaleOrderGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.SaleOrderAggregate, error) {
+	return engine.Aggregate[model.SaleOrderAggregate](ctx, r.Engine, "sale.order")
+}
+
 func (r *mutationResolver) CreateSaleOrder(ctx context.Context, input map[string]any) (*model.SaleOrder, error) {
 	return engine.Create[model.SaleOrder](ctx, r.Engine, "sale.order", input)
 }
@@ -1229,6 +1304,24 @@ func (r *mutationResolver) DeleteSaleOrder(ctx context.Context, ids []string) (*
 		return nil, err
 	}
 	return &model.SaleOrderDeletePayload{Ids: ids, NodeIds: engine.NodeIDs("sale.order", ids)}, nil
+}
+
+// SaleOrderActionCancel calls sale.order.action_cancel.
+func (r *mutationResolver) SaleOrderActionCancel(ctx context.Context, ids []string, args any, kwargs any) (*model.SaleOrderActionCancelResult, error) {
+	records, result, err := engine.Call[model.SaleOrder](ctx, r.Engine, "sale.order", "action_cancel", ids, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SaleOrderActionCancelResult{Records: records, Result: result}, nil
+}
+
+// SaleOrderActionConfirm calls sale.order.action_confirm.
+func (r *mutationResolver) SaleOrderActionConfirm(ctx context.Context, ids []string, args any, kwargs any) (*model.SaleOrderActionConfirmResult, error) {
+	records, result, err := engine.Call[model.SaleOrder](ctx, r.Engine, "sale.order", "action_confirm", ids, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SaleOrderActionConfirmResult{Records: records, Result: result}, nil
 }
 
 // SaleOrder returns the resolver of sale.order's x2many fields.
@@ -1292,6 +1385,11 @@ func (r *queryResolver) SaleOrderLine(ctx context.Context, id string) (*model.Sa
 // SaleOrderLines lists sale.order.line records.
 func (r *queryResolver) SaleOrderLines(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.SaleOrderLineConnection, error) {
 	return engine.List[model.SaleOrderLineConnection](ctx, r.Engine, "sale.order.line")
+}
+
+// SaleOrderLinesAggregate counts and totals sale.order.line records.
+func (r *queryResolver) SaleOrderLinesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.SaleOrderLineGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.SaleOrderLineAggregate, error) {
+	return engine.Aggregate[model.SaleOrderLineAggregate](ctx, r.Engine, "sale.order.line")
 }
 
 func (r *mutationResolver) CreateSaleOrderLine(ctx context.Context, input map[string]any) (*model.SaleOrderLine, error) {
@@ -1381,6 +1479,11 @@ func (r *queryResolver) StockMoves(ctx context.Context, where map[string]any, do
 	return engine.List[model.StockMoveConnection](ctx, r.Engine, "stock.move")
 }
 
+// StockMovesAggregate counts and totals stock.move records.
+func (r *queryResolver) StockMovesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.StockMoveGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.StockMoveAggregate, error) {
+	return engine.Aggregate[model.StockMoveAggregate](ctx, r.Engine, "stock.move")
+}
+
 func (r *mutationResolver) CreateStockMove(ctx context.Context, input map[string]any) (*model.StockMove, error) {
 	return engine.Create[model.StockMove](ctx, r.Engine, "stock.move", input)
 }
@@ -1456,6 +1559,11 @@ func (r *queryResolver) StockPickings(ctx context.Context, where map[string]any,
 	return engine.List[model.StockPickingConnection](ctx, r.Engine, "stock.picking")
 }
 
+// StockPickingsAggregate counts and totals stock.picking records.
+func (r *queryResolver) StockPickingsAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.StockPickingGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.StockPickingAggregate, error) {
+	return engine.Aggregate[model.StockPickingAggregate](ctx, r.Engine, "stock.picking")
+}
+
 func (r *mutationResolver) CreateStockPicking(ctx context.Context, input map[string]any) (*model.StockPicking, error) {
 	return engine.Create[model.StockPicking](ctx, r.Engine, "stock.picking", input)
 }
@@ -1523,6 +1631,11 @@ func (r *queryResolver) StockWarehouses(ctx context.Context, where map[string]an
 	return engine.List[model.StockWarehouseConnection](ctx, r.Engine, "stock.warehouse")
 }
 
+// StockWarehousesAggregate counts and totals stock.warehouse records.
+func (r *queryResolver) StockWarehousesAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.StockWarehouseGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.StockWarehouseAggregate, error) {
+	return engine.Aggregate[model.StockWarehouseAggregate](ctx, r.Engine, "stock.warehouse")
+}
+
 func (r *mutationResolver) CreateStockWarehouse(ctx context.Context, input map[string]any) (*model.StockWarehouse, error) {
 	return engine.Create[model.StockWarehouse](ctx, r.Engine, "stock.warehouse", input)
 }
@@ -1568,6 +1681,11 @@ func (r *queryResolver) UomUom(ctx context.Context, id string) (*model.UomUom, e
 // UomUoms lists uom.uom records.
 func (r *queryResolver) UomUoms(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*model.UomUomConnection, error) {
 	return engine.List[model.UomUomConnection](ctx, r.Engine, "uom.uom")
+}
+
+// UomUomsAggregate counts and totals uom.uom records.
+func (r *queryResolver) UomUomsAggregate(ctx context.Context, where map[string]any, domain any, groupBy []model.UomUomGroupBy, orderBy []map[string]any, limit *int, offset *int) (*model.UomUomAggregate, error) {
+	return engine.Aggregate[model.UomUomAggregate](ctx, r.Engine, "uom.uom")
 }
 
 func (r *mutationResolver) CreateUomUom(ctx context.Context, input map[string]any) (*model.UomUom, error) {

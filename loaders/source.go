@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,9 +26,14 @@ type Odoo interface {
 	SearchCount(ctx context.Context, model string, domain []any) (int, error)
 	WebSearchRead(ctx context.Context, model string, domain []any, spec odoo.Spec, opt odoo.SearchOptions) (odoo.WebSearchResult, error)
 	WebRead(ctx context.Context, model string, ids []int, spec odoo.Spec) ([]odoo.Record, error)
+	ReadGroup(ctx context.Context, model string, domain []any, fields, groupby []string, opt odoo.ReadGroupOptions) ([]odoo.Record, error)
 	CreateMany(ctx context.Context, model string, vals []map[string]any) ([]int, error)
 	Write(ctx context.Context, model string, ids []int, vals map[string]any) error
 	Unlink(ctx context.Context, model string, ids []int) error
+	// CallMethod calls model.method(*args, **kwargs) (a business action
+	// such as sale.order.action_confirm) and returns its result. It counts
+	// as a write to model.
+	CallMethod(ctx context.Context, model, method string, args []any, kwargs map[string]any) (any, error)
 }
 
 // RecordCache is the cross-request cache of record values, shared by all
@@ -295,13 +302,13 @@ type plainOdoo struct {
 
 func (p plainOdoo) CreateMany(ctx context.Context, model string, vals []map[string]any) ([]int, error) {
 	ids, err := p.Session.CreateMany(ctx, model, vals)
-	p.invalidate(model)
+	p.invalidate(model, vals...)
 	return ids, err
 }
 
 func (p plainOdoo) Write(ctx context.Context, model string, ids []int, vals map[string]any) error {
 	err := p.Session.Write(ctx, model, ids, vals)
-	p.invalidate(model)
+	p.invalidate(model, vals)
 	return err
 }
 
@@ -311,11 +318,58 @@ func (p plainOdoo) Unlink(ctx context.Context, model string, ids []int) error {
 	return err
 }
 
+func (p plainOdoo) CallMethod(ctx context.Context, model, method string, args []any, kwargs map[string]any) (any, error) {
+	v, err := p.Session.ExecuteKW(ctx, model, method, args, kwargs)
+	p.invalidate(model)
+	return v, err
+}
+
 // invalidate runs after a write whether it failed or not: a write that
-// failed in transport may still have reached Odoo.
-func (p plainOdoo) invalidate(model string) {
-	if p.rc != nil {
-		p.rc.Invalidate(p.Client().DB(), model)
+// failed in transport may still have reached Odoo. The models whose
+// records the written values create, update or delete through x2many
+// commands (0, 1, 2: an order's lines, their taxes) are written too.
+func (p plainOdoo) invalidate(model string, vals ...map[string]any) {
+	if p.rc == nil {
+		return
+	}
+	db := p.Client().DB()
+	p.rc.Invalidate(db, model)
+	nested := map[string]bool{}
+	for _, v := range vals {
+		p.rc.nestedModels(model, v, nested)
+	}
+	delete(nested, model)
+	for _, m := range slices.Sorted(maps.Keys(nested)) {
+		p.rc.Invalidate(db, m)
+	}
+}
+
+// nestedModels adds to into the models whose records vals (of model)
+// create, update or delete with x2many commands, at any depth.
+func (rc *RecordCache) nestedModels(model string, vals map[string]any, into map[string]bool) {
+	rc.mu.Lock()
+	rel := rc.relations[model]
+	rc.mu.Unlock()
+	for name, v := range vals {
+		cmds, ok := v.([]any)
+		if !ok || rel[name] == "" {
+			continue
+		}
+		for _, c := range cmds {
+			cmd, _ := c.([]any)
+			if len(cmd) == 0 {
+				continue
+			}
+			switch code, _ := cmd[0].(int); code {
+			case 0, 1, 2:
+				into[rel[name]] = true
+				if len(cmd) > 2 {
+					if nv, ok := cmd[2].(map[string]any); ok {
+						rc.nestedModels(rel[name], nv, into)
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -429,6 +483,20 @@ func (c cachedOdoo) WebRead(ctx context.Context, model string, ids []int, spec o
 		set(ctx, c, k, recs, SizeOf(recs))
 	}
 	return recs, err
+}
+
+// ReadGroup is cached like a search: any write to the model (or to a model
+// its group keys point at) changes the key.
+func (c cachedOdoo) ReadGroup(ctx context.Context, model string, domain []any, fields, groupby []string, opt odoo.ReadGroupOptions) ([]odoo.Record, error) {
+	k := c.key(ctx, "read_group", model, domain, fieldsSpec(groupby), fields, groupby, opt)
+	if v, ok := get[[]odoo.Record](ctx, c, k); ok {
+		return v, nil
+	}
+	rows, err := c.Session.ReadGroup(ctx, model, domain, fields, groupby, opt)
+	if err == nil {
+		set(ctx, c, k, rows, SizeOf(rows))
+	}
+	return rows, err
 }
 
 // fieldsSpec is a read's field list as a specification, for involved.

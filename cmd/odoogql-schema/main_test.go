@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/odoogql/odoogql/internal/schemagen"
 	"github.com/odoogql/odoogql/internal/sdl"
 	"github.com/odoogql/odoogql/internal/server"
 	"github.com/odoogql/odoogql/odoo/odootest"
@@ -29,7 +30,17 @@ import (
 // anonymous false, a request must carry Odoo credentials.
 func startGateway(t *testing.T, anonymous bool) string {
 	t.Helper()
-	return startGatewayEnv(t, anonymous, nil)
+	// generate.yml's methods (business actions), which the defaults do not
+	// list: with them the defaults expose what generate.yml does.
+	raw, err := os.ReadFile("../../generate.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := schemagen.ParseConfig(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startGatewayEnv(t, anonymous, map[string]string{schemagen.EnvMethods: strings.Join(rules.Methods, ",")})
 }
 
 // startGatewayEnv is startGateway with the environment env (the exposure

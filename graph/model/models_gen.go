@@ -260,7 +260,7 @@ type AccountTax struct {
 	// Based on Payment: the tax is due as soon as the payment of the invoice is received.
 	TaxExigibility *AccountTaxTaxExigibility `json:"tax_exigibility,omitempty"`
 	// Tax Group — Odoo many2one to account.tax.group; null when empty. Required.
-	TaxGroupID *AccountTaxGroup `json:"tax_group_id,omitempty"`
+	TaxGroupID *AccountTaxGroup2 `json:"tax_group_id,omitempty"`
 	// Tax Scope — Odoo selection.
 	//
 	// Restrict the use of taxes to a type of product.
@@ -276,6 +276,42 @@ type AccountTax struct {
 }
 
 func (AccountTax) IsNode() {}
+
+// Totals of the account.tax records matching the filter (one read_group).
+type AccountTaxAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *AccountTaxAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *AccountTaxAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *AccountTaxAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *AccountTaxAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*AccountTaxGroup `json:"groups"`
+}
+
+// Averages of account.tax fields.
+type AccountTaxAggregateAvg struct {
+	Amount   *float64 `json:"amount,omitempty"`
+	Sequence *float64 `json:"sequence,omitempty"`
+}
+
+// Smallest or largest values of account.tax fields.
+type AccountTaxAggregateMinMax struct {
+	Amount     *float64 `json:"amount,omitempty"`
+	CreateDate *string  `json:"create_date,omitempty"`
+	Sequence   *int     `json:"sequence,omitempty"`
+	WriteDate  *string  `json:"write_date,omitempty"`
+}
+
+// Sums of account.tax fields.
+type AccountTaxAggregateSum struct {
+	Amount   *float64 `json:"amount,omitempty"`
+	Sequence *int     `json:"sequence,omitempty"`
+}
 
 // A page of account.tax records: nodes, or Relay's edges and pageInfo (both from the same read).
 type AccountTaxConnection struct {
@@ -303,8 +339,56 @@ type AccountTaxEdge struct {
 	Node   *AccountTax `json:"node"`
 }
 
-// A record of account.tax.group, a model this API does not expose: its id, node id and display name.
+// One group of account.tax records: its keys (those of groupBy; the others are null), count and totals.
 type AccountTaxGroup struct {
+	// Number of records in the group.
+	Count                        int                        `json:"count"`
+	Sum                          *AccountTaxAggregateSum    `json:"sum"`
+	Avg                          *AccountTaxAggregateAvg    `json:"avg"`
+	Min                          *AccountTaxAggregateMinMax `json:"min"`
+	Max                          *AccountTaxAggregateMinMax `json:"max"`
+	Active                       *bool                      `json:"active,omitempty"`
+	AmountType                   *AccountTaxAmountType      `json:"amount_type,omitempty"`
+	Analytic                     *bool                      `json:"analytic,omitempty"`
+	CashBasisTransitionAccountID *AccountAccount            `json:"cash_basis_transition_account_id,omitempty"`
+	CompanyID                    *ResCompany                `json:"company_id,omitempty"`
+	CountryID                    *ResCountry                `json:"country_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear       *string                         `json:"create_date_year,omitempty"`
+	CreateUID            *ResUsers                       `json:"create_uid,omitempty"`
+	IncludeBaseAmount    *bool                           `json:"include_base_amount,omitempty"`
+	InvoiceLabel         *string                         `json:"invoice_label,omitempty"`
+	IsBaseAffected       *bool                           `json:"is_base_affected,omitempty"`
+	Name                 *string                         `json:"name,omitempty"`
+	PriceIncludeOverride *AccountTaxPriceIncludeOverride `json:"price_include_override,omitempty"`
+	Sequence             *int                            `json:"sequence,omitempty"`
+	TaxExigibility       *AccountTaxTaxExigibility       `json:"tax_exigibility,omitempty"`
+	TaxGroupID           *AccountTaxGroup2               `json:"tax_group_id,omitempty"`
+	TaxScope             *AccountTaxTaxScope             `json:"tax_scope,omitempty"`
+	TypeTaxUse           *AccountTaxTypeTaxUse           `json:"type_tax_use,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
+}
+
+// A record of account.tax.group, a model this API does not expose: its id, node id and display name.
+type AccountTaxGroup2 struct {
 	// Database id of the record.
 	ID string `json:"id"`
 	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
@@ -313,7 +397,7 @@ type AccountTaxGroup struct {
 	DisplayName *string `json:"display_name,omitempty"`
 }
 
-func (AccountTaxGroup) IsNode() {}
+func (AccountTaxGroup2) IsNode() {}
 
 // A record of account.tax.repartition.line, a model this API does not expose: its id, node id and display name.
 type AccountTaxRepartitionLine struct {
@@ -363,6 +447,39 @@ type CrmTag struct {
 
 func (CrmTag) IsNode() {}
 
+// Totals of the crm.tag records matching the filter (one read_group).
+type CrmTagAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *CrmTagAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *CrmTagAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *CrmTagAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *CrmTagAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*CrmTagGroup `json:"groups"`
+}
+
+// Averages of crm.tag fields.
+type CrmTagAggregateAvg struct {
+	Color *float64 `json:"color,omitempty"`
+}
+
+// Smallest or largest values of crm.tag fields.
+type CrmTagAggregateMinMax struct {
+	Color      *int    `json:"color,omitempty"`
+	CreateDate *string `json:"create_date,omitempty"`
+	WriteDate  *string `json:"write_date,omitempty"`
+}
+
+// Sums of crm.tag fields.
+type CrmTagAggregateSum struct {
+	Color *int `json:"color,omitempty"`
+}
+
 // A page of crm.tag records: nodes, or Relay's edges and pageInfo (both from the same read).
 type CrmTagConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -387,6 +504,40 @@ type CrmTagEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string  `json:"cursor"`
 	Node   *CrmTag `json:"node"`
+}
+
+// One group of crm.tag records: its keys (those of groupBy; the others are null), count and totals.
+type CrmTagGroup struct {
+	// Number of records in the group.
+	Count int                    `json:"count"`
+	Sum   *CrmTagAggregateSum    `json:"sum"`
+	Avg   *CrmTagAggregateAvg    `json:"avg"`
+	Min   *CrmTagAggregateMinMax `json:"min"`
+	Max   *CrmTagAggregateMinMax `json:"max"`
+	Color *int                   `json:"color,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string   `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers `json:"create_uid,omitempty"`
+	Name           *string   `json:"name,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of crm.team, a model this API does not expose: its id, node id and display name.
@@ -745,6 +896,24 @@ type ProductCategory struct {
 
 func (ProductCategory) IsNode() {}
 
+// Totals of the product.category records matching the filter (one read_group).
+type ProductCategoryAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ProductCategoryAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ProductCategoryAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ProductCategoryGroup `json:"groups"`
+}
+
+// Smallest or largest values of product.category fields.
+type ProductCategoryAggregateMinMax struct {
+	CreateDate *string `json:"create_date,omitempty"`
+	WriteDate  *string `json:"write_date,omitempty"`
+}
+
 // A page of product.category records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ProductCategoryConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -769,6 +938,51 @@ type ProductCategoryEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string           `json:"cursor"`
 	Node   *ProductCategory `json:"node"`
+}
+
+// One group of product.category records: its keys (those of groupBy; the others are null), count and totals.
+type ProductCategoryGroup struct {
+	// Number of records in the group.
+	Count        int                             `json:"count"`
+	Min          *ProductCategoryAggregateMinMax `json:"min"`
+	Max          *ProductCategoryAggregateMinMax `json:"max"`
+	CompleteName *string                         `json:"complete_name,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear                    *string                                `json:"create_date_year,omitempty"`
+	CreateUID                         *ResUsers                              `json:"create_uid,omitempty"`
+	Name                              *string                                `json:"name,omitempty"`
+	PackagingReserveMethod            *ProductCategoryPackagingReserveMethod `json:"packaging_reserve_method,omitempty"`
+	ParentID                          *ProductCategory                       `json:"parent_id,omitempty"`
+	ParentPath                        *string                                `json:"parent_path,omitempty"`
+	PropertyAccountDownpaymentCategID *AccountAccount                        `json:"property_account_downpayment_categ_id,omitempty"`
+	PropertyAccountExpenseCategID     *AccountAccount                        `json:"property_account_expense_categ_id,omitempty"`
+	PropertyAccountIncomeCategID      *AccountAccount                        `json:"property_account_income_categ_id,omitempty"`
+	PropertyCostMethod                *ProductCategoryPropertyCostMethod     `json:"property_cost_method,omitempty"`
+	PropertyStockAccountInputCategID  *AccountAccount                        `json:"property_stock_account_input_categ_id,omitempty"`
+	PropertyStockAccountOutputCategID *AccountAccount                        `json:"property_stock_account_output_categ_id,omitempty"`
+	PropertyStockJournal              *AccountJournal                        `json:"property_stock_journal,omitempty"`
+	PropertyStockValuationAccountID   *AccountAccount                        `json:"property_stock_valuation_account_id,omitempty"`
+	PropertyValuation                 *ProductCategoryPropertyValuation      `json:"property_valuation,omitempty"`
+	RemovalStrategyID                 *ProductRemoval                        `json:"removal_strategy_id,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of product.combo, a model this API does not expose: its id, node id and display name.
@@ -1208,6 +1422,45 @@ type ProductProduct struct {
 
 func (ProductProduct) IsNode() {}
 
+// Totals of the product.product records matching the filter (one read_group).
+type ProductProductAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *ProductProductAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *ProductProductAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ProductProductAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ProductProductAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ProductProductGroup `json:"groups"`
+}
+
+// Averages of product.product fields.
+type ProductProductAggregateAvg struct {
+	StandardPrice *float64 `json:"standard_price,omitempty"`
+	Volume        *float64 `json:"volume,omitempty"`
+	Weight        *float64 `json:"weight,omitempty"`
+}
+
+// Smallest or largest values of product.product fields.
+type ProductProductAggregateMinMax struct {
+	CreateDate    *string  `json:"create_date,omitempty"`
+	StandardPrice *float64 `json:"standard_price,omitempty"`
+	Volume        *float64 `json:"volume,omitempty"`
+	Weight        *float64 `json:"weight,omitempty"`
+	WriteDate     *string  `json:"write_date,omitempty"`
+}
+
+// Sums of product.product fields.
+type ProductProductAggregateSum struct {
+	StandardPrice *float64 `json:"standard_price,omitempty"`
+	Volume        *float64 `json:"volume,omitempty"`
+	Weight        *float64 `json:"weight,omitempty"`
+}
+
 // A page of product.product records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ProductProductConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -1232,6 +1485,44 @@ type ProductProductEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string          `json:"cursor"`
 	Node   *ProductProduct `json:"node"`
+}
+
+// One group of product.product records: its keys (those of groupBy; the others are null), count and totals.
+type ProductProductGroup struct {
+	// Number of records in the group.
+	Count                       int                            `json:"count"`
+	Sum                         *ProductProductAggregateSum    `json:"sum"`
+	Avg                         *ProductProductAggregateAvg    `json:"avg"`
+	Min                         *ProductProductAggregateMinMax `json:"min"`
+	Max                         *ProductProductAggregateMinMax `json:"max"`
+	Active                      *bool                          `json:"active,omitempty"`
+	Barcode                     *string                        `json:"barcode,omitempty"`
+	CanImageVariant1024BeZoomed *bool                          `json:"can_image_variant_1024_be_zoomed,omitempty"`
+	CombinationIndices          *string                        `json:"combination_indices,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string          `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers        `json:"create_uid,omitempty"`
+	DefaultCode    *string          `json:"default_code,omitempty"`
+	ProductTmplID  *ProductTemplate `json:"product_tmpl_id,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of product.removal, a model this API does not expose: its id, node id and display name.
@@ -1549,6 +1840,54 @@ type ProductTemplate struct {
 
 func (ProductTemplate) IsNode() {}
 
+// Totals of the product.template records matching the filter (one read_group).
+type ProductTemplateAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *ProductTemplateAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *ProductTemplateAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ProductTemplateAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ProductTemplateAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ProductTemplateGroup `json:"groups"`
+}
+
+// Averages of product.template fields.
+type ProductTemplateAggregateAvg struct {
+	Color     *float64 `json:"color,omitempty"`
+	ListPrice *float64 `json:"list_price,omitempty"`
+	SaleDelay *float64 `json:"sale_delay,omitempty"`
+	Sequence  *float64 `json:"sequence,omitempty"`
+	Volume    *float64 `json:"volume,omitempty"`
+	Weight    *float64 `json:"weight,omitempty"`
+}
+
+// Smallest or largest values of product.template fields.
+type ProductTemplateAggregateMinMax struct {
+	Color      *int     `json:"color,omitempty"`
+	CreateDate *string  `json:"create_date,omitempty"`
+	ListPrice  *float64 `json:"list_price,omitempty"`
+	SaleDelay  *int     `json:"sale_delay,omitempty"`
+	Sequence   *int     `json:"sequence,omitempty"`
+	Volume     *float64 `json:"volume,omitempty"`
+	Weight     *float64 `json:"weight,omitempty"`
+	WriteDate  *string  `json:"write_date,omitempty"`
+}
+
+// Sums of product.template fields.
+type ProductTemplateAggregateSum struct {
+	Color     *int     `json:"color,omitempty"`
+	ListPrice *float64 `json:"list_price,omitempty"`
+	SaleDelay *int     `json:"sale_delay,omitempty"`
+	Sequence  *int     `json:"sequence,omitempty"`
+	Volume    *float64 `json:"volume,omitempty"`
+	Weight    *float64 `json:"weight,omitempty"`
+}
+
 // A record of product.template.attribute.line, a model this API does not expose: its id, node id and display name.
 type ProductTemplateAttributeLine struct {
 	// Database id of the record.
@@ -1597,6 +1936,69 @@ type ProductTemplateEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string           `json:"cursor"`
 	Node   *ProductTemplate `json:"node"`
+}
+
+// One group of product.template records: its keys (those of groupBy; the others are null), count and totals.
+type ProductTemplateGroup struct {
+	// Number of records in the group.
+	Count                int                             `json:"count"`
+	Sum                  *ProductTemplateAggregateSum    `json:"sum"`
+	Avg                  *ProductTemplateAggregateAvg    `json:"avg"`
+	Min                  *ProductTemplateAggregateMinMax `json:"min"`
+	Max                  *ProductTemplateAggregateMinMax `json:"max"`
+	Active               *bool                           `json:"active,omitempty"`
+	CanImage1024BeZoomed *bool                           `json:"can_image_1024_be_zoomed,omitempty"`
+	CategID              *ProductCategory                `json:"categ_id,omitempty"`
+	Color                *int                            `json:"color,omitempty"`
+	CompanyID            *ResCompany                     `json:"company_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear            *string                         `json:"create_date_year,omitempty"`
+	CreateUID                 *ResUsers                       `json:"create_uid,omitempty"`
+	DefaultCode               *string                         `json:"default_code,omitempty"`
+	ExpensePolicy             *ProductTemplateExpensePolicy   `json:"expense_policy,omitempty"`
+	HasConfigurableAttributes *bool                           `json:"has_configurable_attributes,omitempty"`
+	InvoicePolicy             *ProductTemplateInvoicePolicy   `json:"invoice_policy,omitempty"`
+	IsFavorite                *bool                           `json:"is_favorite,omitempty"`
+	IsStorable                *bool                           `json:"is_storable,omitempty"`
+	LotValuated               *bool                           `json:"lot_valuated,omitempty"`
+	Name                      *string                         `json:"name,omitempty"`
+	ProjectID                 *ProjectProject                 `json:"project_id,omitempty"`
+	ProjectTemplateID         *ProjectProject                 `json:"project_template_id,omitempty"`
+	PropertyAccountExpenseID  *AccountAccount                 `json:"property_account_expense_id,omitempty"`
+	PropertyAccountIncomeID   *AccountAccount                 `json:"property_account_income_id,omitempty"`
+	PropertyStockInventory    *StockLocation                  `json:"property_stock_inventory,omitempty"`
+	PropertyStockProduction   *StockLocation                  `json:"property_stock_production,omitempty"`
+	PurchaseOk                *bool                           `json:"purchase_ok,omitempty"`
+	ResponsibleID             *ResUsers                       `json:"responsible_id,omitempty"`
+	SaleDelay                 *int                            `json:"sale_delay,omitempty"`
+	SaleLineWarn              *string                         `json:"sale_line_warn,omitempty"`
+	SaleOk                    *bool                           `json:"sale_ok,omitempty"`
+	Sequence                  *int                            `json:"sequence,omitempty"`
+	ServiceTracking           *ProductTemplateServiceTracking `json:"service_tracking,omitempty"`
+	ServiceType               *ProductTemplateServiceType     `json:"service_type,omitempty"`
+	Tracking                  *ProductTemplateTracking        `json:"tracking,omitempty"`
+	Type                      *ProductTemplateType            `json:"type,omitempty"`
+	UomID                     *UomUom                         `json:"uom_id,omitempty"`
+	UomPoID                   *UomUom                         `json:"uom_po_id,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of project.collaborator, a model this API does not expose: its id, node id and display name.
@@ -1850,6 +2252,44 @@ type ProjectProject struct {
 
 func (ProjectProject) IsNode() {}
 
+// Totals of the project.project records matching the filter (one read_group).
+type ProjectProjectAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *ProjectProjectAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *ProjectProjectAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ProjectProjectAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ProjectProjectAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ProjectProjectGroup `json:"groups"`
+}
+
+// Averages of project.project fields.
+type ProjectProjectAggregateAvg struct {
+	Color    *float64 `json:"color,omitempty"`
+	Sequence *float64 `json:"sequence,omitempty"`
+}
+
+// Smallest or largest values of project.project fields.
+type ProjectProjectAggregateMinMax struct {
+	Color      *int    `json:"color,omitempty"`
+	CreateDate *string `json:"create_date,omitempty"`
+	Date       *string `json:"date,omitempty"`
+	DateStart  *string `json:"date_start,omitempty"`
+	Sequence   *int    `json:"sequence,omitempty"`
+	WriteDate  *string `json:"write_date,omitempty"`
+}
+
+// Sums of project.project fields.
+type ProjectProjectAggregateSum struct {
+	Color    *int `json:"color,omitempty"`
+	Sequence *int `json:"sequence,omitempty"`
+}
+
 // A page of project.project records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ProjectProjectConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -1874,6 +2314,78 @@ type ProjectProjectEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string          `json:"cursor"`
 	Node   *ProjectProject `json:"node"`
+}
+
+// One group of project.project records: its keys (those of groupBy; the others are null), count and totals.
+type ProjectProjectGroup struct {
+	// Number of records in the group.
+	Count                 int                            `json:"count"`
+	Sum                   *ProjectProjectAggregateSum    `json:"sum"`
+	Avg                   *ProjectProjectAggregateAvg    `json:"avg"`
+	Min                   *ProjectProjectAggregateMinMax `json:"min"`
+	Max                   *ProjectProjectAggregateMinMax `json:"max"`
+	AccountID             *AccountAnalyticAccount        `json:"account_id,omitempty"`
+	Active                *bool                          `json:"active,omitempty"`
+	AliasID               *MailAlias                     `json:"alias_id,omitempty"`
+	AllowBillable         *bool                          `json:"allow_billable,omitempty"`
+	AllowMilestones       *bool                          `json:"allow_milestones,omitempty"`
+	AllowTaskDependencies *bool                          `json:"allow_task_dependencies,omitempty"`
+	Color                 *int                           `json:"color,omitempty"`
+	CompanyID             *ResCompany                    `json:"company_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string   `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers `json:"create_uid,omitempty"`
+	// Start of the day of date (of a datetime: the instant the period starts in the user's time zone).
+	DateDay *string `json:"date_day,omitempty"`
+	// Start of the week of date (of a datetime: the instant the period starts in the user's time zone).
+	DateWeek *string `json:"date_week,omitempty"`
+	// Start of the month of date (of a datetime: the instant the period starts in the user's time zone).
+	DateMonth *string `json:"date_month,omitempty"`
+	// Start of the quarter of date (of a datetime: the instant the period starts in the user's time zone).
+	DateQuarter *string `json:"date_quarter,omitempty"`
+	// Start of the year of date (of a datetime: the instant the period starts in the user's time zone).
+	DateYear *string `json:"date_year,omitempty"`
+	// Start of the day of date_start (of a datetime: the instant the period starts in the user's time zone).
+	DateStartDay *string `json:"date_start_day,omitempty"`
+	// Start of the week of date_start (of a datetime: the instant the period starts in the user's time zone).
+	DateStartWeek *string `json:"date_start_week,omitempty"`
+	// Start of the month of date_start (of a datetime: the instant the period starts in the user's time zone).
+	DateStartMonth *string `json:"date_start_month,omitempty"`
+	// Start of the quarter of date_start (of a datetime: the instant the period starts in the user's time zone).
+	DateStartQuarter *string `json:"date_start_quarter,omitempty"`
+	// Start of the year of date_start (of a datetime: the instant the period starts in the user's time zone).
+	DateStartYear         *string                          `json:"date_start_year,omitempty"`
+	LabelTasks            *string                          `json:"label_tasks,omitempty"`
+	LastUpdateID          *ProjectUpdate                   `json:"last_update_id,omitempty"`
+	LastUpdateStatus      *ProjectProjectLastUpdateStatus  `json:"last_update_status,omitempty"`
+	Name                  *string                          `json:"name,omitempty"`
+	PartnerID             *ResPartner                      `json:"partner_id,omitempty"`
+	PrivacyVisibility     *ProjectProjectPrivacyVisibility `json:"privacy_visibility,omitempty"`
+	ReinvoicedSaleOrderID *SaleOrder                       `json:"reinvoiced_sale_order_id,omitempty"`
+	SaleLineID            *SaleOrderLine                   `json:"sale_line_id,omitempty"`
+	Sequence              *int                             `json:"sequence,omitempty"`
+	UserID                *ResUsers                        `json:"user_id,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string                 `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers               `json:"write_uid,omitempty"`
+	XPlan2ID      *AccountAnalyticAccount `json:"x_plan2_id,omitempty"`
+	XPlan3ID      *AccountAnalyticAccount `json:"x_plan3_id,omitempty"`
 }
 
 // A record of project.tags, a model this API does not expose: its id, node id and display name.
@@ -2104,6 +2616,61 @@ type ProjectTask struct {
 
 func (ProjectTask) IsNode() {}
 
+// Totals of the project.task records matching the filter (one read_group).
+type ProjectTaskAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *ProjectTaskAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *ProjectTaskAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ProjectTaskAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ProjectTaskAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ProjectTaskGroup `json:"groups"`
+}
+
+// Averages of project.task fields.
+type ProjectTaskAggregateAvg struct {
+	AllocatedHours    *float64 `json:"allocated_hours,omitempty"`
+	Color             *float64 `json:"color,omitempty"`
+	Sequence          *float64 `json:"sequence,omitempty"`
+	WorkingDaysClose  *float64 `json:"working_days_close,omitempty"`
+	WorkingDaysOpen   *float64 `json:"working_days_open,omitempty"`
+	WorkingHoursClose *float64 `json:"working_hours_close,omitempty"`
+	WorkingHoursOpen  *float64 `json:"working_hours_open,omitempty"`
+}
+
+// Smallest or largest values of project.task fields.
+type ProjectTaskAggregateMinMax struct {
+	AllocatedHours      *float64 `json:"allocated_hours,omitempty"`
+	Color               *int     `json:"color,omitempty"`
+	CreateDate          *string  `json:"create_date,omitempty"`
+	DateAssign          *string  `json:"date_assign,omitempty"`
+	DateDeadline        *string  `json:"date_deadline,omitempty"`
+	DateEnd             *string  `json:"date_end,omitempty"`
+	DateLastStageUpdate *string  `json:"date_last_stage_update,omitempty"`
+	Sequence            *int     `json:"sequence,omitempty"`
+	WorkingDaysClose    *float64 `json:"working_days_close,omitempty"`
+	WorkingDaysOpen     *float64 `json:"working_days_open,omitempty"`
+	WorkingHoursClose   *float64 `json:"working_hours_close,omitempty"`
+	WorkingHoursOpen    *float64 `json:"working_hours_open,omitempty"`
+	WriteDate           *string  `json:"write_date,omitempty"`
+}
+
+// Sums of project.task fields.
+type ProjectTaskAggregateSum struct {
+	AllocatedHours    *float64 `json:"allocated_hours,omitempty"`
+	Color             *int     `json:"color,omitempty"`
+	Sequence          *int     `json:"sequence,omitempty"`
+	WorkingDaysClose  *float64 `json:"working_days_close,omitempty"`
+	WorkingDaysOpen   *float64 `json:"working_days_open,omitempty"`
+	WorkingHoursClose *float64 `json:"working_hours_close,omitempty"`
+	WorkingHoursOpen  *float64 `json:"working_hours_open,omitempty"`
+}
+
 // A page of project.task records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ProjectTaskConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -2128,6 +2695,97 @@ type ProjectTaskEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string       `json:"cursor"`
 	Node   *ProjectTask `json:"node"`
+}
+
+// One group of project.task records: its keys (those of groupBy; the others are null), count and totals.
+type ProjectTaskGroup struct {
+	// Number of records in the group.
+	Count     int                         `json:"count"`
+	Sum       *ProjectTaskAggregateSum    `json:"sum"`
+	Avg       *ProjectTaskAggregateAvg    `json:"avg"`
+	Min       *ProjectTaskAggregateMinMax `json:"min"`
+	Max       *ProjectTaskAggregateMinMax `json:"max"`
+	Active    *bool                       `json:"active,omitempty"`
+	Color     *int                        `json:"color,omitempty"`
+	CompanyID *ResCompany                 `json:"company_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string   `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers `json:"create_uid,omitempty"`
+	// Start of the day of date_assign (of a datetime: the instant the period starts in the user's time zone).
+	DateAssignDay *string `json:"date_assign_day,omitempty"`
+	// Start of the week of date_assign (of a datetime: the instant the period starts in the user's time zone).
+	DateAssignWeek *string `json:"date_assign_week,omitempty"`
+	// Start of the month of date_assign (of a datetime: the instant the period starts in the user's time zone).
+	DateAssignMonth *string `json:"date_assign_month,omitempty"`
+	// Start of the quarter of date_assign (of a datetime: the instant the period starts in the user's time zone).
+	DateAssignQuarter *string `json:"date_assign_quarter,omitempty"`
+	// Start of the year of date_assign (of a datetime: the instant the period starts in the user's time zone).
+	DateAssignYear *string `json:"date_assign_year,omitempty"`
+	// Start of the day of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineDay *string `json:"date_deadline_day,omitempty"`
+	// Start of the week of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineWeek *string `json:"date_deadline_week,omitempty"`
+	// Start of the month of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineMonth *string `json:"date_deadline_month,omitempty"`
+	// Start of the quarter of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineQuarter *string `json:"date_deadline_quarter,omitempty"`
+	// Start of the year of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineYear *string `json:"date_deadline_year,omitempty"`
+	// Start of the day of date_end (of a datetime: the instant the period starts in the user's time zone).
+	DateEndDay *string `json:"date_end_day,omitempty"`
+	// Start of the week of date_end (of a datetime: the instant the period starts in the user's time zone).
+	DateEndWeek *string `json:"date_end_week,omitempty"`
+	// Start of the month of date_end (of a datetime: the instant the period starts in the user's time zone).
+	DateEndMonth *string `json:"date_end_month,omitempty"`
+	// Start of the quarter of date_end (of a datetime: the instant the period starts in the user's time zone).
+	DateEndQuarter *string `json:"date_end_quarter,omitempty"`
+	// Start of the year of date_end (of a datetime: the instant the period starts in the user's time zone).
+	DateEndYear *string `json:"date_end_year,omitempty"`
+	// Start of the day of date_last_stage_update (of a datetime: the instant the period starts in the user's time zone).
+	DateLastStageUpdateDay *string `json:"date_last_stage_update_day,omitempty"`
+	// Start of the week of date_last_stage_update (of a datetime: the instant the period starts in the user's time zone).
+	DateLastStageUpdateWeek *string `json:"date_last_stage_update_week,omitempty"`
+	// Start of the month of date_last_stage_update (of a datetime: the instant the period starts in the user's time zone).
+	DateLastStageUpdateMonth *string `json:"date_last_stage_update_month,omitempty"`
+	// Start of the quarter of date_last_stage_update (of a datetime: the instant the period starts in the user's time zone).
+	DateLastStageUpdateQuarter *string `json:"date_last_stage_update_quarter,omitempty"`
+	// Start of the year of date_last_stage_update (of a datetime: the instant the period starts in the user's time zone).
+	DateLastStageUpdateYear *string                `json:"date_last_stage_update_year,omitempty"`
+	DisplayInProject        *bool                  `json:"display_in_project,omitempty"`
+	DisplayedImageID        *IrAttachment          `json:"displayed_image_id,omitempty"`
+	EmailCc                 *string                `json:"email_cc,omitempty"`
+	MilestoneID             *ProjectMilestone      `json:"milestone_id,omitempty"`
+	Name                    *string                `json:"name,omitempty"`
+	ParentID                *ProjectTask           `json:"parent_id,omitempty"`
+	PartnerID               *ResPartner            `json:"partner_id,omitempty"`
+	Priority                *string                `json:"priority,omitempty"`
+	ProjectID               *ProjectProject        `json:"project_id,omitempty"`
+	RecurrenceID            *ProjectTaskRecurrence `json:"recurrence_id,omitempty"`
+	RecurringTask           *bool                  `json:"recurring_task,omitempty"`
+	SaleLineID              *SaleOrderLine         `json:"sale_line_id,omitempty"`
+	SaleOrderID             *SaleOrder             `json:"sale_order_id,omitempty"`
+	Sequence                *int                   `json:"sequence,omitempty"`
+	StageID                 *ProjectTaskType       `json:"stage_id,omitempty"`
+	State                   *string                `json:"state,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of project.task.recurrence, a model this API does not expose: its id, node id and display name.
@@ -2575,6 +3233,63 @@ type ResCompany struct {
 
 func (ResCompany) IsNode() {}
 
+// Totals of the res.company records matching the filter (one read_group).
+type ResCompanyAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *ResCompanyAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *ResCompanyAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ResCompanyAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ResCompanyAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ResCompanyGroup `json:"groups"`
+}
+
+// Averages of res.company fields.
+type ResCompanyAggregateAvg struct {
+	AnnualInventoryDay    *float64 `json:"annual_inventory_day,omitempty"`
+	FiscalyearLastDay     *float64 `json:"fiscalyear_last_day,omitempty"`
+	PartnerGid            *float64 `json:"partner_gid,omitempty"`
+	PrepaymentPercent     *float64 `json:"prepayment_percent,omitempty"`
+	QuotationValidityDays *float64 `json:"quotation_validity_days,omitempty"`
+	SecurityLead          *float64 `json:"security_lead,omitempty"`
+	Sequence              *float64 `json:"sequence,omitempty"`
+}
+
+// Smallest or largest values of res.company fields.
+type ResCompanyAggregateMinMax struct {
+	AccountOpeningDate    *string  `json:"account_opening_date,omitempty"`
+	AnnualInventoryDay    *int     `json:"annual_inventory_day,omitempty"`
+	CreateDate            *string  `json:"create_date,omitempty"`
+	FiscalyearLastDay     *int     `json:"fiscalyear_last_day,omitempty"`
+	FiscalyearLockDate    *string  `json:"fiscalyear_lock_date,omitempty"`
+	HardLockDate          *string  `json:"hard_lock_date,omitempty"`
+	PartnerGid            *int     `json:"partner_gid,omitempty"`
+	PrepaymentPercent     *float64 `json:"prepayment_percent,omitempty"`
+	PurchaseLockDate      *string  `json:"purchase_lock_date,omitempty"`
+	QuotationValidityDays *int     `json:"quotation_validity_days,omitempty"`
+	SaleLockDate          *string  `json:"sale_lock_date,omitempty"`
+	SecurityLead          *float64 `json:"security_lead,omitempty"`
+	Sequence              *int     `json:"sequence,omitempty"`
+	TaxLockDate           *string  `json:"tax_lock_date,omitempty"`
+	WriteDate             *string  `json:"write_date,omitempty"`
+}
+
+// Sums of res.company fields.
+type ResCompanyAggregateSum struct {
+	AnnualInventoryDay    *int     `json:"annual_inventory_day,omitempty"`
+	FiscalyearLastDay     *int     `json:"fiscalyear_last_day,omitempty"`
+	PartnerGid            *int     `json:"partner_gid,omitempty"`
+	PrepaymentPercent     *float64 `json:"prepayment_percent,omitempty"`
+	QuotationValidityDays *int     `json:"quotation_validity_days,omitempty"`
+	SecurityLead          *float64 `json:"security_lead,omitempty"`
+	Sequence              *int     `json:"sequence,omitempty"`
+}
+
 // A page of res.company records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResCompanyConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -2599,6 +3314,186 @@ type ResCompanyEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string      `json:"cursor"`
 	Node   *ResCompany `json:"node"`
+}
+
+// One group of res.company records: its keys (those of groupBy; the others are null), count and totals.
+type ResCompanyGroup struct {
+	// Number of records in the group.
+	Count                                       int                        `json:"count"`
+	Sum                                         *ResCompanyAggregateSum    `json:"sum"`
+	Avg                                         *ResCompanyAggregateAvg    `json:"avg"`
+	Min                                         *ResCompanyAggregateMinMax `json:"min"`
+	Max                                         *ResCompanyAggregateMinMax `json:"max"`
+	AccountCashBasisBaseAccountID               *AccountAccount            `json:"account_cash_basis_base_account_id,omitempty"`
+	AccountDefaultPosReceivableAccountID        *AccountAccount            `json:"account_default_pos_receivable_account_id,omitempty"`
+	AccountDiscountExpenseAllocationID          *AccountAccount            `json:"account_discount_expense_allocation_id,omitempty"`
+	AccountDiscountIncomeAllocationID           *AccountAccount            `json:"account_discount_income_allocation_id,omitempty"`
+	AccountFiscalCountryID                      *ResCountry                `json:"account_fiscal_country_id,omitempty"`
+	AccountJournalEarlyPayDiscountGainAccountID *AccountAccount            `json:"account_journal_early_pay_discount_gain_account_id,omitempty"`
+	AccountJournalEarlyPayDiscountLossAccountID *AccountAccount            `json:"account_journal_early_pay_discount_loss_account_id,omitempty"`
+	AccountJournalSuspenseAccountID             *AccountAccount            `json:"account_journal_suspense_account_id,omitempty"`
+	// Start of the day of account_opening_date (of a datetime: the instant the period starts in the user's time zone).
+	AccountOpeningDateDay *string `json:"account_opening_date_day,omitempty"`
+	// Start of the week of account_opening_date (of a datetime: the instant the period starts in the user's time zone).
+	AccountOpeningDateWeek *string `json:"account_opening_date_week,omitempty"`
+	// Start of the month of account_opening_date (of a datetime: the instant the period starts in the user's time zone).
+	AccountOpeningDateMonth *string `json:"account_opening_date_month,omitempty"`
+	// Start of the quarter of account_opening_date (of a datetime: the instant the period starts in the user's time zone).
+	AccountOpeningDateQuarter *string `json:"account_opening_date_quarter,omitempty"`
+	// Start of the year of account_opening_date (of a datetime: the instant the period starts in the user's time zone).
+	AccountOpeningDateYear                *string                        `json:"account_opening_date_year,omitempty"`
+	AccountOpeningMoveID                  *AccountMove                   `json:"account_opening_move_id,omitempty"`
+	AccountPriceInclude                   *ResCompanyAccountPriceInclude `json:"account_price_include,omitempty"`
+	AccountProductionWipAccountID         *AccountAccount                `json:"account_production_wip_account_id,omitempty"`
+	AccountProductionWipOverheadAccountID *AccountAccount                `json:"account_production_wip_overhead_account_id,omitempty"`
+	AccountPurchaseTaxID                  *AccountTax                    `json:"account_purchase_tax_id,omitempty"`
+	AccountSaleTaxID                      *AccountTax                    `json:"account_sale_tax_id,omitempty"`
+	AccountStorno                         *bool                          `json:"account_storno,omitempty"`
+	AccountUseCreditLimit                 *bool                          `json:"account_use_credit_limit,omitempty"`
+	Active                                *bool                          `json:"active,omitempty"`
+	AliasDomainID                         *MailAliasDomain               `json:"alias_domain_id,omitempty"`
+	AliasDomainName                       *string                        `json:"alias_domain_name,omitempty"`
+	AngloSaxonAccounting                  *bool                          `json:"anglo_saxon_accounting,omitempty"`
+	AnnualInventoryDay                    *int                           `json:"annual_inventory_day,omitempty"`
+	AnnualInventoryMonth                  *string                        `json:"annual_inventory_month,omitempty"`
+	AutomaticEntryDefaultJournalID        *AccountJournal                `json:"automatic_entry_default_journal_id,omitempty"`
+	AutopostBills                         *bool                          `json:"autopost_bills,omitempty"`
+	BankAccountCodePrefix                 *string                        `json:"bank_account_code_prefix,omitempty"`
+	BatchPaymentSequenceID                *IrSequence                    `json:"batch_payment_sequence_id,omitempty"`
+	CashAccountCodePrefix                 *string                        `json:"cash_account_code_prefix,omitempty"`
+	ChartTemplate                         *ResCompanyChartTemplate       `json:"chart_template,omitempty"`
+	CheckAccountAuditTrail                *bool                          `json:"check_account_audit_trail,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear                        *string         `json:"create_date_year,omitempty"`
+	CreateUID                             *ResUsers       `json:"create_uid,omitempty"`
+	CurrencyExchangeJournalID             *AccountJournal `json:"currency_exchange_journal_id,omitempty"`
+	CurrencyID                            *ResCurrency    `json:"currency_id,omitempty"`
+	DefaultCashDifferenceExpenseAccountID *AccountAccount `json:"default_cash_difference_expense_account_id,omitempty"`
+	DefaultCashDifferenceIncomeAccountID  *AccountAccount `json:"default_cash_difference_income_account_id,omitempty"`
+	DisplayInvoiceAmountTotalWords        *bool           `json:"display_invoice_amount_total_words,omitempty"`
+	DisplayInvoiceTaxCompanyCurrency      *bool           `json:"display_invoice_tax_company_currency,omitempty"`
+	Email                                 *string         `json:"email,omitempty"`
+	EmailPrimaryColor                     *string         `json:"email_primary_color,omitempty"`
+	EmailSecondaryColor                   *string         `json:"email_secondary_color,omitempty"`
+	ExpectsChartOfAccounts                *bool           `json:"expects_chart_of_accounts,omitempty"`
+	ExpenseAccrualAccountID               *AccountAccount `json:"expense_accrual_account_id,omitempty"`
+	ExpenseCurrencyExchangeAccountID      *AccountAccount `json:"expense_currency_exchange_account_id,omitempty"`
+	ExternalReportLayoutID                *IrUIView       `json:"external_report_layout_id,omitempty"`
+	FiscalyearLastDay                     *int            `json:"fiscalyear_last_day,omitempty"`
+	FiscalyearLastMonth                   *string         `json:"fiscalyear_last_month,omitempty"`
+	// Start of the day of fiscalyear_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	FiscalyearLockDateDay *string `json:"fiscalyear_lock_date_day,omitempty"`
+	// Start of the week of fiscalyear_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	FiscalyearLockDateWeek *string `json:"fiscalyear_lock_date_week,omitempty"`
+	// Start of the month of fiscalyear_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	FiscalyearLockDateMonth *string `json:"fiscalyear_lock_date_month,omitempty"`
+	// Start of the quarter of fiscalyear_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	FiscalyearLockDateQuarter *string `json:"fiscalyear_lock_date_quarter,omitempty"`
+	// Start of the year of fiscalyear_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	FiscalyearLockDateYear *string         `json:"fiscalyear_lock_date_year,omitempty"`
+	Font                   *ResCompanyFont `json:"font,omitempty"`
+	// Start of the day of hard_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	HardLockDateDay *string `json:"hard_lock_date_day,omitempty"`
+	// Start of the week of hard_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	HardLockDateWeek *string `json:"hard_lock_date_week,omitempty"`
+	// Start of the month of hard_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	HardLockDateMonth *string `json:"hard_lock_date_month,omitempty"`
+	// Start of the quarter of hard_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	HardLockDateQuarter *string `json:"hard_lock_date_quarter,omitempty"`
+	// Start of the year of hard_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	HardLockDateYear                *string                                   `json:"hard_lock_date_year,omitempty"`
+	HasReceivedWarningStockSms      *bool                                     `json:"has_received_warning_stock_sms,omitempty"`
+	IapEnrichAutoDone               *bool                                     `json:"iap_enrich_auto_done,omitempty"`
+	IncomeCurrencyExchangeAccountID *AccountAccount                           `json:"income_currency_exchange_account_id,omitempty"`
+	IncotermID                      *AccountIncoterms                         `json:"incoterm_id,omitempty"`
+	InternalTransitLocationID       *StockLocation                            `json:"internal_transit_location_id,omitempty"`
+	LayoutBackground                *string                                   `json:"layout_background,omitempty"`
+	Mobile                          *string                                   `json:"mobile,omitempty"`
+	Name                            *string                                   `json:"name,omitempty"`
+	NomenclatureID                  *BarcodeNomenclature                      `json:"nomenclature_id,omitempty"`
+	PaperformatID                   *ReportPaperformat                        `json:"paperformat_id,omitempty"`
+	ParentID                        *ResCompany                               `json:"parent_id,omitempty"`
+	ParentPath                      *string                                   `json:"parent_path,omitempty"`
+	PartnerGid                      *int                                      `json:"partner_gid,omitempty"`
+	PartnerID                       *ResPartner                               `json:"partner_id,omitempty"`
+	PaymentOnboardingPaymentMethod  *ResCompanyPaymentOnboardingPaymentMethod `json:"payment_onboarding_payment_method,omitempty"`
+	Phone                           *string                                   `json:"phone,omitempty"`
+	PortalConfirmationPay           *bool                                     `json:"portal_confirmation_pay,omitempty"`
+	PortalConfirmationSign          *bool                                     `json:"portal_confirmation_sign,omitempty"`
+	PrimaryColor                    *string                                   `json:"primary_color,omitempty"`
+	// Start of the day of purchase_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	PurchaseLockDateDay *string `json:"purchase_lock_date_day,omitempty"`
+	// Start of the week of purchase_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	PurchaseLockDateWeek *string `json:"purchase_lock_date_week,omitempty"`
+	// Start of the month of purchase_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	PurchaseLockDateMonth *string `json:"purchase_lock_date_month,omitempty"`
+	// Start of the quarter of purchase_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	PurchaseLockDateQuarter *string `json:"purchase_lock_date_quarter,omitempty"`
+	// Start of the year of purchase_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	PurchaseLockDateYear    *string                  `json:"purchase_lock_date_year,omitempty"`
+	QRCode                  *bool                    `json:"qr_code,omitempty"`
+	QuickEditMode           *ResCompanyQuickEditMode `json:"quick_edit_mode,omitempty"`
+	QuotationValidityDays   *int                     `json:"quotation_validity_days,omitempty"`
+	ResourceCalendarID      *ResourceCalendar        `json:"resource_calendar_id,omitempty"`
+	RevenueAccrualAccountID *AccountAccount          `json:"revenue_accrual_account_id,omitempty"`
+	SaleDiscountProductID   *ProductProduct          `json:"sale_discount_product_id,omitempty"`
+	// Start of the day of sale_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	SaleLockDateDay *string `json:"sale_lock_date_day,omitempty"`
+	// Start of the week of sale_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	SaleLockDateWeek *string `json:"sale_lock_date_week,omitempty"`
+	// Start of the month of sale_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	SaleLockDateMonth *string `json:"sale_lock_date_month,omitempty"`
+	// Start of the quarter of sale_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	SaleLockDateQuarter *string `json:"sale_lock_date_quarter,omitempty"`
+	// Start of the year of sale_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	SaleLockDateYear                *string                                 `json:"sale_lock_date_year,omitempty"`
+	SaleOnboardingPaymentMethod     *ResCompanySaleOnboardingPaymentMethod  `json:"sale_onboarding_payment_method,omitempty"`
+	SaleOrderTemplateID             *SaleOrderTemplate                      `json:"sale_order_template_id,omitempty"`
+	SecondaryColor                  *string                                 `json:"secondary_color,omitempty"`
+	Sequence                        *int                                    `json:"sequence,omitempty"`
+	SnailmailColor                  *bool                                   `json:"snailmail_color,omitempty"`
+	SnailmailCover                  *bool                                   `json:"snailmail_cover,omitempty"`
+	SnailmailDuplex                 *bool                                   `json:"snailmail_duplex,omitempty"`
+	StockMailConfirmationTemplateID *MailTemplate                           `json:"stock_mail_confirmation_template_id,omitempty"`
+	StockMoveEmailValidation        *bool                                   `json:"stock_move_email_validation,omitempty"`
+	StockMoveSmsValidation          *bool                                   `json:"stock_move_sms_validation,omitempty"`
+	StockSmsConfirmationTemplateID  *SmsTemplate                            `json:"stock_sms_confirmation_template_id,omitempty"`
+	TaxCalculationRoundingMethod    *ResCompanyTaxCalculationRoundingMethod `json:"tax_calculation_rounding_method,omitempty"`
+	TaxCashBasisJournalID           *AccountJournal                         `json:"tax_cash_basis_journal_id,omitempty"`
+	TaxExigibility                  *bool                                   `json:"tax_exigibility,omitempty"`
+	// Start of the day of tax_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	TaxLockDateDay *string `json:"tax_lock_date_day,omitempty"`
+	// Start of the week of tax_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	TaxLockDateWeek *string `json:"tax_lock_date_week,omitempty"`
+	// Start of the month of tax_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	TaxLockDateMonth *string `json:"tax_lock_date_month,omitempty"`
+	// Start of the quarter of tax_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	TaxLockDateQuarter *string `json:"tax_lock_date_quarter,omitempty"`
+	// Start of the year of tax_lock_date (of a datetime: the instant the period starts in the user's time zone).
+	TaxLockDateYear           *string              `json:"tax_lock_date_year,omitempty"`
+	TermsType                 *ResCompanyTermsType `json:"terms_type,omitempty"`
+	TransferAccountCodePrefix *string              `json:"transfer_account_code_prefix,omitempty"`
+	TransferAccountID         *AccountAccount      `json:"transfer_account_id,omitempty"`
+	UsesDefaultLogo           *bool                `json:"uses_default_logo,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // Country (Odoo model res.country)
@@ -2627,7 +3522,7 @@ type ResCountry struct {
 	// You can use this field for quick search.
 	Code *string `json:"code,omitempty"`
 	// Country Groups — Odoo many2many to res.country.group.
-	CountryGroupIds []*ResCountryGroup `json:"country_group_ids"`
+	CountryGroupIds []*ResCountryGroup2 `json:"country_group_ids"`
 	// Created on — Odoo datetime, UTC. Read-only.
 	CreateDate *string `json:"create_date,omitempty"`
 	// Created by — Odoo many2one to res.users; null when empty. Read-only.
@@ -2668,6 +3563,39 @@ type ResCountry struct {
 
 func (ResCountry) IsNode() {}
 
+// Totals of the res.country records matching the filter (one read_group).
+type ResCountryAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *ResCountryAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *ResCountryAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ResCountryAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ResCountryAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ResCountryGroup `json:"groups"`
+}
+
+// Averages of res.country fields.
+type ResCountryAggregateAvg struct {
+	PhoneCode *float64 `json:"phone_code,omitempty"`
+}
+
+// Smallest or largest values of res.country fields.
+type ResCountryAggregateMinMax struct {
+	CreateDate *string `json:"create_date,omitempty"`
+	PhoneCode  *int    `json:"phone_code,omitempty"`
+	WriteDate  *string `json:"write_date,omitempty"`
+}
+
+// Sums of res.country fields.
+type ResCountryAggregateSum struct {
+	PhoneCode *int `json:"phone_code,omitempty"`
+}
+
 // A page of res.country records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResCountryConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -2694,8 +3622,49 @@ type ResCountryEdge struct {
 	Node   *ResCountry `json:"node"`
 }
 
-// A record of res.country.group, a model this API does not expose: its id, node id and display name.
+// One group of res.country records: its keys (those of groupBy; the others are null), count and totals.
 type ResCountryGroup struct {
+	// Number of records in the group.
+	Count         int                        `json:"count"`
+	Sum           *ResCountryAggregateSum    `json:"sum"`
+	Avg           *ResCountryAggregateAvg    `json:"avg"`
+	Min           *ResCountryAggregateMinMax `json:"min"`
+	Max           *ResCountryAggregateMinMax `json:"max"`
+	AddressViewID *IrUIView                  `json:"address_view_id,omitempty"`
+	Code          *string                    `json:"code,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string                 `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers               `json:"create_uid,omitempty"`
+	CurrencyID     *ResCurrency            `json:"currency_id,omitempty"`
+	Name           *string                 `json:"name,omitempty"`
+	NamePosition   *ResCountryNamePosition `json:"name_position,omitempty"`
+	PhoneCode      *int                    `json:"phone_code,omitempty"`
+	StateRequired  *bool                   `json:"state_required,omitempty"`
+	VatLabel       *string                 `json:"vat_label,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
+	ZipRequired   *bool     `json:"zip_required,omitempty"`
+}
+
+// A record of res.country.group, a model this API does not expose: its id, node id and display name.
+type ResCountryGroup2 struct {
 	// Database id of the record.
 	ID string `json:"id"`
 	// Globally unique, opaque id of the record (Node): pass it to node to refetch it.
@@ -2704,7 +3673,7 @@ type ResCountryGroup struct {
 	DisplayName *string `json:"display_name,omitempty"`
 }
 
-func (ResCountryGroup) IsNode() {}
+func (ResCountryGroup2) IsNode() {}
 
 // Country state (Odoo model res.country.state)
 type ResCountryState struct {
@@ -2736,6 +3705,24 @@ type ResCountryState struct {
 
 func (ResCountryState) IsNode() {}
 
+// Totals of the res.country.state records matching the filter (one read_group).
+type ResCountryStateAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ResCountryStateAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ResCountryStateAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ResCountryStateGroup `json:"groups"`
+}
+
+// Smallest or largest values of res.country.state fields.
+type ResCountryStateAggregateMinMax struct {
+	CreateDate *string `json:"create_date,omitempty"`
+	WriteDate  *string `json:"write_date,omitempty"`
+}
+
 // A page of res.country.state records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResCountryStateConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -2760,6 +3747,39 @@ type ResCountryStateEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string           `json:"cursor"`
 	Node   *ResCountryState `json:"node"`
+}
+
+// One group of res.country.state records: its keys (those of groupBy; the others are null), count and totals.
+type ResCountryStateGroup struct {
+	// Number of records in the group.
+	Count     int                             `json:"count"`
+	Min       *ResCountryStateAggregateMinMax `json:"min"`
+	Max       *ResCountryStateAggregateMinMax `json:"max"`
+	Code      *string                         `json:"code,omitempty"`
+	CountryID *ResCountry                     `json:"country_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string   `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers `json:"create_uid,omitempty"`
+	Name           *string   `json:"name,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // Currency (Odoo model res.currency)
@@ -2836,6 +3856,45 @@ type ResCurrency struct {
 
 func (ResCurrency) IsNode() {}
 
+// Totals of the res.currency records matching the filter (one read_group).
+type ResCurrencyAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *ResCurrencyAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *ResCurrencyAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ResCurrencyAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ResCurrencyAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ResCurrencyGroup `json:"groups"`
+}
+
+// Averages of res.currency fields.
+type ResCurrencyAggregateAvg struct {
+	DecimalPlaces *float64 `json:"decimal_places,omitempty"`
+	IsoNumeric    *float64 `json:"iso_numeric,omitempty"`
+	Rounding      *float64 `json:"rounding,omitempty"`
+}
+
+// Smallest or largest values of res.currency fields.
+type ResCurrencyAggregateMinMax struct {
+	CreateDate    *string  `json:"create_date,omitempty"`
+	DecimalPlaces *int     `json:"decimal_places,omitempty"`
+	IsoNumeric    *int     `json:"iso_numeric,omitempty"`
+	Rounding      *float64 `json:"rounding,omitempty"`
+	WriteDate     *string  `json:"write_date,omitempty"`
+}
+
+// Sums of res.currency fields.
+type ResCurrencyAggregateSum struct {
+	DecimalPlaces *int     `json:"decimal_places,omitempty"`
+	IsoNumeric    *int     `json:"iso_numeric,omitempty"`
+	Rounding      *float64 `json:"rounding,omitempty"`
+}
+
 // A page of res.currency records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResCurrencyConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -2860,6 +3919,47 @@ type ResCurrencyEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string       `json:"cursor"`
 	Node   *ResCurrency `json:"node"`
+}
+
+// One group of res.currency records: its keys (those of groupBy; the others are null), count and totals.
+type ResCurrencyGroup struct {
+	// Number of records in the group.
+	Count  int                         `json:"count"`
+	Sum    *ResCurrencyAggregateSum    `json:"sum"`
+	Avg    *ResCurrencyAggregateAvg    `json:"avg"`
+	Min    *ResCurrencyAggregateMinMax `json:"min"`
+	Max    *ResCurrencyAggregateMinMax `json:"max"`
+	Active *bool                       `json:"active,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear       *string              `json:"create_date_year,omitempty"`
+	CreateUID            *ResUsers            `json:"create_uid,omitempty"`
+	CurrencySubunitLabel *string              `json:"currency_subunit_label,omitempty"`
+	CurrencyUnitLabel    *string              `json:"currency_unit_label,omitempty"`
+	DecimalPlaces        *int                 `json:"decimal_places,omitempty"`
+	FullName             *string              `json:"full_name,omitempty"`
+	IsoNumeric           *int                 `json:"iso_numeric,omitempty"`
+	Name                 *string              `json:"name,omitempty"`
+	Position             *ResCurrencyPosition `json:"position,omitempty"`
+	Symbol               *string              `json:"symbol,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of res.currency.rate, a model this API does not expose: its id, node id and display name.
@@ -3254,6 +4354,60 @@ type ResPartner struct {
 
 func (ResPartner) IsNode() {}
 
+// Totals of the res.partner records matching the filter (one read_group).
+type ResPartnerAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *ResPartnerAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *ResPartnerAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ResPartnerAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ResPartnerAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ResPartnerGroup `json:"groups"`
+}
+
+// Averages of res.partner fields.
+type ResPartnerAggregateAvg struct {
+	Color            *float64 `json:"color,omitempty"`
+	CreditLimit      *float64 `json:"credit_limit,omitempty"`
+	CustomerRank     *float64 `json:"customer_rank,omitempty"`
+	DebitLimit       *float64 `json:"debit_limit,omitempty"`
+	PartnerGid       *float64 `json:"partner_gid,omitempty"`
+	PartnerLatitude  *float64 `json:"partner_latitude,omitempty"`
+	PartnerLongitude *float64 `json:"partner_longitude,omitempty"`
+	SupplierRank     *float64 `json:"supplier_rank,omitempty"`
+}
+
+// Smallest or largest values of res.partner fields.
+type ResPartnerAggregateMinMax struct {
+	Color            *int     `json:"color,omitempty"`
+	CreateDate       *string  `json:"create_date,omitempty"`
+	CreditLimit      *float64 `json:"credit_limit,omitempty"`
+	CustomerRank     *int     `json:"customer_rank,omitempty"`
+	DebitLimit       *float64 `json:"debit_limit,omitempty"`
+	PartnerGid       *int     `json:"partner_gid,omitempty"`
+	PartnerLatitude  *float64 `json:"partner_latitude,omitempty"`
+	PartnerLongitude *float64 `json:"partner_longitude,omitempty"`
+	SupplierRank     *int     `json:"supplier_rank,omitempty"`
+	WriteDate        *string  `json:"write_date,omitempty"`
+}
+
+// Sums of res.partner fields.
+type ResPartnerAggregateSum struct {
+	Color            *int     `json:"color,omitempty"`
+	CreditLimit      *float64 `json:"credit_limit,omitempty"`
+	CustomerRank     *int     `json:"customer_rank,omitempty"`
+	DebitLimit       *float64 `json:"debit_limit,omitempty"`
+	PartnerGid       *int     `json:"partner_gid,omitempty"`
+	PartnerLatitude  *float64 `json:"partner_latitude,omitempty"`
+	PartnerLongitude *float64 `json:"partner_longitude,omitempty"`
+	SupplierRank     *int     `json:"supplier_rank,omitempty"`
+}
+
 // A record of res.partner.bank, a model this API does not expose: its id, node id and display name.
 type ResPartnerBank struct {
 	// Database id of the record.
@@ -3302,6 +4456,39 @@ type ResPartnerCategory struct {
 
 func (ResPartnerCategory) IsNode() {}
 
+// Totals of the res.partner.category records matching the filter (one read_group).
+type ResPartnerCategoryAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *ResPartnerCategoryAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *ResPartnerCategoryAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ResPartnerCategoryAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ResPartnerCategoryAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ResPartnerCategoryGroup `json:"groups"`
+}
+
+// Averages of res.partner.category fields.
+type ResPartnerCategoryAggregateAvg struct {
+	Color *float64 `json:"color,omitempty"`
+}
+
+// Smallest or largest values of res.partner.category fields.
+type ResPartnerCategoryAggregateMinMax struct {
+	Color      *int    `json:"color,omitempty"`
+	CreateDate *string `json:"create_date,omitempty"`
+	WriteDate  *string `json:"write_date,omitempty"`
+}
+
+// Sums of res.partner.category fields.
+type ResPartnerCategoryAggregateSum struct {
+	Color *int `json:"color,omitempty"`
+}
+
 // A page of res.partner.category records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResPartnerCategoryConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -3328,6 +4515,43 @@ type ResPartnerCategoryEdge struct {
 	Node   *ResPartnerCategory `json:"node"`
 }
 
+// One group of res.partner.category records: its keys (those of groupBy; the others are null), count and totals.
+type ResPartnerCategoryGroup struct {
+	// Number of records in the group.
+	Count  int                                `json:"count"`
+	Sum    *ResPartnerCategoryAggregateSum    `json:"sum"`
+	Avg    *ResPartnerCategoryAggregateAvg    `json:"avg"`
+	Min    *ResPartnerCategoryAggregateMinMax `json:"min"`
+	Max    *ResPartnerCategoryAggregateMinMax `json:"max"`
+	Active *bool                              `json:"active,omitempty"`
+	Color  *int                               `json:"color,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string             `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers           `json:"create_uid,omitempty"`
+	Name           *string             `json:"name,omitempty"`
+	ParentID       *ResPartnerCategory `json:"parent_id,omitempty"`
+	ParentPath     *string             `json:"parent_path,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
+}
+
 // A page of res.partner records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResPartnerConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -3352,6 +4576,99 @@ type ResPartnerEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string      `json:"cursor"`
 	Node   *ResPartner `json:"node"`
+}
+
+// One group of res.partner records: its keys (those of groupBy; the others are null), count and totals.
+type ResPartnerGroup struct {
+	// Number of records in the group.
+	Count                 int                        `json:"count"`
+	Sum                   *ResPartnerAggregateSum    `json:"sum"`
+	Avg                   *ResPartnerAggregateAvg    `json:"avg"`
+	Min                   *ResPartnerAggregateMinMax `json:"min"`
+	Max                   *ResPartnerAggregateMinMax `json:"max"`
+	Active                *bool                      `json:"active,omitempty"`
+	AdditionalInfo        *string                    `json:"additional_info,omitempty"`
+	AutopostBills         *ResPartnerAutopostBills   `json:"autopost_bills,omitempty"`
+	Barcode               *string                    `json:"barcode,omitempty"`
+	City                  *string                    `json:"city,omitempty"`
+	Color                 *int                       `json:"color,omitempty"`
+	CommercialCompanyName *string                    `json:"commercial_company_name,omitempty"`
+	CommercialPartnerID   *ResPartner                `json:"commercial_partner_id,omitempty"`
+	CompanyID             *ResCompany                `json:"company_id,omitempty"`
+	CompanyName           *string                    `json:"company_name,omitempty"`
+	CompanyRegistry       *string                    `json:"company_registry,omitempty"`
+	CompleteName          *string                    `json:"complete_name,omitempty"`
+	CountryID             *ResCountry                `json:"country_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear                      *string                         `json:"create_date_year,omitempty"`
+	CreateUID                           *ResUsers                       `json:"create_uid,omitempty"`
+	CustomerRank                        *int                            `json:"customer_rank,omitempty"`
+	Email                               *string                         `json:"email,omitempty"`
+	EmailNormalized                     *string                         `json:"email_normalized,omitempty"`
+	Employee                            *bool                           `json:"employee,omitempty"`
+	Function                            *string                         `json:"function,omitempty"`
+	IgnoreAbnormalInvoiceAmount         *bool                           `json:"ignore_abnormal_invoice_amount,omitempty"`
+	IgnoreAbnormalInvoiceDate           *bool                           `json:"ignore_abnormal_invoice_date,omitempty"`
+	IndustryID                          *ResPartnerIndustry             `json:"industry_id,omitempty"`
+	InvoiceEdiFormatStore               *string                         `json:"invoice_edi_format_store,omitempty"`
+	InvoiceSendingMethod                *ResPartnerInvoiceSendingMethod `json:"invoice_sending_method,omitempty"`
+	InvoiceTemplatePDFReportID          *IrActionsReport                `json:"invoice_template_pdf_report_id,omitempty"`
+	InvoiceWarn                         *string                         `json:"invoice_warn,omitempty"`
+	IsCompany                           *bool                           `json:"is_company,omitempty"`
+	Lang                                *ResPartnerLang                 `json:"lang,omitempty"`
+	Mobile                              *string                         `json:"mobile,omitempty"`
+	Name                                *string                         `json:"name,omitempty"`
+	ParentID                            *ResPartner                     `json:"parent_id,omitempty"`
+	PartnerGid                          *int                            `json:"partner_gid,omitempty"`
+	PartnerShare                        *bool                           `json:"partner_share,omitempty"`
+	PeppolEas                           *string                         `json:"peppol_eas,omitempty"`
+	PeppolEndpoint                      *string                         `json:"peppol_endpoint,omitempty"`
+	Phone                               *string                         `json:"phone,omitempty"`
+	PhoneSanitized                      *string                         `json:"phone_sanitized,omitempty"`
+	PickingWarn                         *string                         `json:"picking_warn,omitempty"`
+	PropertyAccountPayableID            *AccountAccount                 `json:"property_account_payable_id,omitempty"`
+	PropertyAccountPositionID           *AccountFiscalPosition          `json:"property_account_position_id,omitempty"`
+	PropertyAccountReceivableID         *AccountAccount                 `json:"property_account_receivable_id,omitempty"`
+	PropertyInboundPaymentMethodLineID  *AccountPaymentMethodLine       `json:"property_inbound_payment_method_line_id,omitempty"`
+	PropertyOutboundPaymentMethodLineID *AccountPaymentMethodLine       `json:"property_outbound_payment_method_line_id,omitempty"`
+	PropertyPaymentTermID               *AccountPaymentTerm             `json:"property_payment_term_id,omitempty"`
+	PropertyStockCustomer               *StockLocation                  `json:"property_stock_customer,omitempty"`
+	PropertyStockSupplier               *StockLocation                  `json:"property_stock_supplier,omitempty"`
+	PropertySupplierPaymentTermID       *AccountPaymentTerm             `json:"property_supplier_payment_term_id,omitempty"`
+	Ref                                 *string                         `json:"ref,omitempty"`
+	SaleWarn                            *string                         `json:"sale_warn,omitempty"`
+	SpecificPropertyProductPricelist    *ProductPricelist               `json:"specific_property_product_pricelist,omitempty"`
+	StateID                             *ResCountryState                `json:"state_id,omitempty"`
+	Street                              *string                         `json:"street,omitempty"`
+	Street2                             *string                         `json:"street2,omitempty"`
+	SupplierRank                        *int                            `json:"supplier_rank,omitempty"`
+	Title                               *ResPartnerTitle                `json:"title,omitempty"`
+	Trust                               *ResPartnerTrust                `json:"trust,omitempty"`
+	Type                                *ResPartnerType                 `json:"type,omitempty"`
+	Tz                                  *string                         `json:"tz,omitempty"`
+	UserID                              *ResUsers                       `json:"user_id,omitempty"`
+	Vat                                 *string                         `json:"vat,omitempty"`
+	Website                             *string                         `json:"website,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
+	Zip           *string   `json:"zip,omitempty"`
 }
 
 // A record of res.partner.industry, a model this API does not expose: its id, node id and display name.
@@ -3946,6 +5263,24 @@ type ResUsers struct {
 
 func (ResUsers) IsNode() {}
 
+// Totals of the res.users records matching the filter (one read_group).
+type ResUsersAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *ResUsersAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *ResUsersAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*ResUsersGroup `json:"groups"`
+}
+
+// Smallest or largest values of res.users fields.
+type ResUsersAggregateMinMax struct {
+	CreateDate *string `json:"create_date,omitempty"`
+	WriteDate  *string `json:"write_date,omitempty"`
+}
+
 // A page of res.users records: nodes, or Relay's edges and pageInfo (both from the same read).
 type ResUsersConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -3970,6 +5305,48 @@ type ResUsersEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string    `json:"cursor"`
 	Node   *ResUsers `json:"node"`
+}
+
+// One group of res.users records: its keys (those of groupBy; the others are null), count and totals.
+type ResUsersGroup struct {
+	// Number of records in the group.
+	Count     int                      `json:"count"`
+	Min       *ResUsersAggregateMinMax `json:"min"`
+	Max       *ResUsersAggregateMinMax `json:"max"`
+	ActionID  *IrActionsActions        `json:"action_id,omitempty"`
+	Active    *bool                    `json:"active,omitempty"`
+	CompanyID *ResCompany              `json:"company_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear      *string                   `json:"create_date_year,omitempty"`
+	CreateUID           *ResUsers                 `json:"create_uid,omitempty"`
+	Login               *string                   `json:"login,omitempty"`
+	NotificationType    *ResUsersNotificationType `json:"notification_type,omitempty"`
+	OdoobotFailed       *bool                     `json:"odoobot_failed,omitempty"`
+	OdoobotState        *ResUsersOdoobotState     `json:"odoobot_state,omitempty"`
+	PartnerID           *ResPartner               `json:"partner_id,omitempty"`
+	PropertyWarehouseID *StockWarehouse           `json:"property_warehouse_id,omitempty"`
+	SaleTeamID          *CrmTeam                  `json:"sale_team_id,omitempty"`
+	Share               *bool                     `json:"share,omitempty"`
+	TourEnabled         *bool                     `json:"tour_enabled,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of res.users.log, a model this API does not expose: its id, node id and display name.
@@ -4282,6 +5659,72 @@ type SaleOrder struct {
 
 func (SaleOrder) IsNode() {}
 
+// What sale.order.action_cancel did: the records it was called on, read back after it, and what it returned.
+type SaleOrderActionCancelResult struct {
+	// The records the method was called on, as they are after it.
+	Records []*SaleOrder `json:"records"`
+	// The method's return value, as Odoo returned it (a window action, true, ...); null for None.
+	Result any `json:"result,omitempty"`
+}
+
+// What sale.order.action_confirm did: the records it was called on, read back after it, and what it returned.
+type SaleOrderActionConfirmResult struct {
+	// The records the method was called on, as they are after it.
+	Records []*SaleOrder `json:"records"`
+	// The method's return value, as Odoo returned it (a window action, true, ...); null for None.
+	Result any `json:"result,omitempty"`
+}
+
+// Totals of the sale.order records matching the filter (one read_group).
+type SaleOrderAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *SaleOrderAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *SaleOrderAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *SaleOrderAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *SaleOrderAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*SaleOrderGroup `json:"groups"`
+}
+
+// Averages of sale.order fields.
+type SaleOrderAggregateAvg struct {
+	AmountTax         *float64 `json:"amount_tax,omitempty"`
+	AmountTotal       *float64 `json:"amount_total,omitempty"`
+	AmountUntaxed     *float64 `json:"amount_untaxed,omitempty"`
+	CurrencyRate      *float64 `json:"currency_rate,omitempty"`
+	PrepaymentPercent *float64 `json:"prepayment_percent,omitempty"`
+}
+
+// Smallest or largest values of sale.order fields.
+type SaleOrderAggregateMinMax struct {
+	AmountTax         *float64 `json:"amount_tax,omitempty"`
+	AmountTotal       *float64 `json:"amount_total,omitempty"`
+	AmountUntaxed     *float64 `json:"amount_untaxed,omitempty"`
+	CommitmentDate    *string  `json:"commitment_date,omitempty"`
+	CreateDate        *string  `json:"create_date,omitempty"`
+	CurrencyRate      *float64 `json:"currency_rate,omitempty"`
+	DateOrder         *string  `json:"date_order,omitempty"`
+	EffectiveDate     *string  `json:"effective_date,omitempty"`
+	PrepaymentPercent *float64 `json:"prepayment_percent,omitempty"`
+	SignedOn          *string  `json:"signed_on,omitempty"`
+	ValidityDate      *string  `json:"validity_date,omitempty"`
+	WriteDate         *string  `json:"write_date,omitempty"`
+}
+
+// Sums of sale.order fields.
+type SaleOrderAggregateSum struct {
+	AmountTax         *float64 `json:"amount_tax,omitempty"`
+	AmountTotal       *float64 `json:"amount_total,omitempty"`
+	AmountUntaxed     *float64 `json:"amount_untaxed,omitempty"`
+	CurrencyRate      *float64 `json:"currency_rate,omitempty"`
+	PrepaymentPercent *float64 `json:"prepayment_percent,omitempty"`
+}
+
 // A page of sale.order records: nodes, or Relay's edges and pageInfo (both from the same read).
 type SaleOrderConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -4306,6 +5749,121 @@ type SaleOrderEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string     `json:"cursor"`
 	Node   *SaleOrder `json:"node"`
+}
+
+// One group of sale.order records: its keys (those of groupBy; the others are null), count and totals.
+type SaleOrderGroup struct {
+	// Number of records in the group.
+	Count          int                       `json:"count"`
+	Sum            *SaleOrderAggregateSum    `json:"sum"`
+	Avg            *SaleOrderAggregateAvg    `json:"avg"`
+	Min            *SaleOrderAggregateMinMax `json:"min"`
+	Max            *SaleOrderAggregateMinMax `json:"max"`
+	CampaignID     *UtmCampaign              `json:"campaign_id,omitempty"`
+	ClientOrderRef *string                   `json:"client_order_ref,omitempty"`
+	// Start of the day of commitment_date (of a datetime: the instant the period starts in the user's time zone).
+	CommitmentDateDay *string `json:"commitment_date_day,omitempty"`
+	// Start of the week of commitment_date (of a datetime: the instant the period starts in the user's time zone).
+	CommitmentDateWeek *string `json:"commitment_date_week,omitempty"`
+	// Start of the month of commitment_date (of a datetime: the instant the period starts in the user's time zone).
+	CommitmentDateMonth *string `json:"commitment_date_month,omitempty"`
+	// Start of the quarter of commitment_date (of a datetime: the instant the period starts in the user's time zone).
+	CommitmentDateQuarter *string `json:"commitment_date_quarter,omitempty"`
+	// Start of the year of commitment_date (of a datetime: the instant the period starts in the user's time zone).
+	CommitmentDateYear *string     `json:"commitment_date_year,omitempty"`
+	CompanyID          *ResCompany `json:"company_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string      `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers    `json:"create_uid,omitempty"`
+	CurrencyID     *ResCurrency `json:"currency_id,omitempty"`
+	// Start of the day of date_order (of a datetime: the instant the period starts in the user's time zone).
+	DateOrderDay *string `json:"date_order_day,omitempty"`
+	// Start of the week of date_order (of a datetime: the instant the period starts in the user's time zone).
+	DateOrderWeek *string `json:"date_order_week,omitempty"`
+	// Start of the month of date_order (of a datetime: the instant the period starts in the user's time zone).
+	DateOrderMonth *string `json:"date_order_month,omitempty"`
+	// Start of the quarter of date_order (of a datetime: the instant the period starts in the user's time zone).
+	DateOrderQuarter *string `json:"date_order_quarter,omitempty"`
+	// Start of the year of date_order (of a datetime: the instant the period starts in the user's time zone).
+	DateOrderYear  *string                  `json:"date_order_year,omitempty"`
+	DeliveryStatus *SaleOrderDeliveryStatus `json:"delivery_status,omitempty"`
+	// Start of the day of effective_date (of a datetime: the instant the period starts in the user's time zone).
+	EffectiveDateDay *string `json:"effective_date_day,omitempty"`
+	// Start of the week of effective_date (of a datetime: the instant the period starts in the user's time zone).
+	EffectiveDateWeek *string `json:"effective_date_week,omitempty"`
+	// Start of the month of effective_date (of a datetime: the instant the period starts in the user's time zone).
+	EffectiveDateMonth *string `json:"effective_date_month,omitempty"`
+	// Start of the quarter of effective_date (of a datetime: the instant the period starts in the user's time zone).
+	EffectiveDateQuarter *string `json:"effective_date_quarter,omitempty"`
+	// Start of the year of effective_date (of a datetime: the instant the period starts in the user's time zone).
+	EffectiveDateYear      *string                 `json:"effective_date_year,omitempty"`
+	FiscalPositionID       *AccountFiscalPosition  `json:"fiscal_position_id,omitempty"`
+	Incoterm               *AccountIncoterms       `json:"incoterm,omitempty"`
+	IncotermLocation       *string                 `json:"incoterm_location,omitempty"`
+	InvoiceStatus          *string                 `json:"invoice_status,omitempty"`
+	JournalID              *AccountJournal         `json:"journal_id,omitempty"`
+	Locked                 *bool                   `json:"locked,omitempty"`
+	MediumID               *UtmMedium              `json:"medium_id,omitempty"`
+	Name                   *string                 `json:"name,omitempty"`
+	Origin                 *string                 `json:"origin,omitempty"`
+	PartnerID              *ResPartner             `json:"partner_id,omitempty"`
+	PartnerInvoiceID       *ResPartner             `json:"partner_invoice_id,omitempty"`
+	PartnerShippingID      *ResPartner             `json:"partner_shipping_id,omitempty"`
+	PaymentTermID          *AccountPaymentTerm     `json:"payment_term_id,omitempty"`
+	PendingEmailTemplateID *MailTemplate           `json:"pending_email_template_id,omitempty"`
+	PickingPolicy          *SaleOrderPickingPolicy `json:"picking_policy,omitempty"`
+	PricelistID            *ProductPricelist       `json:"pricelist_id,omitempty"`
+	ProcurementGroupID     *ProcurementGroup       `json:"procurement_group_id,omitempty"`
+	ProjectID              *ProjectProject         `json:"project_id,omitempty"`
+	Reference              *string                 `json:"reference,omitempty"`
+	RequirePayment         *bool                   `json:"require_payment,omitempty"`
+	RequireSignature       *bool                   `json:"require_signature,omitempty"`
+	SaleOrderTemplateID    *SaleOrderTemplate      `json:"sale_order_template_id,omitempty"`
+	SignedBy               *string                 `json:"signed_by,omitempty"`
+	// Start of the day of signed_on (of a datetime: the instant the period starts in the user's time zone).
+	SignedOnDay *string `json:"signed_on_day,omitempty"`
+	// Start of the week of signed_on (of a datetime: the instant the period starts in the user's time zone).
+	SignedOnWeek *string `json:"signed_on_week,omitempty"`
+	// Start of the month of signed_on (of a datetime: the instant the period starts in the user's time zone).
+	SignedOnMonth *string `json:"signed_on_month,omitempty"`
+	// Start of the quarter of signed_on (of a datetime: the instant the period starts in the user's time zone).
+	SignedOnQuarter *string `json:"signed_on_quarter,omitempty"`
+	// Start of the year of signed_on (of a datetime: the instant the period starts in the user's time zone).
+	SignedOnYear *string         `json:"signed_on_year,omitempty"`
+	SourceID     *UtmSource      `json:"source_id,omitempty"`
+	State        *SaleOrderState `json:"state,omitempty"`
+	TeamID       *CrmTeam        `json:"team_id,omitempty"`
+	UserID       *ResUsers       `json:"user_id,omitempty"`
+	// Start of the day of validity_date (of a datetime: the instant the period starts in the user's time zone).
+	ValidityDateDay *string `json:"validity_date_day,omitempty"`
+	// Start of the week of validity_date (of a datetime: the instant the period starts in the user's time zone).
+	ValidityDateWeek *string `json:"validity_date_week,omitempty"`
+	// Start of the month of validity_date (of a datetime: the instant the period starts in the user's time zone).
+	ValidityDateMonth *string `json:"validity_date_month,omitempty"`
+	// Start of the quarter of validity_date (of a datetime: the instant the period starts in the user's time zone).
+	ValidityDateQuarter *string `json:"validity_date_quarter,omitempty"`
+	// Start of the year of validity_date (of a datetime: the instant the period starts in the user's time zone).
+	ValidityDateYear *string         `json:"validity_date_year,omitempty"`
+	WarehouseID      *StockWarehouse `json:"warehouse_id,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // Sales Order Line (Odoo model sale.order.line)
@@ -4513,6 +6071,87 @@ type SaleOrderLine struct {
 
 func (SaleOrderLine) IsNode() {}
 
+// Totals of the sale.order.line records matching the filter (one read_group).
+type SaleOrderLineAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *SaleOrderLineAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *SaleOrderLineAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *SaleOrderLineAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *SaleOrderLineAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*SaleOrderLineGroup `json:"groups"`
+}
+
+// Averages of sale.order.line fields.
+type SaleOrderLineAggregateAvg struct {
+	CustomerLead           *float64 `json:"customer_lead,omitempty"`
+	Discount               *float64 `json:"discount,omitempty"`
+	PriceReduceTaxexcl     *float64 `json:"price_reduce_taxexcl,omitempty"`
+	PriceReduceTaxinc      *float64 `json:"price_reduce_taxinc,omitempty"`
+	PriceSubtotal          *float64 `json:"price_subtotal,omitempty"`
+	PriceTax               *float64 `json:"price_tax,omitempty"`
+	PriceTotal             *float64 `json:"price_total,omitempty"`
+	PriceUnit              *float64 `json:"price_unit,omitempty"`
+	ProductPackagingQty    *float64 `json:"product_packaging_qty,omitempty"`
+	ProductUomQty          *float64 `json:"product_uom_qty,omitempty"`
+	QtyDelivered           *float64 `json:"qty_delivered,omitempty"`
+	QtyInvoiced            *float64 `json:"qty_invoiced,omitempty"`
+	QtyToInvoice           *float64 `json:"qty_to_invoice,omitempty"`
+	Sequence               *float64 `json:"sequence,omitempty"`
+	TechnicalPriceUnit     *float64 `json:"technical_price_unit,omitempty"`
+	UntaxedAmountInvoiced  *float64 `json:"untaxed_amount_invoiced,omitempty"`
+	UntaxedAmountToInvoice *float64 `json:"untaxed_amount_to_invoice,omitempty"`
+}
+
+// Smallest or largest values of sale.order.line fields.
+type SaleOrderLineAggregateMinMax struct {
+	CreateDate             *string  `json:"create_date,omitempty"`
+	CustomerLead           *float64 `json:"customer_lead,omitempty"`
+	Discount               *float64 `json:"discount,omitempty"`
+	PriceReduceTaxexcl     *float64 `json:"price_reduce_taxexcl,omitempty"`
+	PriceReduceTaxinc      *float64 `json:"price_reduce_taxinc,omitempty"`
+	PriceSubtotal          *float64 `json:"price_subtotal,omitempty"`
+	PriceTax               *float64 `json:"price_tax,omitempty"`
+	PriceTotal             *float64 `json:"price_total,omitempty"`
+	PriceUnit              *float64 `json:"price_unit,omitempty"`
+	ProductPackagingQty    *float64 `json:"product_packaging_qty,omitempty"`
+	ProductUomQty          *float64 `json:"product_uom_qty,omitempty"`
+	QtyDelivered           *float64 `json:"qty_delivered,omitempty"`
+	QtyInvoiced            *float64 `json:"qty_invoiced,omitempty"`
+	QtyToInvoice           *float64 `json:"qty_to_invoice,omitempty"`
+	Sequence               *int     `json:"sequence,omitempty"`
+	TechnicalPriceUnit     *float64 `json:"technical_price_unit,omitempty"`
+	UntaxedAmountInvoiced  *float64 `json:"untaxed_amount_invoiced,omitempty"`
+	UntaxedAmountToInvoice *float64 `json:"untaxed_amount_to_invoice,omitempty"`
+	WriteDate              *string  `json:"write_date,omitempty"`
+}
+
+// Sums of sale.order.line fields.
+type SaleOrderLineAggregateSum struct {
+	CustomerLead           *float64 `json:"customer_lead,omitempty"`
+	Discount               *float64 `json:"discount,omitempty"`
+	PriceReduceTaxexcl     *float64 `json:"price_reduce_taxexcl,omitempty"`
+	PriceReduceTaxinc      *float64 `json:"price_reduce_taxinc,omitempty"`
+	PriceSubtotal          *float64 `json:"price_subtotal,omitempty"`
+	PriceTax               *float64 `json:"price_tax,omitempty"`
+	PriceTotal             *float64 `json:"price_total,omitempty"`
+	PriceUnit              *float64 `json:"price_unit,omitempty"`
+	ProductPackagingQty    *float64 `json:"product_packaging_qty,omitempty"`
+	ProductUomQty          *float64 `json:"product_uom_qty,omitempty"`
+	QtyDelivered           *float64 `json:"qty_delivered,omitempty"`
+	QtyInvoiced            *float64 `json:"qty_invoiced,omitempty"`
+	QtyToInvoice           *float64 `json:"qty_to_invoice,omitempty"`
+	Sequence               *int     `json:"sequence,omitempty"`
+	TechnicalPriceUnit     *float64 `json:"technical_price_unit,omitempty"`
+	UntaxedAmountInvoiced  *float64 `json:"untaxed_amount_invoiced,omitempty"`
+	UntaxedAmountToInvoice *float64 `json:"untaxed_amount_to_invoice,omitempty"`
+}
+
 // A page of sale.order.line records: nodes, or Relay's edges and pageInfo (both from the same read).
 type SaleOrderLineConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -4537,6 +6176,62 @@ type SaleOrderLineEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string         `json:"cursor"`
 	Node   *SaleOrderLine `json:"node"`
+}
+
+// One group of sale.order.line records: its keys (those of groupBy; the others are null), count and totals.
+type SaleOrderLineGroup struct {
+	// Number of records in the group.
+	Count       int                           `json:"count"`
+	Sum         *SaleOrderLineAggregateSum    `json:"sum"`
+	Avg         *SaleOrderLineAggregateAvg    `json:"avg"`
+	Min         *SaleOrderLineAggregateMinMax `json:"min"`
+	Max         *SaleOrderLineAggregateMinMax `json:"max"`
+	ComboItemID *ProductComboItem             `json:"combo_item_id,omitempty"`
+	CompanyID   *ResCompany                   `json:"company_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear     *string                          `json:"create_date_year,omitempty"`
+	CreateUID          *ResUsers                        `json:"create_uid,omitempty"`
+	CurrencyID         *ResCurrency                     `json:"currency_id,omitempty"`
+	DisplayType        *SaleOrderLineDisplayType        `json:"display_type,omitempty"`
+	InvoiceStatus      *string                          `json:"invoice_status,omitempty"`
+	IsDownpayment      *bool                            `json:"is_downpayment,omitempty"`
+	IsExpense          *bool                            `json:"is_expense,omitempty"`
+	IsService          *bool                            `json:"is_service,omitempty"`
+	LinkedLineID       *SaleOrderLine                   `json:"linked_line_id,omitempty"`
+	LinkedVirtualID    *string                          `json:"linked_virtual_id,omitempty"`
+	OrderID            *SaleOrder                       `json:"order_id,omitempty"`
+	OrderPartnerID     *ResPartner                      `json:"order_partner_id,omitempty"`
+	ProductID          *ProductProduct                  `json:"product_id,omitempty"`
+	ProductPackagingID *ProductPackaging                `json:"product_packaging_id,omitempty"`
+	ProductUom         *UomUom                          `json:"product_uom,omitempty"`
+	ProjectID          *ProjectProject                  `json:"project_id,omitempty"`
+	QtyDeliveredMethod *SaleOrderLineQtyDeliveredMethod `json:"qty_delivered_method,omitempty"`
+	RouteID            *StockRoute                      `json:"route_id,omitempty"`
+	SalesmanID         *ResUsers                        `json:"salesman_id,omitempty"`
+	Sequence           *int                             `json:"sequence,omitempty"`
+	State              *SaleOrderLineState              `json:"state,omitempty"`
+	TaskID             *ProjectTask                     `json:"task_id,omitempty"`
+	VirtualID          *string                          `json:"virtual_id,omitempty"`
+	WarehouseID        *StockWarehouse                  `json:"warehouse_id,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of sale.order.option, a model this API does not expose: its id, node id and display name.
@@ -4852,6 +6547,58 @@ type StockMove struct {
 
 func (StockMove) IsNode() {}
 
+// Totals of the stock.move records matching the filter (one read_group).
+type StockMoveAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *StockMoveAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *StockMoveAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *StockMoveAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *StockMoveAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*StockMoveGroup `json:"groups"`
+}
+
+// Averages of stock.move fields.
+type StockMoveAggregateAvg struct {
+	NextSerialCount *float64 `json:"next_serial_count,omitempty"`
+	PriceUnit       *float64 `json:"price_unit,omitempty"`
+	ProductQty      *float64 `json:"product_qty,omitempty"`
+	ProductUomQty   *float64 `json:"product_uom_qty,omitempty"`
+	Quantity        *float64 `json:"quantity,omitempty"`
+	Sequence        *float64 `json:"sequence,omitempty"`
+}
+
+// Smallest or largest values of stock.move fields.
+type StockMoveAggregateMinMax struct {
+	CreateDate      *string  `json:"create_date,omitempty"`
+	Date            *string  `json:"date,omitempty"`
+	DateDeadline    *string  `json:"date_deadline,omitempty"`
+	DelayAlertDate  *string  `json:"delay_alert_date,omitempty"`
+	NextSerialCount *int     `json:"next_serial_count,omitempty"`
+	PriceUnit       *float64 `json:"price_unit,omitempty"`
+	ProductQty      *float64 `json:"product_qty,omitempty"`
+	ProductUomQty   *float64 `json:"product_uom_qty,omitempty"`
+	Quantity        *float64 `json:"quantity,omitempty"`
+	ReservationDate *string  `json:"reservation_date,omitempty"`
+	Sequence        *int     `json:"sequence,omitempty"`
+	WriteDate       *string  `json:"write_date,omitempty"`
+}
+
+// Sums of stock.move fields.
+type StockMoveAggregateSum struct {
+	NextSerialCount *int     `json:"next_serial_count,omitempty"`
+	PriceUnit       *float64 `json:"price_unit,omitempty"`
+	ProductQty      *float64 `json:"product_qty,omitempty"`
+	ProductUomQty   *float64 `json:"product_uom_qty,omitempty"`
+	Quantity        *float64 `json:"quantity,omitempty"`
+	Sequence        *int     `json:"sequence,omitempty"`
+}
+
 // A page of stock.move records: nodes, or Relay's edges and pageInfo (both from the same read).
 type StockMoveConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -4876,6 +6623,112 @@ type StockMoveEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string     `json:"cursor"`
 	Node   *StockMove `json:"node"`
+}
+
+// One group of stock.move records: its keys (those of groupBy; the others are null), count and totals.
+type StockMoveGroup struct {
+	// Number of records in the group.
+	Count      int                       `json:"count"`
+	Sum        *StockMoveAggregateSum    `json:"sum"`
+	Avg        *StockMoveAggregateAvg    `json:"avg"`
+	Min        *StockMoveAggregateMinMax `json:"min"`
+	Max        *StockMoveAggregateMinMax `json:"max"`
+	Additional *bool                     `json:"additional,omitempty"`
+	CompanyID  *ResCompany               `json:"company_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string   `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers `json:"create_uid,omitempty"`
+	// Start of the day of date (of a datetime: the instant the period starts in the user's time zone).
+	DateDay *string `json:"date_day,omitempty"`
+	// Start of the week of date (of a datetime: the instant the period starts in the user's time zone).
+	DateWeek *string `json:"date_week,omitempty"`
+	// Start of the month of date (of a datetime: the instant the period starts in the user's time zone).
+	DateMonth *string `json:"date_month,omitempty"`
+	// Start of the quarter of date (of a datetime: the instant the period starts in the user's time zone).
+	DateQuarter *string `json:"date_quarter,omitempty"`
+	// Start of the year of date (of a datetime: the instant the period starts in the user's time zone).
+	DateYear *string `json:"date_year,omitempty"`
+	// Start of the day of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineDay *string `json:"date_deadline_day,omitempty"`
+	// Start of the week of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineWeek *string `json:"date_deadline_week,omitempty"`
+	// Start of the month of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineMonth *string `json:"date_deadline_month,omitempty"`
+	// Start of the quarter of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineQuarter *string `json:"date_deadline_quarter,omitempty"`
+	// Start of the year of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineYear *string `json:"date_deadline_year,omitempty"`
+	// Start of the day of delay_alert_date (of a datetime: the instant the period starts in the user's time zone).
+	DelayAlertDateDay *string `json:"delay_alert_date_day,omitempty"`
+	// Start of the week of delay_alert_date (of a datetime: the instant the period starts in the user's time zone).
+	DelayAlertDateWeek *string `json:"delay_alert_date_week,omitempty"`
+	// Start of the month of delay_alert_date (of a datetime: the instant the period starts in the user's time zone).
+	DelayAlertDateMonth *string `json:"delay_alert_date_month,omitempty"`
+	// Start of the quarter of delay_alert_date (of a datetime: the instant the period starts in the user's time zone).
+	DelayAlertDateQuarter *string `json:"delay_alert_date_quarter,omitempty"`
+	// Start of the year of delay_alert_date (of a datetime: the instant the period starts in the user's time zone).
+	DelayAlertDateYear   *string                   `json:"delay_alert_date_year,omitempty"`
+	GroupID              *ProcurementGroup         `json:"group_id,omitempty"`
+	IsInventory          *bool                     `json:"is_inventory,omitempty"`
+	LocationDestID       *StockLocation            `json:"location_dest_id,omitempty"`
+	LocationFinalID      *StockLocation            `json:"location_final_id,omitempty"`
+	LocationID           *StockLocation            `json:"location_id,omitempty"`
+	Name                 *string                   `json:"name,omitempty"`
+	NextSerial           *string                   `json:"next_serial,omitempty"`
+	NextSerialCount      *int                      `json:"next_serial_count,omitempty"`
+	OrderpointID         *StockWarehouseOrderpoint `json:"orderpoint_id,omitempty"`
+	Origin               *string                   `json:"origin,omitempty"`
+	OriginReturnedMoveID *StockMove                `json:"origin_returned_move_id,omitempty"`
+	PackageLevelID       *StockPackageLevel        `json:"package_level_id,omitempty"`
+	PartnerID            *ResPartner               `json:"partner_id,omitempty"`
+	Picked               *bool                     `json:"picked,omitempty"`
+	PickingID            *StockPicking             `json:"picking_id,omitempty"`
+	PickingTypeID        *StockPickingType         `json:"picking_type_id,omitempty"`
+	Priority             *string                   `json:"priority,omitempty"`
+	ProcureMethod        *StockMoveProcureMethod   `json:"procure_method,omitempty"`
+	ProductID            *ProductProduct           `json:"product_id,omitempty"`
+	ProductPackagingID   *ProductPackaging         `json:"product_packaging_id,omitempty"`
+	ProductUom           *UomUom                   `json:"product_uom,omitempty"`
+	PropagateCancel      *bool                     `json:"propagate_cancel,omitempty"`
+	Reference            *string                   `json:"reference,omitempty"`
+	// Start of the day of reservation_date (of a datetime: the instant the period starts in the user's time zone).
+	ReservationDateDay *string `json:"reservation_date_day,omitempty"`
+	// Start of the week of reservation_date (of a datetime: the instant the period starts in the user's time zone).
+	ReservationDateWeek *string `json:"reservation_date_week,omitempty"`
+	// Start of the month of reservation_date (of a datetime: the instant the period starts in the user's time zone).
+	ReservationDateMonth *string `json:"reservation_date_month,omitempty"`
+	// Start of the quarter of reservation_date (of a datetime: the instant the period starts in the user's time zone).
+	ReservationDateQuarter *string `json:"reservation_date_quarter,omitempty"`
+	// Start of the year of reservation_date (of a datetime: the instant the period starts in the user's time zone).
+	ReservationDateYear *string         `json:"reservation_date_year,omitempty"`
+	RestrictPartnerID   *ResPartner     `json:"restrict_partner_id,omitempty"`
+	RuleID              *StockRule      `json:"rule_id,omitempty"`
+	SaleLineID          *SaleOrderLine  `json:"sale_line_id,omitempty"`
+	ScrapID             *StockScrap     `json:"scrap_id,omitempty"`
+	Scrapped            *bool           `json:"scrapped,omitempty"`
+	Sequence            *int            `json:"sequence,omitempty"`
+	State               *StockMoveState `json:"state,omitempty"`
+	ToRefund            *bool           `json:"to_refund,omitempty"`
+	WarehouseID         *StockWarehouse `json:"warehouse_id,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of stock.move.line, a model this API does not expose: its id, node id and display name.
@@ -5107,6 +6960,28 @@ type StockPicking struct {
 
 func (StockPicking) IsNode() {}
 
+// Totals of the stock.picking records matching the filter (one read_group).
+type StockPickingAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *StockPickingAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *StockPickingAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*StockPickingGroup `json:"groups"`
+}
+
+// Smallest or largest values of stock.picking fields.
+type StockPickingAggregateMinMax struct {
+	CreateDate    *string `json:"create_date,omitempty"`
+	Date          *string `json:"date,omitempty"`
+	DateDeadline  *string `json:"date_deadline,omitempty"`
+	DateDone      *string `json:"date_done,omitempty"`
+	ScheduledDate *string `json:"scheduled_date,omitempty"`
+	WriteDate     *string `json:"write_date,omitempty"`
+}
+
 // A page of stock.picking records: nodes, or Relay's edges and pageInfo (both from the same read).
 type StockPickingConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -5131,6 +7006,96 @@ type StockPickingEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string        `json:"cursor"`
 	Node   *StockPicking `json:"node"`
+}
+
+// One group of stock.picking records: its keys (those of groupBy; the others are null), count and totals.
+type StockPickingGroup struct {
+	// Number of records in the group.
+	Count       int                          `json:"count"`
+	Min         *StockPickingAggregateMinMax `json:"min"`
+	Max         *StockPickingAggregateMinMax `json:"max"`
+	BackorderID *StockPicking                `json:"backorder_id,omitempty"`
+	CompanyID   *ResCompany                  `json:"company_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string   `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers `json:"create_uid,omitempty"`
+	// Start of the day of date (of a datetime: the instant the period starts in the user's time zone).
+	DateDay *string `json:"date_day,omitempty"`
+	// Start of the week of date (of a datetime: the instant the period starts in the user's time zone).
+	DateWeek *string `json:"date_week,omitempty"`
+	// Start of the month of date (of a datetime: the instant the period starts in the user's time zone).
+	DateMonth *string `json:"date_month,omitempty"`
+	// Start of the quarter of date (of a datetime: the instant the period starts in the user's time zone).
+	DateQuarter *string `json:"date_quarter,omitempty"`
+	// Start of the year of date (of a datetime: the instant the period starts in the user's time zone).
+	DateYear *string `json:"date_year,omitempty"`
+	// Start of the day of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineDay *string `json:"date_deadline_day,omitempty"`
+	// Start of the week of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineWeek *string `json:"date_deadline_week,omitempty"`
+	// Start of the month of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineMonth *string `json:"date_deadline_month,omitempty"`
+	// Start of the quarter of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineQuarter *string `json:"date_deadline_quarter,omitempty"`
+	// Start of the year of date_deadline (of a datetime: the instant the period starts in the user's time zone).
+	DateDeadlineYear *string `json:"date_deadline_year,omitempty"`
+	// Start of the day of date_done (of a datetime: the instant the period starts in the user's time zone).
+	DateDoneDay *string `json:"date_done_day,omitempty"`
+	// Start of the week of date_done (of a datetime: the instant the period starts in the user's time zone).
+	DateDoneWeek *string `json:"date_done_week,omitempty"`
+	// Start of the month of date_done (of a datetime: the instant the period starts in the user's time zone).
+	DateDoneMonth *string `json:"date_done_month,omitempty"`
+	// Start of the quarter of date_done (of a datetime: the instant the period starts in the user's time zone).
+	DateDoneQuarter *string `json:"date_done_quarter,omitempty"`
+	// Start of the year of date_done (of a datetime: the instant the period starts in the user's time zone).
+	DateDoneYear     *string               `json:"date_done_year,omitempty"`
+	GroupID          *ProcurementGroup     `json:"group_id,omitempty"`
+	HasDeadlineIssue *bool                 `json:"has_deadline_issue,omitempty"`
+	IsLocked         *bool                 `json:"is_locked,omitempty"`
+	LocationDestID   *StockLocation        `json:"location_dest_id,omitempty"`
+	LocationID       *StockLocation        `json:"location_id,omitempty"`
+	MoveType         *StockPickingMoveType `json:"move_type,omitempty"`
+	Name             *string               `json:"name,omitempty"`
+	Origin           *string               `json:"origin,omitempty"`
+	OwnerID          *ResPartner           `json:"owner_id,omitempty"`
+	PartnerID        *ResPartner           `json:"partner_id,omitempty"`
+	PickingTypeID    *StockPickingType     `json:"picking_type_id,omitempty"`
+	Printed          *bool                 `json:"printed,omitempty"`
+	Priority         *string               `json:"priority,omitempty"`
+	ProjectID        *ProjectProject       `json:"project_id,omitempty"`
+	ReturnID         *StockPicking         `json:"return_id,omitempty"`
+	SaleID           *SaleOrder            `json:"sale_id,omitempty"`
+	// Start of the day of scheduled_date (of a datetime: the instant the period starts in the user's time zone).
+	ScheduledDateDay *string `json:"scheduled_date_day,omitempty"`
+	// Start of the week of scheduled_date (of a datetime: the instant the period starts in the user's time zone).
+	ScheduledDateWeek *string `json:"scheduled_date_week,omitempty"`
+	// Start of the month of scheduled_date (of a datetime: the instant the period starts in the user's time zone).
+	ScheduledDateMonth *string `json:"scheduled_date_month,omitempty"`
+	// Start of the quarter of scheduled_date (of a datetime: the instant the period starts in the user's time zone).
+	ScheduledDateQuarter *string `json:"scheduled_date_quarter,omitempty"`
+	// Start of the year of scheduled_date (of a datetime: the instant the period starts in the user's time zone).
+	ScheduledDateYear *string            `json:"scheduled_date_year,omitempty"`
+	State             *StockPickingState `json:"state,omitempty"`
+	UserID            *ResUsers          `json:"user_id,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of stock.picking.type, a model this API does not expose: its id, node id and display name.
@@ -5323,6 +7288,39 @@ type StockWarehouse struct {
 
 func (StockWarehouse) IsNode() {}
 
+// Totals of the stock.warehouse records matching the filter (one read_group).
+type StockWarehouseAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *StockWarehouseAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *StockWarehouseAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *StockWarehouseAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *StockWarehouseAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*StockWarehouseGroup `json:"groups"`
+}
+
+// Averages of stock.warehouse fields.
+type StockWarehouseAggregateAvg struct {
+	Sequence *float64 `json:"sequence,omitempty"`
+}
+
+// Smallest or largest values of stock.warehouse fields.
+type StockWarehouseAggregateMinMax struct {
+	CreateDate *string `json:"create_date,omitempty"`
+	Sequence   *int    `json:"sequence,omitempty"`
+	WriteDate  *string `json:"write_date,omitempty"`
+}
+
+// Sums of stock.warehouse fields.
+type StockWarehouseAggregateSum struct {
+	Sequence *int `json:"sequence,omitempty"`
+}
+
 // A page of stock.warehouse records: nodes, or Relay's edges and pageInfo (both from the same read).
 type StockWarehouseConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -5347,6 +7345,64 @@ type StockWarehouseEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string          `json:"cursor"`
 	Node   *StockWarehouse `json:"node"`
+}
+
+// One group of stock.warehouse records: its keys (those of groupBy; the others are null), count and totals.
+type StockWarehouseGroup struct {
+	// Number of records in the group.
+	Count     int                            `json:"count"`
+	Sum       *StockWarehouseAggregateSum    `json:"sum"`
+	Avg       *StockWarehouseAggregateAvg    `json:"avg"`
+	Min       *StockWarehouseAggregateMinMax `json:"min"`
+	Max       *StockWarehouseAggregateMinMax `json:"max"`
+	Active    *bool                          `json:"active,omitempty"`
+	Code      *string                        `json:"code,omitempty"`
+	CompanyID *ResCompany                    `json:"company_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear     *string                       `json:"create_date_year,omitempty"`
+	CreateUID          *ResUsers                     `json:"create_uid,omitempty"`
+	CrossdockRouteID   *StockRoute                   `json:"crossdock_route_id,omitempty"`
+	DeliveryRouteID    *StockRoute                   `json:"delivery_route_id,omitempty"`
+	DeliverySteps      *StockWarehouseDeliverySteps  `json:"delivery_steps,omitempty"`
+	InTypeID           *StockPickingType             `json:"in_type_id,omitempty"`
+	IntTypeID          *StockPickingType             `json:"int_type_id,omitempty"`
+	LotStockID         *StockLocation                `json:"lot_stock_id,omitempty"`
+	MtoPullID          *StockRule                    `json:"mto_pull_id,omitempty"`
+	Name               *string                       `json:"name,omitempty"`
+	OutTypeID          *StockPickingType             `json:"out_type_id,omitempty"`
+	PackTypeID         *StockPickingType             `json:"pack_type_id,omitempty"`
+	PartnerID          *ResPartner                   `json:"partner_id,omitempty"`
+	PickTypeID         *StockPickingType             `json:"pick_type_id,omitempty"`
+	QcTypeID           *StockPickingType             `json:"qc_type_id,omitempty"`
+	ReceptionRouteID   *StockRoute                   `json:"reception_route_id,omitempty"`
+	ReceptionSteps     *StockWarehouseReceptionSteps `json:"reception_steps,omitempty"`
+	Sequence           *int                          `json:"sequence,omitempty"`
+	StoreTypeID        *StockPickingType             `json:"store_type_id,omitempty"`
+	ViewLocationID     *StockLocation                `json:"view_location_id,omitempty"`
+	WhInputStockLocID  *StockLocation                `json:"wh_input_stock_loc_id,omitempty"`
+	WhOutputStockLocID *StockLocation                `json:"wh_output_stock_loc_id,omitempty"`
+	WhPackStockLocID   *StockLocation                `json:"wh_pack_stock_loc_id,omitempty"`
+	WhQcStockLocID     *StockLocation                `json:"wh_qc_stock_loc_id,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string           `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers         `json:"write_uid,omitempty"`
+	XdockTypeID   *StockPickingType `json:"xdock_type_id,omitempty"`
 }
 
 // A record of stock.warehouse.orderpoint, a model this API does not expose: its id, node id and display name.
@@ -5423,6 +7479,42 @@ type UomUom struct {
 
 func (UomUom) IsNode() {}
 
+// Totals of the uom.uom records matching the filter (one read_group).
+type UomUomAggregate struct {
+	// Number of records.
+	Count int `json:"count"`
+	// Sums of numeric fields (null when no record matches).
+	Sum *UomUomAggregateSum `json:"sum"`
+	// Averages of numeric fields (null when no record matches).
+	Avg *UomUomAggregateAvg `json:"avg"`
+	// Smallest values of numeric and date fields (null when no record matches).
+	Min *UomUomAggregateMinMax `json:"min"`
+	// Largest values of numeric and date fields (null when no record matches).
+	Max *UomUomAggregateMinMax `json:"max"`
+	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
+	Groups []*UomUomGroup `json:"groups"`
+}
+
+// Averages of uom.uom fields.
+type UomUomAggregateAvg struct {
+	Factor   *float64 `json:"factor,omitempty"`
+	Rounding *float64 `json:"rounding,omitempty"`
+}
+
+// Smallest or largest values of uom.uom fields.
+type UomUomAggregateMinMax struct {
+	CreateDate *string  `json:"create_date,omitempty"`
+	Factor     *float64 `json:"factor,omitempty"`
+	Rounding   *float64 `json:"rounding,omitempty"`
+	WriteDate  *string  `json:"write_date,omitempty"`
+}
+
+// Sums of uom.uom fields.
+type UomUomAggregateSum struct {
+	Factor   *float64 `json:"factor,omitempty"`
+	Rounding *float64 `json:"rounding,omitempty"`
+}
+
 // A page of uom.uom records: nodes, or Relay's edges and pageInfo (both from the same read).
 type UomUomConnection struct {
 	// Number of records matching the filter, ignoring limit and offset. Costs one count when selected.
@@ -5447,6 +7539,42 @@ type UomUomEdge struct {
 	// Opaque position of the record in the list: pass it to after or before.
 	Cursor string  `json:"cursor"`
 	Node   *UomUom `json:"node"`
+}
+
+// One group of uom.uom records: its keys (those of groupBy; the others are null), count and totals.
+type UomUomGroup struct {
+	// Number of records in the group.
+	Count      int                    `json:"count"`
+	Sum        *UomUomAggregateSum    `json:"sum"`
+	Avg        *UomUomAggregateAvg    `json:"avg"`
+	Min        *UomUomAggregateMinMax `json:"min"`
+	Max        *UomUomAggregateMinMax `json:"max"`
+	Active     *bool                  `json:"active,omitempty"`
+	CategoryID *UomCategory           `json:"category_id,omitempty"`
+	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateDay *string `json:"create_date_day,omitempty"`
+	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateWeek *string `json:"create_date_week,omitempty"`
+	// Start of the month of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateMonth *string `json:"create_date_month,omitempty"`
+	// Start of the quarter of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateQuarter *string `json:"create_date_quarter,omitempty"`
+	// Start of the year of create_date (of a datetime: the instant the period starts in the user's time zone).
+	CreateDateYear *string        `json:"create_date_year,omitempty"`
+	CreateUID      *ResUsers      `json:"create_uid,omitempty"`
+	Name           *string        `json:"name,omitempty"`
+	UomType        *UomUomUomType `json:"uom_type,omitempty"`
+	// Start of the day of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateDay *string `json:"write_date_day,omitempty"`
+	// Start of the week of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateWeek *string `json:"write_date_week,omitempty"`
+	// Start of the month of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateMonth *string `json:"write_date_month,omitempty"`
+	// Start of the quarter of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateQuarter *string `json:"write_date_quarter,omitempty"`
+	// Start of the year of write_date (of a datetime: the instant the period starts in the user's time zone).
+	WriteDateYear *string   `json:"write_date_year,omitempty"`
+	WriteUID      *ResUsers `json:"write_uid,omitempty"`
 }
 
 // A record of utm.campaign, a model this API does not expose: its id, node id and display name.
@@ -5602,6 +7730,114 @@ func (e *AccountTaxCompanyPriceInclude) UnmarshalJSON(b []byte) error {
 }
 
 func (e AccountTaxCompanyPriceInclude) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key account.tax records group by; a date's with its period.
+type AccountTaxGroupBy string
+
+const (
+	AccountTaxGroupByActive                       AccountTaxGroupBy = "active"
+	AccountTaxGroupByAmountType                   AccountTaxGroupBy = "amount_type"
+	AccountTaxGroupByAnalytic                     AccountTaxGroupBy = "analytic"
+	AccountTaxGroupByCashBasisTransitionAccountID AccountTaxGroupBy = "cash_basis_transition_account_id"
+	AccountTaxGroupByCompanyID                    AccountTaxGroupBy = "company_id"
+	AccountTaxGroupByCountryID                    AccountTaxGroupBy = "country_id"
+	AccountTaxGroupByCreateDateDay                AccountTaxGroupBy = "create_date_day"
+	AccountTaxGroupByCreateDateWeek               AccountTaxGroupBy = "create_date_week"
+	AccountTaxGroupByCreateDateMonth              AccountTaxGroupBy = "create_date_month"
+	AccountTaxGroupByCreateDateQuarter            AccountTaxGroupBy = "create_date_quarter"
+	AccountTaxGroupByCreateDateYear               AccountTaxGroupBy = "create_date_year"
+	AccountTaxGroupByCreateUID                    AccountTaxGroupBy = "create_uid"
+	AccountTaxGroupByIncludeBaseAmount            AccountTaxGroupBy = "include_base_amount"
+	AccountTaxGroupByInvoiceLabel                 AccountTaxGroupBy = "invoice_label"
+	AccountTaxGroupByIsBaseAffected               AccountTaxGroupBy = "is_base_affected"
+	AccountTaxGroupByName                         AccountTaxGroupBy = "name"
+	AccountTaxGroupByPriceIncludeOverride         AccountTaxGroupBy = "price_include_override"
+	AccountTaxGroupBySequence                     AccountTaxGroupBy = "sequence"
+	AccountTaxGroupByTaxExigibility               AccountTaxGroupBy = "tax_exigibility"
+	AccountTaxGroupByTaxGroupID                   AccountTaxGroupBy = "tax_group_id"
+	AccountTaxGroupByTaxScope                     AccountTaxGroupBy = "tax_scope"
+	AccountTaxGroupByTypeTaxUse                   AccountTaxGroupBy = "type_tax_use"
+	AccountTaxGroupByWriteDateDay                 AccountTaxGroupBy = "write_date_day"
+	AccountTaxGroupByWriteDateWeek                AccountTaxGroupBy = "write_date_week"
+	AccountTaxGroupByWriteDateMonth               AccountTaxGroupBy = "write_date_month"
+	AccountTaxGroupByWriteDateQuarter             AccountTaxGroupBy = "write_date_quarter"
+	AccountTaxGroupByWriteDateYear                AccountTaxGroupBy = "write_date_year"
+	AccountTaxGroupByWriteUID                     AccountTaxGroupBy = "write_uid"
+)
+
+var AllAccountTaxGroupBy = []AccountTaxGroupBy{
+	AccountTaxGroupByActive,
+	AccountTaxGroupByAmountType,
+	AccountTaxGroupByAnalytic,
+	AccountTaxGroupByCashBasisTransitionAccountID,
+	AccountTaxGroupByCompanyID,
+	AccountTaxGroupByCountryID,
+	AccountTaxGroupByCreateDateDay,
+	AccountTaxGroupByCreateDateWeek,
+	AccountTaxGroupByCreateDateMonth,
+	AccountTaxGroupByCreateDateQuarter,
+	AccountTaxGroupByCreateDateYear,
+	AccountTaxGroupByCreateUID,
+	AccountTaxGroupByIncludeBaseAmount,
+	AccountTaxGroupByInvoiceLabel,
+	AccountTaxGroupByIsBaseAffected,
+	AccountTaxGroupByName,
+	AccountTaxGroupByPriceIncludeOverride,
+	AccountTaxGroupBySequence,
+	AccountTaxGroupByTaxExigibility,
+	AccountTaxGroupByTaxGroupID,
+	AccountTaxGroupByTaxScope,
+	AccountTaxGroupByTypeTaxUse,
+	AccountTaxGroupByWriteDateDay,
+	AccountTaxGroupByWriteDateWeek,
+	AccountTaxGroupByWriteDateMonth,
+	AccountTaxGroupByWriteDateQuarter,
+	AccountTaxGroupByWriteDateYear,
+	AccountTaxGroupByWriteUID,
+}
+
+func (e AccountTaxGroupBy) IsValid() bool {
+	switch e {
+	case AccountTaxGroupByActive, AccountTaxGroupByAmountType, AccountTaxGroupByAnalytic, AccountTaxGroupByCashBasisTransitionAccountID, AccountTaxGroupByCompanyID, AccountTaxGroupByCountryID, AccountTaxGroupByCreateDateDay, AccountTaxGroupByCreateDateWeek, AccountTaxGroupByCreateDateMonth, AccountTaxGroupByCreateDateQuarter, AccountTaxGroupByCreateDateYear, AccountTaxGroupByCreateUID, AccountTaxGroupByIncludeBaseAmount, AccountTaxGroupByInvoiceLabel, AccountTaxGroupByIsBaseAffected, AccountTaxGroupByName, AccountTaxGroupByPriceIncludeOverride, AccountTaxGroupBySequence, AccountTaxGroupByTaxExigibility, AccountTaxGroupByTaxGroupID, AccountTaxGroupByTaxScope, AccountTaxGroupByTypeTaxUse, AccountTaxGroupByWriteDateDay, AccountTaxGroupByWriteDateWeek, AccountTaxGroupByWriteDateMonth, AccountTaxGroupByWriteDateQuarter, AccountTaxGroupByWriteDateYear, AccountTaxGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e AccountTaxGroupBy) String() string {
+	return string(e)
+}
+
+func (e *AccountTaxGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AccountTaxGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AccountTaxGroupBy", str)
+	}
+	return nil
+}
+
+func (e AccountTaxGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AccountTaxGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AccountTaxGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -5842,6 +8078,86 @@ func (e AccountTaxTypeTaxUse) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key crm.tag records group by; a date's with its period.
+type CrmTagGroupBy string
+
+const (
+	CrmTagGroupByColor             CrmTagGroupBy = "color"
+	CrmTagGroupByCreateDateDay     CrmTagGroupBy = "create_date_day"
+	CrmTagGroupByCreateDateWeek    CrmTagGroupBy = "create_date_week"
+	CrmTagGroupByCreateDateMonth   CrmTagGroupBy = "create_date_month"
+	CrmTagGroupByCreateDateQuarter CrmTagGroupBy = "create_date_quarter"
+	CrmTagGroupByCreateDateYear    CrmTagGroupBy = "create_date_year"
+	CrmTagGroupByCreateUID         CrmTagGroupBy = "create_uid"
+	CrmTagGroupByName              CrmTagGroupBy = "name"
+	CrmTagGroupByWriteDateDay      CrmTagGroupBy = "write_date_day"
+	CrmTagGroupByWriteDateWeek     CrmTagGroupBy = "write_date_week"
+	CrmTagGroupByWriteDateMonth    CrmTagGroupBy = "write_date_month"
+	CrmTagGroupByWriteDateQuarter  CrmTagGroupBy = "write_date_quarter"
+	CrmTagGroupByWriteDateYear     CrmTagGroupBy = "write_date_year"
+	CrmTagGroupByWriteUID          CrmTagGroupBy = "write_uid"
+)
+
+var AllCrmTagGroupBy = []CrmTagGroupBy{
+	CrmTagGroupByColor,
+	CrmTagGroupByCreateDateDay,
+	CrmTagGroupByCreateDateWeek,
+	CrmTagGroupByCreateDateMonth,
+	CrmTagGroupByCreateDateQuarter,
+	CrmTagGroupByCreateDateYear,
+	CrmTagGroupByCreateUID,
+	CrmTagGroupByName,
+	CrmTagGroupByWriteDateDay,
+	CrmTagGroupByWriteDateWeek,
+	CrmTagGroupByWriteDateMonth,
+	CrmTagGroupByWriteDateQuarter,
+	CrmTagGroupByWriteDateYear,
+	CrmTagGroupByWriteUID,
+}
+
+func (e CrmTagGroupBy) IsValid() bool {
+	switch e {
+	case CrmTagGroupByColor, CrmTagGroupByCreateDateDay, CrmTagGroupByCreateDateWeek, CrmTagGroupByCreateDateMonth, CrmTagGroupByCreateDateQuarter, CrmTagGroupByCreateDateYear, CrmTagGroupByCreateUID, CrmTagGroupByName, CrmTagGroupByWriteDateDay, CrmTagGroupByWriteDateWeek, CrmTagGroupByWriteDateMonth, CrmTagGroupByWriteDateQuarter, CrmTagGroupByWriteDateYear, CrmTagGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e CrmTagGroupBy) String() string {
+	return string(e)
+}
+
+func (e *CrmTagGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CrmTagGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CrmTagGroupBy", str)
+	}
+	return nil
+}
+
+func (e CrmTagGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CrmTagGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CrmTagGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Sort direction.
 type OrderDirection string
 
@@ -5893,6 +8209,112 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key product.category records group by; a date's with its period.
+type ProductCategoryGroupBy string
+
+const (
+	ProductCategoryGroupByCompleteName                      ProductCategoryGroupBy = "complete_name"
+	ProductCategoryGroupByCreateDateDay                     ProductCategoryGroupBy = "create_date_day"
+	ProductCategoryGroupByCreateDateWeek                    ProductCategoryGroupBy = "create_date_week"
+	ProductCategoryGroupByCreateDateMonth                   ProductCategoryGroupBy = "create_date_month"
+	ProductCategoryGroupByCreateDateQuarter                 ProductCategoryGroupBy = "create_date_quarter"
+	ProductCategoryGroupByCreateDateYear                    ProductCategoryGroupBy = "create_date_year"
+	ProductCategoryGroupByCreateUID                         ProductCategoryGroupBy = "create_uid"
+	ProductCategoryGroupByName                              ProductCategoryGroupBy = "name"
+	ProductCategoryGroupByPackagingReserveMethod            ProductCategoryGroupBy = "packaging_reserve_method"
+	ProductCategoryGroupByParentID                          ProductCategoryGroupBy = "parent_id"
+	ProductCategoryGroupByParentPath                        ProductCategoryGroupBy = "parent_path"
+	ProductCategoryGroupByPropertyAccountDownpaymentCategID ProductCategoryGroupBy = "property_account_downpayment_categ_id"
+	ProductCategoryGroupByPropertyAccountExpenseCategID     ProductCategoryGroupBy = "property_account_expense_categ_id"
+	ProductCategoryGroupByPropertyAccountIncomeCategID      ProductCategoryGroupBy = "property_account_income_categ_id"
+	ProductCategoryGroupByPropertyCostMethod                ProductCategoryGroupBy = "property_cost_method"
+	ProductCategoryGroupByPropertyStockAccountInputCategID  ProductCategoryGroupBy = "property_stock_account_input_categ_id"
+	ProductCategoryGroupByPropertyStockAccountOutputCategID ProductCategoryGroupBy = "property_stock_account_output_categ_id"
+	ProductCategoryGroupByPropertyStockJournal              ProductCategoryGroupBy = "property_stock_journal"
+	ProductCategoryGroupByPropertyStockValuationAccountID   ProductCategoryGroupBy = "property_stock_valuation_account_id"
+	ProductCategoryGroupByPropertyValuation                 ProductCategoryGroupBy = "property_valuation"
+	ProductCategoryGroupByRemovalStrategyID                 ProductCategoryGroupBy = "removal_strategy_id"
+	ProductCategoryGroupByWriteDateDay                      ProductCategoryGroupBy = "write_date_day"
+	ProductCategoryGroupByWriteDateWeek                     ProductCategoryGroupBy = "write_date_week"
+	ProductCategoryGroupByWriteDateMonth                    ProductCategoryGroupBy = "write_date_month"
+	ProductCategoryGroupByWriteDateQuarter                  ProductCategoryGroupBy = "write_date_quarter"
+	ProductCategoryGroupByWriteDateYear                     ProductCategoryGroupBy = "write_date_year"
+	ProductCategoryGroupByWriteUID                          ProductCategoryGroupBy = "write_uid"
+)
+
+var AllProductCategoryGroupBy = []ProductCategoryGroupBy{
+	ProductCategoryGroupByCompleteName,
+	ProductCategoryGroupByCreateDateDay,
+	ProductCategoryGroupByCreateDateWeek,
+	ProductCategoryGroupByCreateDateMonth,
+	ProductCategoryGroupByCreateDateQuarter,
+	ProductCategoryGroupByCreateDateYear,
+	ProductCategoryGroupByCreateUID,
+	ProductCategoryGroupByName,
+	ProductCategoryGroupByPackagingReserveMethod,
+	ProductCategoryGroupByParentID,
+	ProductCategoryGroupByParentPath,
+	ProductCategoryGroupByPropertyAccountDownpaymentCategID,
+	ProductCategoryGroupByPropertyAccountExpenseCategID,
+	ProductCategoryGroupByPropertyAccountIncomeCategID,
+	ProductCategoryGroupByPropertyCostMethod,
+	ProductCategoryGroupByPropertyStockAccountInputCategID,
+	ProductCategoryGroupByPropertyStockAccountOutputCategID,
+	ProductCategoryGroupByPropertyStockJournal,
+	ProductCategoryGroupByPropertyStockValuationAccountID,
+	ProductCategoryGroupByPropertyValuation,
+	ProductCategoryGroupByRemovalStrategyID,
+	ProductCategoryGroupByWriteDateDay,
+	ProductCategoryGroupByWriteDateWeek,
+	ProductCategoryGroupByWriteDateMonth,
+	ProductCategoryGroupByWriteDateQuarter,
+	ProductCategoryGroupByWriteDateYear,
+	ProductCategoryGroupByWriteUID,
+}
+
+func (e ProductCategoryGroupBy) IsValid() bool {
+	switch e {
+	case ProductCategoryGroupByCompleteName, ProductCategoryGroupByCreateDateDay, ProductCategoryGroupByCreateDateWeek, ProductCategoryGroupByCreateDateMonth, ProductCategoryGroupByCreateDateQuarter, ProductCategoryGroupByCreateDateYear, ProductCategoryGroupByCreateUID, ProductCategoryGroupByName, ProductCategoryGroupByPackagingReserveMethod, ProductCategoryGroupByParentID, ProductCategoryGroupByParentPath, ProductCategoryGroupByPropertyAccountDownpaymentCategID, ProductCategoryGroupByPropertyAccountExpenseCategID, ProductCategoryGroupByPropertyAccountIncomeCategID, ProductCategoryGroupByPropertyCostMethod, ProductCategoryGroupByPropertyStockAccountInputCategID, ProductCategoryGroupByPropertyStockAccountOutputCategID, ProductCategoryGroupByPropertyStockJournal, ProductCategoryGroupByPropertyStockValuationAccountID, ProductCategoryGroupByPropertyValuation, ProductCategoryGroupByRemovalStrategyID, ProductCategoryGroupByWriteDateDay, ProductCategoryGroupByWriteDateWeek, ProductCategoryGroupByWriteDateMonth, ProductCategoryGroupByWriteDateQuarter, ProductCategoryGroupByWriteDateYear, ProductCategoryGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e ProductCategoryGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ProductCategoryGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProductCategoryGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProductCategoryGroupBy", str)
+	}
+	return nil
+}
+
+func (e ProductCategoryGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProductCategoryGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProductCategoryGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -6192,6 +8614,94 @@ func (e *ProductProductExpensePolicy) UnmarshalJSON(b []byte) error {
 }
 
 func (e ProductProductExpensePolicy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key product.product records group by; a date's with its period.
+type ProductProductGroupBy string
+
+const (
+	ProductProductGroupByActive                      ProductProductGroupBy = "active"
+	ProductProductGroupByBarcode                     ProductProductGroupBy = "barcode"
+	ProductProductGroupByCanImageVariant1024BeZoomed ProductProductGroupBy = "can_image_variant_1024_be_zoomed"
+	ProductProductGroupByCombinationIndices          ProductProductGroupBy = "combination_indices"
+	ProductProductGroupByCreateDateDay               ProductProductGroupBy = "create_date_day"
+	ProductProductGroupByCreateDateWeek              ProductProductGroupBy = "create_date_week"
+	ProductProductGroupByCreateDateMonth             ProductProductGroupBy = "create_date_month"
+	ProductProductGroupByCreateDateQuarter           ProductProductGroupBy = "create_date_quarter"
+	ProductProductGroupByCreateDateYear              ProductProductGroupBy = "create_date_year"
+	ProductProductGroupByCreateUID                   ProductProductGroupBy = "create_uid"
+	ProductProductGroupByDefaultCode                 ProductProductGroupBy = "default_code"
+	ProductProductGroupByProductTmplID               ProductProductGroupBy = "product_tmpl_id"
+	ProductProductGroupByWriteDateDay                ProductProductGroupBy = "write_date_day"
+	ProductProductGroupByWriteDateWeek               ProductProductGroupBy = "write_date_week"
+	ProductProductGroupByWriteDateMonth              ProductProductGroupBy = "write_date_month"
+	ProductProductGroupByWriteDateQuarter            ProductProductGroupBy = "write_date_quarter"
+	ProductProductGroupByWriteDateYear               ProductProductGroupBy = "write_date_year"
+	ProductProductGroupByWriteUID                    ProductProductGroupBy = "write_uid"
+)
+
+var AllProductProductGroupBy = []ProductProductGroupBy{
+	ProductProductGroupByActive,
+	ProductProductGroupByBarcode,
+	ProductProductGroupByCanImageVariant1024BeZoomed,
+	ProductProductGroupByCombinationIndices,
+	ProductProductGroupByCreateDateDay,
+	ProductProductGroupByCreateDateWeek,
+	ProductProductGroupByCreateDateMonth,
+	ProductProductGroupByCreateDateQuarter,
+	ProductProductGroupByCreateDateYear,
+	ProductProductGroupByCreateUID,
+	ProductProductGroupByDefaultCode,
+	ProductProductGroupByProductTmplID,
+	ProductProductGroupByWriteDateDay,
+	ProductProductGroupByWriteDateWeek,
+	ProductProductGroupByWriteDateMonth,
+	ProductProductGroupByWriteDateQuarter,
+	ProductProductGroupByWriteDateYear,
+	ProductProductGroupByWriteUID,
+}
+
+func (e ProductProductGroupBy) IsValid() bool {
+	switch e {
+	case ProductProductGroupByActive, ProductProductGroupByBarcode, ProductProductGroupByCanImageVariant1024BeZoomed, ProductProductGroupByCombinationIndices, ProductProductGroupByCreateDateDay, ProductProductGroupByCreateDateWeek, ProductProductGroupByCreateDateMonth, ProductProductGroupByCreateDateQuarter, ProductProductGroupByCreateDateYear, ProductProductGroupByCreateUID, ProductProductGroupByDefaultCode, ProductProductGroupByProductTmplID, ProductProductGroupByWriteDateDay, ProductProductGroupByWriteDateWeek, ProductProductGroupByWriteDateMonth, ProductProductGroupByWriteDateQuarter, ProductProductGroupByWriteDateYear, ProductProductGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e ProductProductGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ProductProductGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProductProductGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProductProductGroupBy", str)
+	}
+	return nil
+}
+
+func (e ProductProductGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProductProductGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProductProductGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -6740,6 +9250,144 @@ func (e ProductTemplateExpensePolicy) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key product.template records group by; a date's with its period.
+type ProductTemplateGroupBy string
+
+const (
+	ProductTemplateGroupByActive                    ProductTemplateGroupBy = "active"
+	ProductTemplateGroupByCanImage1024BeZoomed      ProductTemplateGroupBy = "can_image_1024_be_zoomed"
+	ProductTemplateGroupByCategID                   ProductTemplateGroupBy = "categ_id"
+	ProductTemplateGroupByColor                     ProductTemplateGroupBy = "color"
+	ProductTemplateGroupByCompanyID                 ProductTemplateGroupBy = "company_id"
+	ProductTemplateGroupByCreateDateDay             ProductTemplateGroupBy = "create_date_day"
+	ProductTemplateGroupByCreateDateWeek            ProductTemplateGroupBy = "create_date_week"
+	ProductTemplateGroupByCreateDateMonth           ProductTemplateGroupBy = "create_date_month"
+	ProductTemplateGroupByCreateDateQuarter         ProductTemplateGroupBy = "create_date_quarter"
+	ProductTemplateGroupByCreateDateYear            ProductTemplateGroupBy = "create_date_year"
+	ProductTemplateGroupByCreateUID                 ProductTemplateGroupBy = "create_uid"
+	ProductTemplateGroupByDefaultCode               ProductTemplateGroupBy = "default_code"
+	ProductTemplateGroupByExpensePolicy             ProductTemplateGroupBy = "expense_policy"
+	ProductTemplateGroupByHasConfigurableAttributes ProductTemplateGroupBy = "has_configurable_attributes"
+	ProductTemplateGroupByInvoicePolicy             ProductTemplateGroupBy = "invoice_policy"
+	ProductTemplateGroupByIsFavorite                ProductTemplateGroupBy = "is_favorite"
+	ProductTemplateGroupByIsStorable                ProductTemplateGroupBy = "is_storable"
+	ProductTemplateGroupByLotValuated               ProductTemplateGroupBy = "lot_valuated"
+	ProductTemplateGroupByName                      ProductTemplateGroupBy = "name"
+	ProductTemplateGroupByProjectID                 ProductTemplateGroupBy = "project_id"
+	ProductTemplateGroupByProjectTemplateID         ProductTemplateGroupBy = "project_template_id"
+	ProductTemplateGroupByPropertyAccountExpenseID  ProductTemplateGroupBy = "property_account_expense_id"
+	ProductTemplateGroupByPropertyAccountIncomeID   ProductTemplateGroupBy = "property_account_income_id"
+	ProductTemplateGroupByPropertyStockInventory    ProductTemplateGroupBy = "property_stock_inventory"
+	ProductTemplateGroupByPropertyStockProduction   ProductTemplateGroupBy = "property_stock_production"
+	ProductTemplateGroupByPurchaseOk                ProductTemplateGroupBy = "purchase_ok"
+	ProductTemplateGroupByResponsibleID             ProductTemplateGroupBy = "responsible_id"
+	ProductTemplateGroupBySaleDelay                 ProductTemplateGroupBy = "sale_delay"
+	ProductTemplateGroupBySaleLineWarn              ProductTemplateGroupBy = "sale_line_warn"
+	ProductTemplateGroupBySaleOk                    ProductTemplateGroupBy = "sale_ok"
+	ProductTemplateGroupBySequence                  ProductTemplateGroupBy = "sequence"
+	ProductTemplateGroupByServiceTracking           ProductTemplateGroupBy = "service_tracking"
+	ProductTemplateGroupByServiceType               ProductTemplateGroupBy = "service_type"
+	ProductTemplateGroupByTracking                  ProductTemplateGroupBy = "tracking"
+	ProductTemplateGroupByType                      ProductTemplateGroupBy = "type"
+	ProductTemplateGroupByUomID                     ProductTemplateGroupBy = "uom_id"
+	ProductTemplateGroupByUomPoID                   ProductTemplateGroupBy = "uom_po_id"
+	ProductTemplateGroupByWriteDateDay              ProductTemplateGroupBy = "write_date_day"
+	ProductTemplateGroupByWriteDateWeek             ProductTemplateGroupBy = "write_date_week"
+	ProductTemplateGroupByWriteDateMonth            ProductTemplateGroupBy = "write_date_month"
+	ProductTemplateGroupByWriteDateQuarter          ProductTemplateGroupBy = "write_date_quarter"
+	ProductTemplateGroupByWriteDateYear             ProductTemplateGroupBy = "write_date_year"
+	ProductTemplateGroupByWriteUID                  ProductTemplateGroupBy = "write_uid"
+)
+
+var AllProductTemplateGroupBy = []ProductTemplateGroupBy{
+	ProductTemplateGroupByActive,
+	ProductTemplateGroupByCanImage1024BeZoomed,
+	ProductTemplateGroupByCategID,
+	ProductTemplateGroupByColor,
+	ProductTemplateGroupByCompanyID,
+	ProductTemplateGroupByCreateDateDay,
+	ProductTemplateGroupByCreateDateWeek,
+	ProductTemplateGroupByCreateDateMonth,
+	ProductTemplateGroupByCreateDateQuarter,
+	ProductTemplateGroupByCreateDateYear,
+	ProductTemplateGroupByCreateUID,
+	ProductTemplateGroupByDefaultCode,
+	ProductTemplateGroupByExpensePolicy,
+	ProductTemplateGroupByHasConfigurableAttributes,
+	ProductTemplateGroupByInvoicePolicy,
+	ProductTemplateGroupByIsFavorite,
+	ProductTemplateGroupByIsStorable,
+	ProductTemplateGroupByLotValuated,
+	ProductTemplateGroupByName,
+	ProductTemplateGroupByProjectID,
+	ProductTemplateGroupByProjectTemplateID,
+	ProductTemplateGroupByPropertyAccountExpenseID,
+	ProductTemplateGroupByPropertyAccountIncomeID,
+	ProductTemplateGroupByPropertyStockInventory,
+	ProductTemplateGroupByPropertyStockProduction,
+	ProductTemplateGroupByPurchaseOk,
+	ProductTemplateGroupByResponsibleID,
+	ProductTemplateGroupBySaleDelay,
+	ProductTemplateGroupBySaleLineWarn,
+	ProductTemplateGroupBySaleOk,
+	ProductTemplateGroupBySequence,
+	ProductTemplateGroupByServiceTracking,
+	ProductTemplateGroupByServiceType,
+	ProductTemplateGroupByTracking,
+	ProductTemplateGroupByType,
+	ProductTemplateGroupByUomID,
+	ProductTemplateGroupByUomPoID,
+	ProductTemplateGroupByWriteDateDay,
+	ProductTemplateGroupByWriteDateWeek,
+	ProductTemplateGroupByWriteDateMonth,
+	ProductTemplateGroupByWriteDateQuarter,
+	ProductTemplateGroupByWriteDateYear,
+	ProductTemplateGroupByWriteUID,
+}
+
+func (e ProductTemplateGroupBy) IsValid() bool {
+	switch e {
+	case ProductTemplateGroupByActive, ProductTemplateGroupByCanImage1024BeZoomed, ProductTemplateGroupByCategID, ProductTemplateGroupByColor, ProductTemplateGroupByCompanyID, ProductTemplateGroupByCreateDateDay, ProductTemplateGroupByCreateDateWeek, ProductTemplateGroupByCreateDateMonth, ProductTemplateGroupByCreateDateQuarter, ProductTemplateGroupByCreateDateYear, ProductTemplateGroupByCreateUID, ProductTemplateGroupByDefaultCode, ProductTemplateGroupByExpensePolicy, ProductTemplateGroupByHasConfigurableAttributes, ProductTemplateGroupByInvoicePolicy, ProductTemplateGroupByIsFavorite, ProductTemplateGroupByIsStorable, ProductTemplateGroupByLotValuated, ProductTemplateGroupByName, ProductTemplateGroupByProjectID, ProductTemplateGroupByProjectTemplateID, ProductTemplateGroupByPropertyAccountExpenseID, ProductTemplateGroupByPropertyAccountIncomeID, ProductTemplateGroupByPropertyStockInventory, ProductTemplateGroupByPropertyStockProduction, ProductTemplateGroupByPurchaseOk, ProductTemplateGroupByResponsibleID, ProductTemplateGroupBySaleDelay, ProductTemplateGroupBySaleLineWarn, ProductTemplateGroupBySaleOk, ProductTemplateGroupBySequence, ProductTemplateGroupByServiceTracking, ProductTemplateGroupByServiceType, ProductTemplateGroupByTracking, ProductTemplateGroupByType, ProductTemplateGroupByUomID, ProductTemplateGroupByUomPoID, ProductTemplateGroupByWriteDateDay, ProductTemplateGroupByWriteDateWeek, ProductTemplateGroupByWriteDateMonth, ProductTemplateGroupByWriteDateQuarter, ProductTemplateGroupByWriteDateYear, ProductTemplateGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e ProductTemplateGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ProductTemplateGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProductTemplateGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProductTemplateGroupBy", str)
+	}
+	return nil
+}
+
+func (e ProductTemplateGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProductTemplateGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProductTemplateGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Values of product.template.invoice_policy (Invoicing Policy).
 type ProductTemplateInvoicePolicy string
 
@@ -7283,6 +9931,142 @@ func (e ProjectProjectAliasStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key project.project records group by; a date's with its period.
+type ProjectProjectGroupBy string
+
+const (
+	ProjectProjectGroupByAccountID             ProjectProjectGroupBy = "account_id"
+	ProjectProjectGroupByActive                ProjectProjectGroupBy = "active"
+	ProjectProjectGroupByAliasID               ProjectProjectGroupBy = "alias_id"
+	ProjectProjectGroupByAllowBillable         ProjectProjectGroupBy = "allow_billable"
+	ProjectProjectGroupByAllowMilestones       ProjectProjectGroupBy = "allow_milestones"
+	ProjectProjectGroupByAllowTaskDependencies ProjectProjectGroupBy = "allow_task_dependencies"
+	ProjectProjectGroupByColor                 ProjectProjectGroupBy = "color"
+	ProjectProjectGroupByCompanyID             ProjectProjectGroupBy = "company_id"
+	ProjectProjectGroupByCreateDateDay         ProjectProjectGroupBy = "create_date_day"
+	ProjectProjectGroupByCreateDateWeek        ProjectProjectGroupBy = "create_date_week"
+	ProjectProjectGroupByCreateDateMonth       ProjectProjectGroupBy = "create_date_month"
+	ProjectProjectGroupByCreateDateQuarter     ProjectProjectGroupBy = "create_date_quarter"
+	ProjectProjectGroupByCreateDateYear        ProjectProjectGroupBy = "create_date_year"
+	ProjectProjectGroupByCreateUID             ProjectProjectGroupBy = "create_uid"
+	ProjectProjectGroupByDateDay               ProjectProjectGroupBy = "date_day"
+	ProjectProjectGroupByDateWeek              ProjectProjectGroupBy = "date_week"
+	ProjectProjectGroupByDateMonth             ProjectProjectGroupBy = "date_month"
+	ProjectProjectGroupByDateQuarter           ProjectProjectGroupBy = "date_quarter"
+	ProjectProjectGroupByDateYear              ProjectProjectGroupBy = "date_year"
+	ProjectProjectGroupByDateStartDay          ProjectProjectGroupBy = "date_start_day"
+	ProjectProjectGroupByDateStartWeek         ProjectProjectGroupBy = "date_start_week"
+	ProjectProjectGroupByDateStartMonth        ProjectProjectGroupBy = "date_start_month"
+	ProjectProjectGroupByDateStartQuarter      ProjectProjectGroupBy = "date_start_quarter"
+	ProjectProjectGroupByDateStartYear         ProjectProjectGroupBy = "date_start_year"
+	ProjectProjectGroupByLabelTasks            ProjectProjectGroupBy = "label_tasks"
+	ProjectProjectGroupByLastUpdateID          ProjectProjectGroupBy = "last_update_id"
+	ProjectProjectGroupByLastUpdateStatus      ProjectProjectGroupBy = "last_update_status"
+	ProjectProjectGroupByName                  ProjectProjectGroupBy = "name"
+	ProjectProjectGroupByPartnerID             ProjectProjectGroupBy = "partner_id"
+	ProjectProjectGroupByPrivacyVisibility     ProjectProjectGroupBy = "privacy_visibility"
+	ProjectProjectGroupByReinvoicedSaleOrderID ProjectProjectGroupBy = "reinvoiced_sale_order_id"
+	ProjectProjectGroupBySaleLineID            ProjectProjectGroupBy = "sale_line_id"
+	ProjectProjectGroupBySequence              ProjectProjectGroupBy = "sequence"
+	ProjectProjectGroupByUserID                ProjectProjectGroupBy = "user_id"
+	ProjectProjectGroupByWriteDateDay          ProjectProjectGroupBy = "write_date_day"
+	ProjectProjectGroupByWriteDateWeek         ProjectProjectGroupBy = "write_date_week"
+	ProjectProjectGroupByWriteDateMonth        ProjectProjectGroupBy = "write_date_month"
+	ProjectProjectGroupByWriteDateQuarter      ProjectProjectGroupBy = "write_date_quarter"
+	ProjectProjectGroupByWriteDateYear         ProjectProjectGroupBy = "write_date_year"
+	ProjectProjectGroupByWriteUID              ProjectProjectGroupBy = "write_uid"
+	ProjectProjectGroupByXPlan2ID              ProjectProjectGroupBy = "x_plan2_id"
+	ProjectProjectGroupByXPlan3ID              ProjectProjectGroupBy = "x_plan3_id"
+)
+
+var AllProjectProjectGroupBy = []ProjectProjectGroupBy{
+	ProjectProjectGroupByAccountID,
+	ProjectProjectGroupByActive,
+	ProjectProjectGroupByAliasID,
+	ProjectProjectGroupByAllowBillable,
+	ProjectProjectGroupByAllowMilestones,
+	ProjectProjectGroupByAllowTaskDependencies,
+	ProjectProjectGroupByColor,
+	ProjectProjectGroupByCompanyID,
+	ProjectProjectGroupByCreateDateDay,
+	ProjectProjectGroupByCreateDateWeek,
+	ProjectProjectGroupByCreateDateMonth,
+	ProjectProjectGroupByCreateDateQuarter,
+	ProjectProjectGroupByCreateDateYear,
+	ProjectProjectGroupByCreateUID,
+	ProjectProjectGroupByDateDay,
+	ProjectProjectGroupByDateWeek,
+	ProjectProjectGroupByDateMonth,
+	ProjectProjectGroupByDateQuarter,
+	ProjectProjectGroupByDateYear,
+	ProjectProjectGroupByDateStartDay,
+	ProjectProjectGroupByDateStartWeek,
+	ProjectProjectGroupByDateStartMonth,
+	ProjectProjectGroupByDateStartQuarter,
+	ProjectProjectGroupByDateStartYear,
+	ProjectProjectGroupByLabelTasks,
+	ProjectProjectGroupByLastUpdateID,
+	ProjectProjectGroupByLastUpdateStatus,
+	ProjectProjectGroupByName,
+	ProjectProjectGroupByPartnerID,
+	ProjectProjectGroupByPrivacyVisibility,
+	ProjectProjectGroupByReinvoicedSaleOrderID,
+	ProjectProjectGroupBySaleLineID,
+	ProjectProjectGroupBySequence,
+	ProjectProjectGroupByUserID,
+	ProjectProjectGroupByWriteDateDay,
+	ProjectProjectGroupByWriteDateWeek,
+	ProjectProjectGroupByWriteDateMonth,
+	ProjectProjectGroupByWriteDateQuarter,
+	ProjectProjectGroupByWriteDateYear,
+	ProjectProjectGroupByWriteUID,
+	ProjectProjectGroupByXPlan2ID,
+	ProjectProjectGroupByXPlan3ID,
+}
+
+func (e ProjectProjectGroupBy) IsValid() bool {
+	switch e {
+	case ProjectProjectGroupByAccountID, ProjectProjectGroupByActive, ProjectProjectGroupByAliasID, ProjectProjectGroupByAllowBillable, ProjectProjectGroupByAllowMilestones, ProjectProjectGroupByAllowTaskDependencies, ProjectProjectGroupByColor, ProjectProjectGroupByCompanyID, ProjectProjectGroupByCreateDateDay, ProjectProjectGroupByCreateDateWeek, ProjectProjectGroupByCreateDateMonth, ProjectProjectGroupByCreateDateQuarter, ProjectProjectGroupByCreateDateYear, ProjectProjectGroupByCreateUID, ProjectProjectGroupByDateDay, ProjectProjectGroupByDateWeek, ProjectProjectGroupByDateMonth, ProjectProjectGroupByDateQuarter, ProjectProjectGroupByDateYear, ProjectProjectGroupByDateStartDay, ProjectProjectGroupByDateStartWeek, ProjectProjectGroupByDateStartMonth, ProjectProjectGroupByDateStartQuarter, ProjectProjectGroupByDateStartYear, ProjectProjectGroupByLabelTasks, ProjectProjectGroupByLastUpdateID, ProjectProjectGroupByLastUpdateStatus, ProjectProjectGroupByName, ProjectProjectGroupByPartnerID, ProjectProjectGroupByPrivacyVisibility, ProjectProjectGroupByReinvoicedSaleOrderID, ProjectProjectGroupBySaleLineID, ProjectProjectGroupBySequence, ProjectProjectGroupByUserID, ProjectProjectGroupByWriteDateDay, ProjectProjectGroupByWriteDateWeek, ProjectProjectGroupByWriteDateMonth, ProjectProjectGroupByWriteDateQuarter, ProjectProjectGroupByWriteDateYear, ProjectProjectGroupByWriteUID, ProjectProjectGroupByXPlan2ID, ProjectProjectGroupByXPlan3ID:
+		return true
+	}
+	return false
+}
+
+func (e ProjectProjectGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ProjectProjectGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProjectProjectGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProjectProjectGroupBy", str)
+	}
+	return nil
+}
+
+func (e ProjectProjectGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProjectProjectGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProjectProjectGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Values of project.project.last_update_status (Last Update Status).
 type ProjectProjectLastUpdateStatus string
 
@@ -7473,6 +10257,160 @@ func (e *ProjectProjectSaleOrderState) UnmarshalJSON(b []byte) error {
 }
 
 func (e ProjectProjectSaleOrderState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key project.task records group by; a date's with its period.
+type ProjectTaskGroupBy string
+
+const (
+	ProjectTaskGroupByActive                     ProjectTaskGroupBy = "active"
+	ProjectTaskGroupByColor                      ProjectTaskGroupBy = "color"
+	ProjectTaskGroupByCompanyID                  ProjectTaskGroupBy = "company_id"
+	ProjectTaskGroupByCreateDateDay              ProjectTaskGroupBy = "create_date_day"
+	ProjectTaskGroupByCreateDateWeek             ProjectTaskGroupBy = "create_date_week"
+	ProjectTaskGroupByCreateDateMonth            ProjectTaskGroupBy = "create_date_month"
+	ProjectTaskGroupByCreateDateQuarter          ProjectTaskGroupBy = "create_date_quarter"
+	ProjectTaskGroupByCreateDateYear             ProjectTaskGroupBy = "create_date_year"
+	ProjectTaskGroupByCreateUID                  ProjectTaskGroupBy = "create_uid"
+	ProjectTaskGroupByDateAssignDay              ProjectTaskGroupBy = "date_assign_day"
+	ProjectTaskGroupByDateAssignWeek             ProjectTaskGroupBy = "date_assign_week"
+	ProjectTaskGroupByDateAssignMonth            ProjectTaskGroupBy = "date_assign_month"
+	ProjectTaskGroupByDateAssignQuarter          ProjectTaskGroupBy = "date_assign_quarter"
+	ProjectTaskGroupByDateAssignYear             ProjectTaskGroupBy = "date_assign_year"
+	ProjectTaskGroupByDateDeadlineDay            ProjectTaskGroupBy = "date_deadline_day"
+	ProjectTaskGroupByDateDeadlineWeek           ProjectTaskGroupBy = "date_deadline_week"
+	ProjectTaskGroupByDateDeadlineMonth          ProjectTaskGroupBy = "date_deadline_month"
+	ProjectTaskGroupByDateDeadlineQuarter        ProjectTaskGroupBy = "date_deadline_quarter"
+	ProjectTaskGroupByDateDeadlineYear           ProjectTaskGroupBy = "date_deadline_year"
+	ProjectTaskGroupByDateEndDay                 ProjectTaskGroupBy = "date_end_day"
+	ProjectTaskGroupByDateEndWeek                ProjectTaskGroupBy = "date_end_week"
+	ProjectTaskGroupByDateEndMonth               ProjectTaskGroupBy = "date_end_month"
+	ProjectTaskGroupByDateEndQuarter             ProjectTaskGroupBy = "date_end_quarter"
+	ProjectTaskGroupByDateEndYear                ProjectTaskGroupBy = "date_end_year"
+	ProjectTaskGroupByDateLastStageUpdateDay     ProjectTaskGroupBy = "date_last_stage_update_day"
+	ProjectTaskGroupByDateLastStageUpdateWeek    ProjectTaskGroupBy = "date_last_stage_update_week"
+	ProjectTaskGroupByDateLastStageUpdateMonth   ProjectTaskGroupBy = "date_last_stage_update_month"
+	ProjectTaskGroupByDateLastStageUpdateQuarter ProjectTaskGroupBy = "date_last_stage_update_quarter"
+	ProjectTaskGroupByDateLastStageUpdateYear    ProjectTaskGroupBy = "date_last_stage_update_year"
+	ProjectTaskGroupByDisplayInProject           ProjectTaskGroupBy = "display_in_project"
+	ProjectTaskGroupByDisplayedImageID           ProjectTaskGroupBy = "displayed_image_id"
+	ProjectTaskGroupByEmailCc                    ProjectTaskGroupBy = "email_cc"
+	ProjectTaskGroupByMilestoneID                ProjectTaskGroupBy = "milestone_id"
+	ProjectTaskGroupByName                       ProjectTaskGroupBy = "name"
+	ProjectTaskGroupByParentID                   ProjectTaskGroupBy = "parent_id"
+	ProjectTaskGroupByPartnerID                  ProjectTaskGroupBy = "partner_id"
+	ProjectTaskGroupByPriority                   ProjectTaskGroupBy = "priority"
+	ProjectTaskGroupByProjectID                  ProjectTaskGroupBy = "project_id"
+	ProjectTaskGroupByRecurrenceID               ProjectTaskGroupBy = "recurrence_id"
+	ProjectTaskGroupByRecurringTask              ProjectTaskGroupBy = "recurring_task"
+	ProjectTaskGroupBySaleLineID                 ProjectTaskGroupBy = "sale_line_id"
+	ProjectTaskGroupBySaleOrderID                ProjectTaskGroupBy = "sale_order_id"
+	ProjectTaskGroupBySequence                   ProjectTaskGroupBy = "sequence"
+	ProjectTaskGroupByStageID                    ProjectTaskGroupBy = "stage_id"
+	ProjectTaskGroupByState                      ProjectTaskGroupBy = "state"
+	ProjectTaskGroupByWriteDateDay               ProjectTaskGroupBy = "write_date_day"
+	ProjectTaskGroupByWriteDateWeek              ProjectTaskGroupBy = "write_date_week"
+	ProjectTaskGroupByWriteDateMonth             ProjectTaskGroupBy = "write_date_month"
+	ProjectTaskGroupByWriteDateQuarter           ProjectTaskGroupBy = "write_date_quarter"
+	ProjectTaskGroupByWriteDateYear              ProjectTaskGroupBy = "write_date_year"
+	ProjectTaskGroupByWriteUID                   ProjectTaskGroupBy = "write_uid"
+)
+
+var AllProjectTaskGroupBy = []ProjectTaskGroupBy{
+	ProjectTaskGroupByActive,
+	ProjectTaskGroupByColor,
+	ProjectTaskGroupByCompanyID,
+	ProjectTaskGroupByCreateDateDay,
+	ProjectTaskGroupByCreateDateWeek,
+	ProjectTaskGroupByCreateDateMonth,
+	ProjectTaskGroupByCreateDateQuarter,
+	ProjectTaskGroupByCreateDateYear,
+	ProjectTaskGroupByCreateUID,
+	ProjectTaskGroupByDateAssignDay,
+	ProjectTaskGroupByDateAssignWeek,
+	ProjectTaskGroupByDateAssignMonth,
+	ProjectTaskGroupByDateAssignQuarter,
+	ProjectTaskGroupByDateAssignYear,
+	ProjectTaskGroupByDateDeadlineDay,
+	ProjectTaskGroupByDateDeadlineWeek,
+	ProjectTaskGroupByDateDeadlineMonth,
+	ProjectTaskGroupByDateDeadlineQuarter,
+	ProjectTaskGroupByDateDeadlineYear,
+	ProjectTaskGroupByDateEndDay,
+	ProjectTaskGroupByDateEndWeek,
+	ProjectTaskGroupByDateEndMonth,
+	ProjectTaskGroupByDateEndQuarter,
+	ProjectTaskGroupByDateEndYear,
+	ProjectTaskGroupByDateLastStageUpdateDay,
+	ProjectTaskGroupByDateLastStageUpdateWeek,
+	ProjectTaskGroupByDateLastStageUpdateMonth,
+	ProjectTaskGroupByDateLastStageUpdateQuarter,
+	ProjectTaskGroupByDateLastStageUpdateYear,
+	ProjectTaskGroupByDisplayInProject,
+	ProjectTaskGroupByDisplayedImageID,
+	ProjectTaskGroupByEmailCc,
+	ProjectTaskGroupByMilestoneID,
+	ProjectTaskGroupByName,
+	ProjectTaskGroupByParentID,
+	ProjectTaskGroupByPartnerID,
+	ProjectTaskGroupByPriority,
+	ProjectTaskGroupByProjectID,
+	ProjectTaskGroupByRecurrenceID,
+	ProjectTaskGroupByRecurringTask,
+	ProjectTaskGroupBySaleLineID,
+	ProjectTaskGroupBySaleOrderID,
+	ProjectTaskGroupBySequence,
+	ProjectTaskGroupByStageID,
+	ProjectTaskGroupByState,
+	ProjectTaskGroupByWriteDateDay,
+	ProjectTaskGroupByWriteDateWeek,
+	ProjectTaskGroupByWriteDateMonth,
+	ProjectTaskGroupByWriteDateQuarter,
+	ProjectTaskGroupByWriteDateYear,
+	ProjectTaskGroupByWriteUID,
+}
+
+func (e ProjectTaskGroupBy) IsValid() bool {
+	switch e {
+	case ProjectTaskGroupByActive, ProjectTaskGroupByColor, ProjectTaskGroupByCompanyID, ProjectTaskGroupByCreateDateDay, ProjectTaskGroupByCreateDateWeek, ProjectTaskGroupByCreateDateMonth, ProjectTaskGroupByCreateDateQuarter, ProjectTaskGroupByCreateDateYear, ProjectTaskGroupByCreateUID, ProjectTaskGroupByDateAssignDay, ProjectTaskGroupByDateAssignWeek, ProjectTaskGroupByDateAssignMonth, ProjectTaskGroupByDateAssignQuarter, ProjectTaskGroupByDateAssignYear, ProjectTaskGroupByDateDeadlineDay, ProjectTaskGroupByDateDeadlineWeek, ProjectTaskGroupByDateDeadlineMonth, ProjectTaskGroupByDateDeadlineQuarter, ProjectTaskGroupByDateDeadlineYear, ProjectTaskGroupByDateEndDay, ProjectTaskGroupByDateEndWeek, ProjectTaskGroupByDateEndMonth, ProjectTaskGroupByDateEndQuarter, ProjectTaskGroupByDateEndYear, ProjectTaskGroupByDateLastStageUpdateDay, ProjectTaskGroupByDateLastStageUpdateWeek, ProjectTaskGroupByDateLastStageUpdateMonth, ProjectTaskGroupByDateLastStageUpdateQuarter, ProjectTaskGroupByDateLastStageUpdateYear, ProjectTaskGroupByDisplayInProject, ProjectTaskGroupByDisplayedImageID, ProjectTaskGroupByEmailCc, ProjectTaskGroupByMilestoneID, ProjectTaskGroupByName, ProjectTaskGroupByParentID, ProjectTaskGroupByPartnerID, ProjectTaskGroupByPriority, ProjectTaskGroupByProjectID, ProjectTaskGroupByRecurrenceID, ProjectTaskGroupByRecurringTask, ProjectTaskGroupBySaleLineID, ProjectTaskGroupBySaleOrderID, ProjectTaskGroupBySequence, ProjectTaskGroupByStageID, ProjectTaskGroupByState, ProjectTaskGroupByWriteDateDay, ProjectTaskGroupByWriteDateWeek, ProjectTaskGroupByWriteDateMonth, ProjectTaskGroupByWriteDateQuarter, ProjectTaskGroupByWriteDateYear, ProjectTaskGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e ProjectTaskGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ProjectTaskGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProjectTaskGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProjectTaskGroupBy", str)
+	}
+	return nil
+}
+
+func (e ProjectTaskGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProjectTaskGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProjectTaskGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -8343,6 +11281,318 @@ func (e ResCompanyFont) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key res.company records group by; a date's with its period.
+type ResCompanyGroupBy string
+
+const (
+	ResCompanyGroupByAccountCashBasisBaseAccountID               ResCompanyGroupBy = "account_cash_basis_base_account_id"
+	ResCompanyGroupByAccountDefaultPosReceivableAccountID        ResCompanyGroupBy = "account_default_pos_receivable_account_id"
+	ResCompanyGroupByAccountDiscountExpenseAllocationID          ResCompanyGroupBy = "account_discount_expense_allocation_id"
+	ResCompanyGroupByAccountDiscountIncomeAllocationID           ResCompanyGroupBy = "account_discount_income_allocation_id"
+	ResCompanyGroupByAccountFiscalCountryID                      ResCompanyGroupBy = "account_fiscal_country_id"
+	ResCompanyGroupByAccountJournalEarlyPayDiscountGainAccountID ResCompanyGroupBy = "account_journal_early_pay_discount_gain_account_id"
+	ResCompanyGroupByAccountJournalEarlyPayDiscountLossAccountID ResCompanyGroupBy = "account_journal_early_pay_discount_loss_account_id"
+	ResCompanyGroupByAccountJournalSuspenseAccountID             ResCompanyGroupBy = "account_journal_suspense_account_id"
+	ResCompanyGroupByAccountOpeningDateDay                       ResCompanyGroupBy = "account_opening_date_day"
+	ResCompanyGroupByAccountOpeningDateWeek                      ResCompanyGroupBy = "account_opening_date_week"
+	ResCompanyGroupByAccountOpeningDateMonth                     ResCompanyGroupBy = "account_opening_date_month"
+	ResCompanyGroupByAccountOpeningDateQuarter                   ResCompanyGroupBy = "account_opening_date_quarter"
+	ResCompanyGroupByAccountOpeningDateYear                      ResCompanyGroupBy = "account_opening_date_year"
+	ResCompanyGroupByAccountOpeningMoveID                        ResCompanyGroupBy = "account_opening_move_id"
+	ResCompanyGroupByAccountPriceInclude                         ResCompanyGroupBy = "account_price_include"
+	ResCompanyGroupByAccountProductionWipAccountID               ResCompanyGroupBy = "account_production_wip_account_id"
+	ResCompanyGroupByAccountProductionWipOverheadAccountID       ResCompanyGroupBy = "account_production_wip_overhead_account_id"
+	ResCompanyGroupByAccountPurchaseTaxID                        ResCompanyGroupBy = "account_purchase_tax_id"
+	ResCompanyGroupByAccountSaleTaxID                            ResCompanyGroupBy = "account_sale_tax_id"
+	ResCompanyGroupByAccountStorno                               ResCompanyGroupBy = "account_storno"
+	ResCompanyGroupByAccountUseCreditLimit                       ResCompanyGroupBy = "account_use_credit_limit"
+	ResCompanyGroupByActive                                      ResCompanyGroupBy = "active"
+	ResCompanyGroupByAliasDomainID                               ResCompanyGroupBy = "alias_domain_id"
+	ResCompanyGroupByAliasDomainName                             ResCompanyGroupBy = "alias_domain_name"
+	ResCompanyGroupByAngloSaxonAccounting                        ResCompanyGroupBy = "anglo_saxon_accounting"
+	ResCompanyGroupByAnnualInventoryDay                          ResCompanyGroupBy = "annual_inventory_day"
+	ResCompanyGroupByAnnualInventoryMonth                        ResCompanyGroupBy = "annual_inventory_month"
+	ResCompanyGroupByAutomaticEntryDefaultJournalID              ResCompanyGroupBy = "automatic_entry_default_journal_id"
+	ResCompanyGroupByAutopostBills                               ResCompanyGroupBy = "autopost_bills"
+	ResCompanyGroupByBankAccountCodePrefix                       ResCompanyGroupBy = "bank_account_code_prefix"
+	ResCompanyGroupByBatchPaymentSequenceID                      ResCompanyGroupBy = "batch_payment_sequence_id"
+	ResCompanyGroupByCashAccountCodePrefix                       ResCompanyGroupBy = "cash_account_code_prefix"
+	ResCompanyGroupByChartTemplate                               ResCompanyGroupBy = "chart_template"
+	ResCompanyGroupByCheckAccountAuditTrail                      ResCompanyGroupBy = "check_account_audit_trail"
+	ResCompanyGroupByCreateDateDay                               ResCompanyGroupBy = "create_date_day"
+	ResCompanyGroupByCreateDateWeek                              ResCompanyGroupBy = "create_date_week"
+	ResCompanyGroupByCreateDateMonth                             ResCompanyGroupBy = "create_date_month"
+	ResCompanyGroupByCreateDateQuarter                           ResCompanyGroupBy = "create_date_quarter"
+	ResCompanyGroupByCreateDateYear                              ResCompanyGroupBy = "create_date_year"
+	ResCompanyGroupByCreateUID                                   ResCompanyGroupBy = "create_uid"
+	ResCompanyGroupByCurrencyExchangeJournalID                   ResCompanyGroupBy = "currency_exchange_journal_id"
+	ResCompanyGroupByCurrencyID                                  ResCompanyGroupBy = "currency_id"
+	ResCompanyGroupByDefaultCashDifferenceExpenseAccountID       ResCompanyGroupBy = "default_cash_difference_expense_account_id"
+	ResCompanyGroupByDefaultCashDifferenceIncomeAccountID        ResCompanyGroupBy = "default_cash_difference_income_account_id"
+	ResCompanyGroupByDisplayInvoiceAmountTotalWords              ResCompanyGroupBy = "display_invoice_amount_total_words"
+	ResCompanyGroupByDisplayInvoiceTaxCompanyCurrency            ResCompanyGroupBy = "display_invoice_tax_company_currency"
+	ResCompanyGroupByEmail                                       ResCompanyGroupBy = "email"
+	ResCompanyGroupByEmailPrimaryColor                           ResCompanyGroupBy = "email_primary_color"
+	ResCompanyGroupByEmailSecondaryColor                         ResCompanyGroupBy = "email_secondary_color"
+	ResCompanyGroupByExpectsChartOfAccounts                      ResCompanyGroupBy = "expects_chart_of_accounts"
+	ResCompanyGroupByExpenseAccrualAccountID                     ResCompanyGroupBy = "expense_accrual_account_id"
+	ResCompanyGroupByExpenseCurrencyExchangeAccountID            ResCompanyGroupBy = "expense_currency_exchange_account_id"
+	ResCompanyGroupByExternalReportLayoutID                      ResCompanyGroupBy = "external_report_layout_id"
+	ResCompanyGroupByFiscalyearLastDay                           ResCompanyGroupBy = "fiscalyear_last_day"
+	ResCompanyGroupByFiscalyearLastMonth                         ResCompanyGroupBy = "fiscalyear_last_month"
+	ResCompanyGroupByFiscalyearLockDateDay                       ResCompanyGroupBy = "fiscalyear_lock_date_day"
+	ResCompanyGroupByFiscalyearLockDateWeek                      ResCompanyGroupBy = "fiscalyear_lock_date_week"
+	ResCompanyGroupByFiscalyearLockDateMonth                     ResCompanyGroupBy = "fiscalyear_lock_date_month"
+	ResCompanyGroupByFiscalyearLockDateQuarter                   ResCompanyGroupBy = "fiscalyear_lock_date_quarter"
+	ResCompanyGroupByFiscalyearLockDateYear                      ResCompanyGroupBy = "fiscalyear_lock_date_year"
+	ResCompanyGroupByFont                                        ResCompanyGroupBy = "font"
+	ResCompanyGroupByHardLockDateDay                             ResCompanyGroupBy = "hard_lock_date_day"
+	ResCompanyGroupByHardLockDateWeek                            ResCompanyGroupBy = "hard_lock_date_week"
+	ResCompanyGroupByHardLockDateMonth                           ResCompanyGroupBy = "hard_lock_date_month"
+	ResCompanyGroupByHardLockDateQuarter                         ResCompanyGroupBy = "hard_lock_date_quarter"
+	ResCompanyGroupByHardLockDateYear                            ResCompanyGroupBy = "hard_lock_date_year"
+	ResCompanyGroupByHasReceivedWarningStockSms                  ResCompanyGroupBy = "has_received_warning_stock_sms"
+	ResCompanyGroupByIapEnrichAutoDone                           ResCompanyGroupBy = "iap_enrich_auto_done"
+	ResCompanyGroupByIncomeCurrencyExchangeAccountID             ResCompanyGroupBy = "income_currency_exchange_account_id"
+	ResCompanyGroupByIncotermID                                  ResCompanyGroupBy = "incoterm_id"
+	ResCompanyGroupByInternalTransitLocationID                   ResCompanyGroupBy = "internal_transit_location_id"
+	ResCompanyGroupByLayoutBackground                            ResCompanyGroupBy = "layout_background"
+	ResCompanyGroupByMobile                                      ResCompanyGroupBy = "mobile"
+	ResCompanyGroupByName                                        ResCompanyGroupBy = "name"
+	ResCompanyGroupByNomenclatureID                              ResCompanyGroupBy = "nomenclature_id"
+	ResCompanyGroupByPaperformatID                               ResCompanyGroupBy = "paperformat_id"
+	ResCompanyGroupByParentID                                    ResCompanyGroupBy = "parent_id"
+	ResCompanyGroupByParentPath                                  ResCompanyGroupBy = "parent_path"
+	ResCompanyGroupByPartnerGid                                  ResCompanyGroupBy = "partner_gid"
+	ResCompanyGroupByPartnerID                                   ResCompanyGroupBy = "partner_id"
+	ResCompanyGroupByPaymentOnboardingPaymentMethod              ResCompanyGroupBy = "payment_onboarding_payment_method"
+	ResCompanyGroupByPhone                                       ResCompanyGroupBy = "phone"
+	ResCompanyGroupByPortalConfirmationPay                       ResCompanyGroupBy = "portal_confirmation_pay"
+	ResCompanyGroupByPortalConfirmationSign                      ResCompanyGroupBy = "portal_confirmation_sign"
+	ResCompanyGroupByPrimaryColor                                ResCompanyGroupBy = "primary_color"
+	ResCompanyGroupByPurchaseLockDateDay                         ResCompanyGroupBy = "purchase_lock_date_day"
+	ResCompanyGroupByPurchaseLockDateWeek                        ResCompanyGroupBy = "purchase_lock_date_week"
+	ResCompanyGroupByPurchaseLockDateMonth                       ResCompanyGroupBy = "purchase_lock_date_month"
+	ResCompanyGroupByPurchaseLockDateQuarter                     ResCompanyGroupBy = "purchase_lock_date_quarter"
+	ResCompanyGroupByPurchaseLockDateYear                        ResCompanyGroupBy = "purchase_lock_date_year"
+	ResCompanyGroupByQRCode                                      ResCompanyGroupBy = "qr_code"
+	ResCompanyGroupByQuickEditMode                               ResCompanyGroupBy = "quick_edit_mode"
+	ResCompanyGroupByQuotationValidityDays                       ResCompanyGroupBy = "quotation_validity_days"
+	ResCompanyGroupByResourceCalendarID                          ResCompanyGroupBy = "resource_calendar_id"
+	ResCompanyGroupByRevenueAccrualAccountID                     ResCompanyGroupBy = "revenue_accrual_account_id"
+	ResCompanyGroupBySaleDiscountProductID                       ResCompanyGroupBy = "sale_discount_product_id"
+	ResCompanyGroupBySaleLockDateDay                             ResCompanyGroupBy = "sale_lock_date_day"
+	ResCompanyGroupBySaleLockDateWeek                            ResCompanyGroupBy = "sale_lock_date_week"
+	ResCompanyGroupBySaleLockDateMonth                           ResCompanyGroupBy = "sale_lock_date_month"
+	ResCompanyGroupBySaleLockDateQuarter                         ResCompanyGroupBy = "sale_lock_date_quarter"
+	ResCompanyGroupBySaleLockDateYear                            ResCompanyGroupBy = "sale_lock_date_year"
+	ResCompanyGroupBySaleOnboardingPaymentMethod                 ResCompanyGroupBy = "sale_onboarding_payment_method"
+	ResCompanyGroupBySaleOrderTemplateID                         ResCompanyGroupBy = "sale_order_template_id"
+	ResCompanyGroupBySecondaryColor                              ResCompanyGroupBy = "secondary_color"
+	ResCompanyGroupBySequence                                    ResCompanyGroupBy = "sequence"
+	ResCompanyGroupBySnailmailColor                              ResCompanyGroupBy = "snailmail_color"
+	ResCompanyGroupBySnailmailCover                              ResCompanyGroupBy = "snailmail_cover"
+	ResCompanyGroupBySnailmailDuplex                             ResCompanyGroupBy = "snailmail_duplex"
+	ResCompanyGroupByStockMailConfirmationTemplateID             ResCompanyGroupBy = "stock_mail_confirmation_template_id"
+	ResCompanyGroupByStockMoveEmailValidation                    ResCompanyGroupBy = "stock_move_email_validation"
+	ResCompanyGroupByStockMoveSmsValidation                      ResCompanyGroupBy = "stock_move_sms_validation"
+	ResCompanyGroupByStockSmsConfirmationTemplateID              ResCompanyGroupBy = "stock_sms_confirmation_template_id"
+	ResCompanyGroupByTaxCalculationRoundingMethod                ResCompanyGroupBy = "tax_calculation_rounding_method"
+	ResCompanyGroupByTaxCashBasisJournalID                       ResCompanyGroupBy = "tax_cash_basis_journal_id"
+	ResCompanyGroupByTaxExigibility                              ResCompanyGroupBy = "tax_exigibility"
+	ResCompanyGroupByTaxLockDateDay                              ResCompanyGroupBy = "tax_lock_date_day"
+	ResCompanyGroupByTaxLockDateWeek                             ResCompanyGroupBy = "tax_lock_date_week"
+	ResCompanyGroupByTaxLockDateMonth                            ResCompanyGroupBy = "tax_lock_date_month"
+	ResCompanyGroupByTaxLockDateQuarter                          ResCompanyGroupBy = "tax_lock_date_quarter"
+	ResCompanyGroupByTaxLockDateYear                             ResCompanyGroupBy = "tax_lock_date_year"
+	ResCompanyGroupByTermsType                                   ResCompanyGroupBy = "terms_type"
+	ResCompanyGroupByTransferAccountCodePrefix                   ResCompanyGroupBy = "transfer_account_code_prefix"
+	ResCompanyGroupByTransferAccountID                           ResCompanyGroupBy = "transfer_account_id"
+	ResCompanyGroupByUsesDefaultLogo                             ResCompanyGroupBy = "uses_default_logo"
+	ResCompanyGroupByWriteDateDay                                ResCompanyGroupBy = "write_date_day"
+	ResCompanyGroupByWriteDateWeek                               ResCompanyGroupBy = "write_date_week"
+	ResCompanyGroupByWriteDateMonth                              ResCompanyGroupBy = "write_date_month"
+	ResCompanyGroupByWriteDateQuarter                            ResCompanyGroupBy = "write_date_quarter"
+	ResCompanyGroupByWriteDateYear                               ResCompanyGroupBy = "write_date_year"
+	ResCompanyGroupByWriteUID                                    ResCompanyGroupBy = "write_uid"
+)
+
+var AllResCompanyGroupBy = []ResCompanyGroupBy{
+	ResCompanyGroupByAccountCashBasisBaseAccountID,
+	ResCompanyGroupByAccountDefaultPosReceivableAccountID,
+	ResCompanyGroupByAccountDiscountExpenseAllocationID,
+	ResCompanyGroupByAccountDiscountIncomeAllocationID,
+	ResCompanyGroupByAccountFiscalCountryID,
+	ResCompanyGroupByAccountJournalEarlyPayDiscountGainAccountID,
+	ResCompanyGroupByAccountJournalEarlyPayDiscountLossAccountID,
+	ResCompanyGroupByAccountJournalSuspenseAccountID,
+	ResCompanyGroupByAccountOpeningDateDay,
+	ResCompanyGroupByAccountOpeningDateWeek,
+	ResCompanyGroupByAccountOpeningDateMonth,
+	ResCompanyGroupByAccountOpeningDateQuarter,
+	ResCompanyGroupByAccountOpeningDateYear,
+	ResCompanyGroupByAccountOpeningMoveID,
+	ResCompanyGroupByAccountPriceInclude,
+	ResCompanyGroupByAccountProductionWipAccountID,
+	ResCompanyGroupByAccountProductionWipOverheadAccountID,
+	ResCompanyGroupByAccountPurchaseTaxID,
+	ResCompanyGroupByAccountSaleTaxID,
+	ResCompanyGroupByAccountStorno,
+	ResCompanyGroupByAccountUseCreditLimit,
+	ResCompanyGroupByActive,
+	ResCompanyGroupByAliasDomainID,
+	ResCompanyGroupByAliasDomainName,
+	ResCompanyGroupByAngloSaxonAccounting,
+	ResCompanyGroupByAnnualInventoryDay,
+	ResCompanyGroupByAnnualInventoryMonth,
+	ResCompanyGroupByAutomaticEntryDefaultJournalID,
+	ResCompanyGroupByAutopostBills,
+	ResCompanyGroupByBankAccountCodePrefix,
+	ResCompanyGroupByBatchPaymentSequenceID,
+	ResCompanyGroupByCashAccountCodePrefix,
+	ResCompanyGroupByChartTemplate,
+	ResCompanyGroupByCheckAccountAuditTrail,
+	ResCompanyGroupByCreateDateDay,
+	ResCompanyGroupByCreateDateWeek,
+	ResCompanyGroupByCreateDateMonth,
+	ResCompanyGroupByCreateDateQuarter,
+	ResCompanyGroupByCreateDateYear,
+	ResCompanyGroupByCreateUID,
+	ResCompanyGroupByCurrencyExchangeJournalID,
+	ResCompanyGroupByCurrencyID,
+	ResCompanyGroupByDefaultCashDifferenceExpenseAccountID,
+	ResCompanyGroupByDefaultCashDifferenceIncomeAccountID,
+	ResCompanyGroupByDisplayInvoiceAmountTotalWords,
+	ResCompanyGroupByDisplayInvoiceTaxCompanyCurrency,
+	ResCompanyGroupByEmail,
+	ResCompanyGroupByEmailPrimaryColor,
+	ResCompanyGroupByEmailSecondaryColor,
+	ResCompanyGroupByExpectsChartOfAccounts,
+	ResCompanyGroupByExpenseAccrualAccountID,
+	ResCompanyGroupByExpenseCurrencyExchangeAccountID,
+	ResCompanyGroupByExternalReportLayoutID,
+	ResCompanyGroupByFiscalyearLastDay,
+	ResCompanyGroupByFiscalyearLastMonth,
+	ResCompanyGroupByFiscalyearLockDateDay,
+	ResCompanyGroupByFiscalyearLockDateWeek,
+	ResCompanyGroupByFiscalyearLockDateMonth,
+	ResCompanyGroupByFiscalyearLockDateQuarter,
+	ResCompanyGroupByFiscalyearLockDateYear,
+	ResCompanyGroupByFont,
+	ResCompanyGroupByHardLockDateDay,
+	ResCompanyGroupByHardLockDateWeek,
+	ResCompanyGroupByHardLockDateMonth,
+	ResCompanyGroupByHardLockDateQuarter,
+	ResCompanyGroupByHardLockDateYear,
+	ResCompanyGroupByHasReceivedWarningStockSms,
+	ResCompanyGroupByIapEnrichAutoDone,
+	ResCompanyGroupByIncomeCurrencyExchangeAccountID,
+	ResCompanyGroupByIncotermID,
+	ResCompanyGroupByInternalTransitLocationID,
+	ResCompanyGroupByLayoutBackground,
+	ResCompanyGroupByMobile,
+	ResCompanyGroupByName,
+	ResCompanyGroupByNomenclatureID,
+	ResCompanyGroupByPaperformatID,
+	ResCompanyGroupByParentID,
+	ResCompanyGroupByParentPath,
+	ResCompanyGroupByPartnerGid,
+	ResCompanyGroupByPartnerID,
+	ResCompanyGroupByPaymentOnboardingPaymentMethod,
+	ResCompanyGroupByPhone,
+	ResCompanyGroupByPortalConfirmationPay,
+	ResCompanyGroupByPortalConfirmationSign,
+	ResCompanyGroupByPrimaryColor,
+	ResCompanyGroupByPurchaseLockDateDay,
+	ResCompanyGroupByPurchaseLockDateWeek,
+	ResCompanyGroupByPurchaseLockDateMonth,
+	ResCompanyGroupByPurchaseLockDateQuarter,
+	ResCompanyGroupByPurchaseLockDateYear,
+	ResCompanyGroupByQRCode,
+	ResCompanyGroupByQuickEditMode,
+	ResCompanyGroupByQuotationValidityDays,
+	ResCompanyGroupByResourceCalendarID,
+	ResCompanyGroupByRevenueAccrualAccountID,
+	ResCompanyGroupBySaleDiscountProductID,
+	ResCompanyGroupBySaleLockDateDay,
+	ResCompanyGroupBySaleLockDateWeek,
+	ResCompanyGroupBySaleLockDateMonth,
+	ResCompanyGroupBySaleLockDateQuarter,
+	ResCompanyGroupBySaleLockDateYear,
+	ResCompanyGroupBySaleOnboardingPaymentMethod,
+	ResCompanyGroupBySaleOrderTemplateID,
+	ResCompanyGroupBySecondaryColor,
+	ResCompanyGroupBySequence,
+	ResCompanyGroupBySnailmailColor,
+	ResCompanyGroupBySnailmailCover,
+	ResCompanyGroupBySnailmailDuplex,
+	ResCompanyGroupByStockMailConfirmationTemplateID,
+	ResCompanyGroupByStockMoveEmailValidation,
+	ResCompanyGroupByStockMoveSmsValidation,
+	ResCompanyGroupByStockSmsConfirmationTemplateID,
+	ResCompanyGroupByTaxCalculationRoundingMethod,
+	ResCompanyGroupByTaxCashBasisJournalID,
+	ResCompanyGroupByTaxExigibility,
+	ResCompanyGroupByTaxLockDateDay,
+	ResCompanyGroupByTaxLockDateWeek,
+	ResCompanyGroupByTaxLockDateMonth,
+	ResCompanyGroupByTaxLockDateQuarter,
+	ResCompanyGroupByTaxLockDateYear,
+	ResCompanyGroupByTermsType,
+	ResCompanyGroupByTransferAccountCodePrefix,
+	ResCompanyGroupByTransferAccountID,
+	ResCompanyGroupByUsesDefaultLogo,
+	ResCompanyGroupByWriteDateDay,
+	ResCompanyGroupByWriteDateWeek,
+	ResCompanyGroupByWriteDateMonth,
+	ResCompanyGroupByWriteDateQuarter,
+	ResCompanyGroupByWriteDateYear,
+	ResCompanyGroupByWriteUID,
+}
+
+func (e ResCompanyGroupBy) IsValid() bool {
+	switch e {
+	case ResCompanyGroupByAccountCashBasisBaseAccountID, ResCompanyGroupByAccountDefaultPosReceivableAccountID, ResCompanyGroupByAccountDiscountExpenseAllocationID, ResCompanyGroupByAccountDiscountIncomeAllocationID, ResCompanyGroupByAccountFiscalCountryID, ResCompanyGroupByAccountJournalEarlyPayDiscountGainAccountID, ResCompanyGroupByAccountJournalEarlyPayDiscountLossAccountID, ResCompanyGroupByAccountJournalSuspenseAccountID, ResCompanyGroupByAccountOpeningDateDay, ResCompanyGroupByAccountOpeningDateWeek, ResCompanyGroupByAccountOpeningDateMonth, ResCompanyGroupByAccountOpeningDateQuarter, ResCompanyGroupByAccountOpeningDateYear, ResCompanyGroupByAccountOpeningMoveID, ResCompanyGroupByAccountPriceInclude, ResCompanyGroupByAccountProductionWipAccountID, ResCompanyGroupByAccountProductionWipOverheadAccountID, ResCompanyGroupByAccountPurchaseTaxID, ResCompanyGroupByAccountSaleTaxID, ResCompanyGroupByAccountStorno, ResCompanyGroupByAccountUseCreditLimit, ResCompanyGroupByActive, ResCompanyGroupByAliasDomainID, ResCompanyGroupByAliasDomainName, ResCompanyGroupByAngloSaxonAccounting, ResCompanyGroupByAnnualInventoryDay, ResCompanyGroupByAnnualInventoryMonth, ResCompanyGroupByAutomaticEntryDefaultJournalID, ResCompanyGroupByAutopostBills, ResCompanyGroupByBankAccountCodePrefix, ResCompanyGroupByBatchPaymentSequenceID, ResCompanyGroupByCashAccountCodePrefix, ResCompanyGroupByChartTemplate, ResCompanyGroupByCheckAccountAuditTrail, ResCompanyGroupByCreateDateDay, ResCompanyGroupByCreateDateWeek, ResCompanyGroupByCreateDateMonth, ResCompanyGroupByCreateDateQuarter, ResCompanyGroupByCreateDateYear, ResCompanyGroupByCreateUID, ResCompanyGroupByCurrencyExchangeJournalID, ResCompanyGroupByCurrencyID, ResCompanyGroupByDefaultCashDifferenceExpenseAccountID, ResCompanyGroupByDefaultCashDifferenceIncomeAccountID, ResCompanyGroupByDisplayInvoiceAmountTotalWords, ResCompanyGroupByDisplayInvoiceTaxCompanyCurrency, ResCompanyGroupByEmail, ResCompanyGroupByEmailPrimaryColor, ResCompanyGroupByEmailSecondaryColor, ResCompanyGroupByExpectsChartOfAccounts, ResCompanyGroupByExpenseAccrualAccountID, ResCompanyGroupByExpenseCurrencyExchangeAccountID, ResCompanyGroupByExternalReportLayoutID, ResCompanyGroupByFiscalyearLastDay, ResCompanyGroupByFiscalyearLastMonth, ResCompanyGroupByFiscalyearLockDateDay, ResCompanyGroupByFiscalyearLockDateWeek, ResCompanyGroupByFiscalyearLockDateMonth, ResCompanyGroupByFiscalyearLockDateQuarter, ResCompanyGroupByFiscalyearLockDateYear, ResCompanyGroupByFont, ResCompanyGroupByHardLockDateDay, ResCompanyGroupByHardLockDateWeek, ResCompanyGroupByHardLockDateMonth, ResCompanyGroupByHardLockDateQuarter, ResCompanyGroupByHardLockDateYear, ResCompanyGroupByHasReceivedWarningStockSms, ResCompanyGroupByIapEnrichAutoDone, ResCompanyGroupByIncomeCurrencyExchangeAccountID, ResCompanyGroupByIncotermID, ResCompanyGroupByInternalTransitLocationID, ResCompanyGroupByLayoutBackground, ResCompanyGroupByMobile, ResCompanyGroupByName, ResCompanyGroupByNomenclatureID, ResCompanyGroupByPaperformatID, ResCompanyGroupByParentID, ResCompanyGroupByParentPath, ResCompanyGroupByPartnerGid, ResCompanyGroupByPartnerID, ResCompanyGroupByPaymentOnboardingPaymentMethod, ResCompanyGroupByPhone, ResCompanyGroupByPortalConfirmationPay, ResCompanyGroupByPortalConfirmationSign, ResCompanyGroupByPrimaryColor, ResCompanyGroupByPurchaseLockDateDay, ResCompanyGroupByPurchaseLockDateWeek, ResCompanyGroupByPurchaseLockDateMonth, ResCompanyGroupByPurchaseLockDateQuarter, ResCompanyGroupByPurchaseLockDateYear, ResCompanyGroupByQRCode, ResCompanyGroupByQuickEditMode, ResCompanyGroupByQuotationValidityDays, ResCompanyGroupByResourceCalendarID, ResCompanyGroupByRevenueAccrualAccountID, ResCompanyGroupBySaleDiscountProductID, ResCompanyGroupBySaleLockDateDay, ResCompanyGroupBySaleLockDateWeek, ResCompanyGroupBySaleLockDateMonth, ResCompanyGroupBySaleLockDateQuarter, ResCompanyGroupBySaleLockDateYear, ResCompanyGroupBySaleOnboardingPaymentMethod, ResCompanyGroupBySaleOrderTemplateID, ResCompanyGroupBySecondaryColor, ResCompanyGroupBySequence, ResCompanyGroupBySnailmailColor, ResCompanyGroupBySnailmailCover, ResCompanyGroupBySnailmailDuplex, ResCompanyGroupByStockMailConfirmationTemplateID, ResCompanyGroupByStockMoveEmailValidation, ResCompanyGroupByStockMoveSmsValidation, ResCompanyGroupByStockSmsConfirmationTemplateID, ResCompanyGroupByTaxCalculationRoundingMethod, ResCompanyGroupByTaxCashBasisJournalID, ResCompanyGroupByTaxExigibility, ResCompanyGroupByTaxLockDateDay, ResCompanyGroupByTaxLockDateWeek, ResCompanyGroupByTaxLockDateMonth, ResCompanyGroupByTaxLockDateQuarter, ResCompanyGroupByTaxLockDateYear, ResCompanyGroupByTermsType, ResCompanyGroupByTransferAccountCodePrefix, ResCompanyGroupByTransferAccountID, ResCompanyGroupByUsesDefaultLogo, ResCompanyGroupByWriteDateDay, ResCompanyGroupByWriteDateWeek, ResCompanyGroupByWriteDateMonth, ResCompanyGroupByWriteDateQuarter, ResCompanyGroupByWriteDateYear, ResCompanyGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e ResCompanyGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ResCompanyGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResCompanyGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResCompanyGroupBy", str)
+	}
+	return nil
+}
+
+func (e ResCompanyGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResCompanyGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResCompanyGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Values of res.company.payment_onboarding_payment_method (Selected onboarding payment method).
 type ResCompanyPaymentOnboardingPaymentMethod string
 
@@ -8651,6 +11901,100 @@ func (e ResCompanyTermsType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key res.country records group by; a date's with its period.
+type ResCountryGroupBy string
+
+const (
+	ResCountryGroupByAddressViewID     ResCountryGroupBy = "address_view_id"
+	ResCountryGroupByCode              ResCountryGroupBy = "code"
+	ResCountryGroupByCreateDateDay     ResCountryGroupBy = "create_date_day"
+	ResCountryGroupByCreateDateWeek    ResCountryGroupBy = "create_date_week"
+	ResCountryGroupByCreateDateMonth   ResCountryGroupBy = "create_date_month"
+	ResCountryGroupByCreateDateQuarter ResCountryGroupBy = "create_date_quarter"
+	ResCountryGroupByCreateDateYear    ResCountryGroupBy = "create_date_year"
+	ResCountryGroupByCreateUID         ResCountryGroupBy = "create_uid"
+	ResCountryGroupByCurrencyID        ResCountryGroupBy = "currency_id"
+	ResCountryGroupByName              ResCountryGroupBy = "name"
+	ResCountryGroupByNamePosition      ResCountryGroupBy = "name_position"
+	ResCountryGroupByPhoneCode         ResCountryGroupBy = "phone_code"
+	ResCountryGroupByStateRequired     ResCountryGroupBy = "state_required"
+	ResCountryGroupByVatLabel          ResCountryGroupBy = "vat_label"
+	ResCountryGroupByWriteDateDay      ResCountryGroupBy = "write_date_day"
+	ResCountryGroupByWriteDateWeek     ResCountryGroupBy = "write_date_week"
+	ResCountryGroupByWriteDateMonth    ResCountryGroupBy = "write_date_month"
+	ResCountryGroupByWriteDateQuarter  ResCountryGroupBy = "write_date_quarter"
+	ResCountryGroupByWriteDateYear     ResCountryGroupBy = "write_date_year"
+	ResCountryGroupByWriteUID          ResCountryGroupBy = "write_uid"
+	ResCountryGroupByZipRequired       ResCountryGroupBy = "zip_required"
+)
+
+var AllResCountryGroupBy = []ResCountryGroupBy{
+	ResCountryGroupByAddressViewID,
+	ResCountryGroupByCode,
+	ResCountryGroupByCreateDateDay,
+	ResCountryGroupByCreateDateWeek,
+	ResCountryGroupByCreateDateMonth,
+	ResCountryGroupByCreateDateQuarter,
+	ResCountryGroupByCreateDateYear,
+	ResCountryGroupByCreateUID,
+	ResCountryGroupByCurrencyID,
+	ResCountryGroupByName,
+	ResCountryGroupByNamePosition,
+	ResCountryGroupByPhoneCode,
+	ResCountryGroupByStateRequired,
+	ResCountryGroupByVatLabel,
+	ResCountryGroupByWriteDateDay,
+	ResCountryGroupByWriteDateWeek,
+	ResCountryGroupByWriteDateMonth,
+	ResCountryGroupByWriteDateQuarter,
+	ResCountryGroupByWriteDateYear,
+	ResCountryGroupByWriteUID,
+	ResCountryGroupByZipRequired,
+}
+
+func (e ResCountryGroupBy) IsValid() bool {
+	switch e {
+	case ResCountryGroupByAddressViewID, ResCountryGroupByCode, ResCountryGroupByCreateDateDay, ResCountryGroupByCreateDateWeek, ResCountryGroupByCreateDateMonth, ResCountryGroupByCreateDateQuarter, ResCountryGroupByCreateDateYear, ResCountryGroupByCreateUID, ResCountryGroupByCurrencyID, ResCountryGroupByName, ResCountryGroupByNamePosition, ResCountryGroupByPhoneCode, ResCountryGroupByStateRequired, ResCountryGroupByVatLabel, ResCountryGroupByWriteDateDay, ResCountryGroupByWriteDateWeek, ResCountryGroupByWriteDateMonth, ResCountryGroupByWriteDateQuarter, ResCountryGroupByWriteDateYear, ResCountryGroupByWriteUID, ResCountryGroupByZipRequired:
+		return true
+	}
+	return false
+}
+
+func (e ResCountryGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ResCountryGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResCountryGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResCountryGroupBy", str)
+	}
+	return nil
+}
+
+func (e ResCountryGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResCountryGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResCountryGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Values of res.country.name_position (Customer Name Position).
 type ResCountryNamePosition string
 
@@ -8704,6 +12048,182 @@ func (e *ResCountryNamePosition) UnmarshalJSON(b []byte) error {
 }
 
 func (e ResCountryNamePosition) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key res.country.state records group by; a date's with its period.
+type ResCountryStateGroupBy string
+
+const (
+	ResCountryStateGroupByCode              ResCountryStateGroupBy = "code"
+	ResCountryStateGroupByCountryID         ResCountryStateGroupBy = "country_id"
+	ResCountryStateGroupByCreateDateDay     ResCountryStateGroupBy = "create_date_day"
+	ResCountryStateGroupByCreateDateWeek    ResCountryStateGroupBy = "create_date_week"
+	ResCountryStateGroupByCreateDateMonth   ResCountryStateGroupBy = "create_date_month"
+	ResCountryStateGroupByCreateDateQuarter ResCountryStateGroupBy = "create_date_quarter"
+	ResCountryStateGroupByCreateDateYear    ResCountryStateGroupBy = "create_date_year"
+	ResCountryStateGroupByCreateUID         ResCountryStateGroupBy = "create_uid"
+	ResCountryStateGroupByName              ResCountryStateGroupBy = "name"
+	ResCountryStateGroupByWriteDateDay      ResCountryStateGroupBy = "write_date_day"
+	ResCountryStateGroupByWriteDateWeek     ResCountryStateGroupBy = "write_date_week"
+	ResCountryStateGroupByWriteDateMonth    ResCountryStateGroupBy = "write_date_month"
+	ResCountryStateGroupByWriteDateQuarter  ResCountryStateGroupBy = "write_date_quarter"
+	ResCountryStateGroupByWriteDateYear     ResCountryStateGroupBy = "write_date_year"
+	ResCountryStateGroupByWriteUID          ResCountryStateGroupBy = "write_uid"
+)
+
+var AllResCountryStateGroupBy = []ResCountryStateGroupBy{
+	ResCountryStateGroupByCode,
+	ResCountryStateGroupByCountryID,
+	ResCountryStateGroupByCreateDateDay,
+	ResCountryStateGroupByCreateDateWeek,
+	ResCountryStateGroupByCreateDateMonth,
+	ResCountryStateGroupByCreateDateQuarter,
+	ResCountryStateGroupByCreateDateYear,
+	ResCountryStateGroupByCreateUID,
+	ResCountryStateGroupByName,
+	ResCountryStateGroupByWriteDateDay,
+	ResCountryStateGroupByWriteDateWeek,
+	ResCountryStateGroupByWriteDateMonth,
+	ResCountryStateGroupByWriteDateQuarter,
+	ResCountryStateGroupByWriteDateYear,
+	ResCountryStateGroupByWriteUID,
+}
+
+func (e ResCountryStateGroupBy) IsValid() bool {
+	switch e {
+	case ResCountryStateGroupByCode, ResCountryStateGroupByCountryID, ResCountryStateGroupByCreateDateDay, ResCountryStateGroupByCreateDateWeek, ResCountryStateGroupByCreateDateMonth, ResCountryStateGroupByCreateDateQuarter, ResCountryStateGroupByCreateDateYear, ResCountryStateGroupByCreateUID, ResCountryStateGroupByName, ResCountryStateGroupByWriteDateDay, ResCountryStateGroupByWriteDateWeek, ResCountryStateGroupByWriteDateMonth, ResCountryStateGroupByWriteDateQuarter, ResCountryStateGroupByWriteDateYear, ResCountryStateGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e ResCountryStateGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ResCountryStateGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResCountryStateGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResCountryStateGroupBy", str)
+	}
+	return nil
+}
+
+func (e ResCountryStateGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResCountryStateGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResCountryStateGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key res.currency records group by; a date's with its period.
+type ResCurrencyGroupBy string
+
+const (
+	ResCurrencyGroupByActive               ResCurrencyGroupBy = "active"
+	ResCurrencyGroupByCreateDateDay        ResCurrencyGroupBy = "create_date_day"
+	ResCurrencyGroupByCreateDateWeek       ResCurrencyGroupBy = "create_date_week"
+	ResCurrencyGroupByCreateDateMonth      ResCurrencyGroupBy = "create_date_month"
+	ResCurrencyGroupByCreateDateQuarter    ResCurrencyGroupBy = "create_date_quarter"
+	ResCurrencyGroupByCreateDateYear       ResCurrencyGroupBy = "create_date_year"
+	ResCurrencyGroupByCreateUID            ResCurrencyGroupBy = "create_uid"
+	ResCurrencyGroupByCurrencySubunitLabel ResCurrencyGroupBy = "currency_subunit_label"
+	ResCurrencyGroupByCurrencyUnitLabel    ResCurrencyGroupBy = "currency_unit_label"
+	ResCurrencyGroupByDecimalPlaces        ResCurrencyGroupBy = "decimal_places"
+	ResCurrencyGroupByFullName             ResCurrencyGroupBy = "full_name"
+	ResCurrencyGroupByIsoNumeric           ResCurrencyGroupBy = "iso_numeric"
+	ResCurrencyGroupByName                 ResCurrencyGroupBy = "name"
+	ResCurrencyGroupByPosition             ResCurrencyGroupBy = "position"
+	ResCurrencyGroupBySymbol               ResCurrencyGroupBy = "symbol"
+	ResCurrencyGroupByWriteDateDay         ResCurrencyGroupBy = "write_date_day"
+	ResCurrencyGroupByWriteDateWeek        ResCurrencyGroupBy = "write_date_week"
+	ResCurrencyGroupByWriteDateMonth       ResCurrencyGroupBy = "write_date_month"
+	ResCurrencyGroupByWriteDateQuarter     ResCurrencyGroupBy = "write_date_quarter"
+	ResCurrencyGroupByWriteDateYear        ResCurrencyGroupBy = "write_date_year"
+	ResCurrencyGroupByWriteUID             ResCurrencyGroupBy = "write_uid"
+)
+
+var AllResCurrencyGroupBy = []ResCurrencyGroupBy{
+	ResCurrencyGroupByActive,
+	ResCurrencyGroupByCreateDateDay,
+	ResCurrencyGroupByCreateDateWeek,
+	ResCurrencyGroupByCreateDateMonth,
+	ResCurrencyGroupByCreateDateQuarter,
+	ResCurrencyGroupByCreateDateYear,
+	ResCurrencyGroupByCreateUID,
+	ResCurrencyGroupByCurrencySubunitLabel,
+	ResCurrencyGroupByCurrencyUnitLabel,
+	ResCurrencyGroupByDecimalPlaces,
+	ResCurrencyGroupByFullName,
+	ResCurrencyGroupByIsoNumeric,
+	ResCurrencyGroupByName,
+	ResCurrencyGroupByPosition,
+	ResCurrencyGroupBySymbol,
+	ResCurrencyGroupByWriteDateDay,
+	ResCurrencyGroupByWriteDateWeek,
+	ResCurrencyGroupByWriteDateMonth,
+	ResCurrencyGroupByWriteDateQuarter,
+	ResCurrencyGroupByWriteDateYear,
+	ResCurrencyGroupByWriteUID,
+}
+
+func (e ResCurrencyGroupBy) IsValid() bool {
+	switch e {
+	case ResCurrencyGroupByActive, ResCurrencyGroupByCreateDateDay, ResCurrencyGroupByCreateDateWeek, ResCurrencyGroupByCreateDateMonth, ResCurrencyGroupByCreateDateQuarter, ResCurrencyGroupByCreateDateYear, ResCurrencyGroupByCreateUID, ResCurrencyGroupByCurrencySubunitLabel, ResCurrencyGroupByCurrencyUnitLabel, ResCurrencyGroupByDecimalPlaces, ResCurrencyGroupByFullName, ResCurrencyGroupByIsoNumeric, ResCurrencyGroupByName, ResCurrencyGroupByPosition, ResCurrencyGroupBySymbol, ResCurrencyGroupByWriteDateDay, ResCurrencyGroupByWriteDateWeek, ResCurrencyGroupByWriteDateMonth, ResCurrencyGroupByWriteDateQuarter, ResCurrencyGroupByWriteDateYear, ResCurrencyGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e ResCurrencyGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ResCurrencyGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResCurrencyGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResCurrencyGroupBy", str)
+	}
+	return nil
+}
+
+func (e ResCurrencyGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResCurrencyGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResCurrencyGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -8828,6 +12348,92 @@ func (e ResPartnerAutopostBills) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key res.partner.category records group by; a date's with its period.
+type ResPartnerCategoryGroupBy string
+
+const (
+	ResPartnerCategoryGroupByActive            ResPartnerCategoryGroupBy = "active"
+	ResPartnerCategoryGroupByColor             ResPartnerCategoryGroupBy = "color"
+	ResPartnerCategoryGroupByCreateDateDay     ResPartnerCategoryGroupBy = "create_date_day"
+	ResPartnerCategoryGroupByCreateDateWeek    ResPartnerCategoryGroupBy = "create_date_week"
+	ResPartnerCategoryGroupByCreateDateMonth   ResPartnerCategoryGroupBy = "create_date_month"
+	ResPartnerCategoryGroupByCreateDateQuarter ResPartnerCategoryGroupBy = "create_date_quarter"
+	ResPartnerCategoryGroupByCreateDateYear    ResPartnerCategoryGroupBy = "create_date_year"
+	ResPartnerCategoryGroupByCreateUID         ResPartnerCategoryGroupBy = "create_uid"
+	ResPartnerCategoryGroupByName              ResPartnerCategoryGroupBy = "name"
+	ResPartnerCategoryGroupByParentID          ResPartnerCategoryGroupBy = "parent_id"
+	ResPartnerCategoryGroupByParentPath        ResPartnerCategoryGroupBy = "parent_path"
+	ResPartnerCategoryGroupByWriteDateDay      ResPartnerCategoryGroupBy = "write_date_day"
+	ResPartnerCategoryGroupByWriteDateWeek     ResPartnerCategoryGroupBy = "write_date_week"
+	ResPartnerCategoryGroupByWriteDateMonth    ResPartnerCategoryGroupBy = "write_date_month"
+	ResPartnerCategoryGroupByWriteDateQuarter  ResPartnerCategoryGroupBy = "write_date_quarter"
+	ResPartnerCategoryGroupByWriteDateYear     ResPartnerCategoryGroupBy = "write_date_year"
+	ResPartnerCategoryGroupByWriteUID          ResPartnerCategoryGroupBy = "write_uid"
+)
+
+var AllResPartnerCategoryGroupBy = []ResPartnerCategoryGroupBy{
+	ResPartnerCategoryGroupByActive,
+	ResPartnerCategoryGroupByColor,
+	ResPartnerCategoryGroupByCreateDateDay,
+	ResPartnerCategoryGroupByCreateDateWeek,
+	ResPartnerCategoryGroupByCreateDateMonth,
+	ResPartnerCategoryGroupByCreateDateQuarter,
+	ResPartnerCategoryGroupByCreateDateYear,
+	ResPartnerCategoryGroupByCreateUID,
+	ResPartnerCategoryGroupByName,
+	ResPartnerCategoryGroupByParentID,
+	ResPartnerCategoryGroupByParentPath,
+	ResPartnerCategoryGroupByWriteDateDay,
+	ResPartnerCategoryGroupByWriteDateWeek,
+	ResPartnerCategoryGroupByWriteDateMonth,
+	ResPartnerCategoryGroupByWriteDateQuarter,
+	ResPartnerCategoryGroupByWriteDateYear,
+	ResPartnerCategoryGroupByWriteUID,
+}
+
+func (e ResPartnerCategoryGroupBy) IsValid() bool {
+	switch e {
+	case ResPartnerCategoryGroupByActive, ResPartnerCategoryGroupByColor, ResPartnerCategoryGroupByCreateDateDay, ResPartnerCategoryGroupByCreateDateWeek, ResPartnerCategoryGroupByCreateDateMonth, ResPartnerCategoryGroupByCreateDateQuarter, ResPartnerCategoryGroupByCreateDateYear, ResPartnerCategoryGroupByCreateUID, ResPartnerCategoryGroupByName, ResPartnerCategoryGroupByParentID, ResPartnerCategoryGroupByParentPath, ResPartnerCategoryGroupByWriteDateDay, ResPartnerCategoryGroupByWriteDateWeek, ResPartnerCategoryGroupByWriteDateMonth, ResPartnerCategoryGroupByWriteDateQuarter, ResPartnerCategoryGroupByWriteDateYear, ResPartnerCategoryGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e ResPartnerCategoryGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ResPartnerCategoryGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResPartnerCategoryGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResPartnerCategoryGroupBy", str)
+	}
+	return nil
+}
+
+func (e ResPartnerCategoryGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResPartnerCategoryGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResPartnerCategoryGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Values of res.partner.company_type (Company Type).
 type ResPartnerCompanyType string
 
@@ -8881,6 +12487,204 @@ func (e *ResPartnerCompanyType) UnmarshalJSON(b []byte) error {
 }
 
 func (e ResPartnerCompanyType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key res.partner records group by; a date's with its period.
+type ResPartnerGroupBy string
+
+const (
+	ResPartnerGroupByActive                              ResPartnerGroupBy = "active"
+	ResPartnerGroupByAdditionalInfo                      ResPartnerGroupBy = "additional_info"
+	ResPartnerGroupByAutopostBills                       ResPartnerGroupBy = "autopost_bills"
+	ResPartnerGroupByBarcode                             ResPartnerGroupBy = "barcode"
+	ResPartnerGroupByCity                                ResPartnerGroupBy = "city"
+	ResPartnerGroupByColor                               ResPartnerGroupBy = "color"
+	ResPartnerGroupByCommercialCompanyName               ResPartnerGroupBy = "commercial_company_name"
+	ResPartnerGroupByCommercialPartnerID                 ResPartnerGroupBy = "commercial_partner_id"
+	ResPartnerGroupByCompanyID                           ResPartnerGroupBy = "company_id"
+	ResPartnerGroupByCompanyName                         ResPartnerGroupBy = "company_name"
+	ResPartnerGroupByCompanyRegistry                     ResPartnerGroupBy = "company_registry"
+	ResPartnerGroupByCompleteName                        ResPartnerGroupBy = "complete_name"
+	ResPartnerGroupByCountryID                           ResPartnerGroupBy = "country_id"
+	ResPartnerGroupByCreateDateDay                       ResPartnerGroupBy = "create_date_day"
+	ResPartnerGroupByCreateDateWeek                      ResPartnerGroupBy = "create_date_week"
+	ResPartnerGroupByCreateDateMonth                     ResPartnerGroupBy = "create_date_month"
+	ResPartnerGroupByCreateDateQuarter                   ResPartnerGroupBy = "create_date_quarter"
+	ResPartnerGroupByCreateDateYear                      ResPartnerGroupBy = "create_date_year"
+	ResPartnerGroupByCreateUID                           ResPartnerGroupBy = "create_uid"
+	ResPartnerGroupByCustomerRank                        ResPartnerGroupBy = "customer_rank"
+	ResPartnerGroupByEmail                               ResPartnerGroupBy = "email"
+	ResPartnerGroupByEmailNormalized                     ResPartnerGroupBy = "email_normalized"
+	ResPartnerGroupByEmployee                            ResPartnerGroupBy = "employee"
+	ResPartnerGroupByFunction                            ResPartnerGroupBy = "function"
+	ResPartnerGroupByIgnoreAbnormalInvoiceAmount         ResPartnerGroupBy = "ignore_abnormal_invoice_amount"
+	ResPartnerGroupByIgnoreAbnormalInvoiceDate           ResPartnerGroupBy = "ignore_abnormal_invoice_date"
+	ResPartnerGroupByIndustryID                          ResPartnerGroupBy = "industry_id"
+	ResPartnerGroupByInvoiceEdiFormatStore               ResPartnerGroupBy = "invoice_edi_format_store"
+	ResPartnerGroupByInvoiceSendingMethod                ResPartnerGroupBy = "invoice_sending_method"
+	ResPartnerGroupByInvoiceTemplatePDFReportID          ResPartnerGroupBy = "invoice_template_pdf_report_id"
+	ResPartnerGroupByInvoiceWarn                         ResPartnerGroupBy = "invoice_warn"
+	ResPartnerGroupByIsCompany                           ResPartnerGroupBy = "is_company"
+	ResPartnerGroupByLang                                ResPartnerGroupBy = "lang"
+	ResPartnerGroupByMobile                              ResPartnerGroupBy = "mobile"
+	ResPartnerGroupByName                                ResPartnerGroupBy = "name"
+	ResPartnerGroupByParentID                            ResPartnerGroupBy = "parent_id"
+	ResPartnerGroupByPartnerGid                          ResPartnerGroupBy = "partner_gid"
+	ResPartnerGroupByPartnerShare                        ResPartnerGroupBy = "partner_share"
+	ResPartnerGroupByPeppolEas                           ResPartnerGroupBy = "peppol_eas"
+	ResPartnerGroupByPeppolEndpoint                      ResPartnerGroupBy = "peppol_endpoint"
+	ResPartnerGroupByPhone                               ResPartnerGroupBy = "phone"
+	ResPartnerGroupByPhoneSanitized                      ResPartnerGroupBy = "phone_sanitized"
+	ResPartnerGroupByPickingWarn                         ResPartnerGroupBy = "picking_warn"
+	ResPartnerGroupByPropertyAccountPayableID            ResPartnerGroupBy = "property_account_payable_id"
+	ResPartnerGroupByPropertyAccountPositionID           ResPartnerGroupBy = "property_account_position_id"
+	ResPartnerGroupByPropertyAccountReceivableID         ResPartnerGroupBy = "property_account_receivable_id"
+	ResPartnerGroupByPropertyInboundPaymentMethodLineID  ResPartnerGroupBy = "property_inbound_payment_method_line_id"
+	ResPartnerGroupByPropertyOutboundPaymentMethodLineID ResPartnerGroupBy = "property_outbound_payment_method_line_id"
+	ResPartnerGroupByPropertyPaymentTermID               ResPartnerGroupBy = "property_payment_term_id"
+	ResPartnerGroupByPropertyStockCustomer               ResPartnerGroupBy = "property_stock_customer"
+	ResPartnerGroupByPropertyStockSupplier               ResPartnerGroupBy = "property_stock_supplier"
+	ResPartnerGroupByPropertySupplierPaymentTermID       ResPartnerGroupBy = "property_supplier_payment_term_id"
+	ResPartnerGroupByRef                                 ResPartnerGroupBy = "ref"
+	ResPartnerGroupBySaleWarn                            ResPartnerGroupBy = "sale_warn"
+	ResPartnerGroupBySpecificPropertyProductPricelist    ResPartnerGroupBy = "specific_property_product_pricelist"
+	ResPartnerGroupByStateID                             ResPartnerGroupBy = "state_id"
+	ResPartnerGroupByStreet                              ResPartnerGroupBy = "street"
+	ResPartnerGroupByStreet2                             ResPartnerGroupBy = "street2"
+	ResPartnerGroupBySupplierRank                        ResPartnerGroupBy = "supplier_rank"
+	ResPartnerGroupByTitle                               ResPartnerGroupBy = "title"
+	ResPartnerGroupByTrust                               ResPartnerGroupBy = "trust"
+	ResPartnerGroupByType                                ResPartnerGroupBy = "type"
+	ResPartnerGroupByTz                                  ResPartnerGroupBy = "tz"
+	ResPartnerGroupByUserID                              ResPartnerGroupBy = "user_id"
+	ResPartnerGroupByVat                                 ResPartnerGroupBy = "vat"
+	ResPartnerGroupByWebsite                             ResPartnerGroupBy = "website"
+	ResPartnerGroupByWriteDateDay                        ResPartnerGroupBy = "write_date_day"
+	ResPartnerGroupByWriteDateWeek                       ResPartnerGroupBy = "write_date_week"
+	ResPartnerGroupByWriteDateMonth                      ResPartnerGroupBy = "write_date_month"
+	ResPartnerGroupByWriteDateQuarter                    ResPartnerGroupBy = "write_date_quarter"
+	ResPartnerGroupByWriteDateYear                       ResPartnerGroupBy = "write_date_year"
+	ResPartnerGroupByWriteUID                            ResPartnerGroupBy = "write_uid"
+	ResPartnerGroupByZip                                 ResPartnerGroupBy = "zip"
+)
+
+var AllResPartnerGroupBy = []ResPartnerGroupBy{
+	ResPartnerGroupByActive,
+	ResPartnerGroupByAdditionalInfo,
+	ResPartnerGroupByAutopostBills,
+	ResPartnerGroupByBarcode,
+	ResPartnerGroupByCity,
+	ResPartnerGroupByColor,
+	ResPartnerGroupByCommercialCompanyName,
+	ResPartnerGroupByCommercialPartnerID,
+	ResPartnerGroupByCompanyID,
+	ResPartnerGroupByCompanyName,
+	ResPartnerGroupByCompanyRegistry,
+	ResPartnerGroupByCompleteName,
+	ResPartnerGroupByCountryID,
+	ResPartnerGroupByCreateDateDay,
+	ResPartnerGroupByCreateDateWeek,
+	ResPartnerGroupByCreateDateMonth,
+	ResPartnerGroupByCreateDateQuarter,
+	ResPartnerGroupByCreateDateYear,
+	ResPartnerGroupByCreateUID,
+	ResPartnerGroupByCustomerRank,
+	ResPartnerGroupByEmail,
+	ResPartnerGroupByEmailNormalized,
+	ResPartnerGroupByEmployee,
+	ResPartnerGroupByFunction,
+	ResPartnerGroupByIgnoreAbnormalInvoiceAmount,
+	ResPartnerGroupByIgnoreAbnormalInvoiceDate,
+	ResPartnerGroupByIndustryID,
+	ResPartnerGroupByInvoiceEdiFormatStore,
+	ResPartnerGroupByInvoiceSendingMethod,
+	ResPartnerGroupByInvoiceTemplatePDFReportID,
+	ResPartnerGroupByInvoiceWarn,
+	ResPartnerGroupByIsCompany,
+	ResPartnerGroupByLang,
+	ResPartnerGroupByMobile,
+	ResPartnerGroupByName,
+	ResPartnerGroupByParentID,
+	ResPartnerGroupByPartnerGid,
+	ResPartnerGroupByPartnerShare,
+	ResPartnerGroupByPeppolEas,
+	ResPartnerGroupByPeppolEndpoint,
+	ResPartnerGroupByPhone,
+	ResPartnerGroupByPhoneSanitized,
+	ResPartnerGroupByPickingWarn,
+	ResPartnerGroupByPropertyAccountPayableID,
+	ResPartnerGroupByPropertyAccountPositionID,
+	ResPartnerGroupByPropertyAccountReceivableID,
+	ResPartnerGroupByPropertyInboundPaymentMethodLineID,
+	ResPartnerGroupByPropertyOutboundPaymentMethodLineID,
+	ResPartnerGroupByPropertyPaymentTermID,
+	ResPartnerGroupByPropertyStockCustomer,
+	ResPartnerGroupByPropertyStockSupplier,
+	ResPartnerGroupByPropertySupplierPaymentTermID,
+	ResPartnerGroupByRef,
+	ResPartnerGroupBySaleWarn,
+	ResPartnerGroupBySpecificPropertyProductPricelist,
+	ResPartnerGroupByStateID,
+	ResPartnerGroupByStreet,
+	ResPartnerGroupByStreet2,
+	ResPartnerGroupBySupplierRank,
+	ResPartnerGroupByTitle,
+	ResPartnerGroupByTrust,
+	ResPartnerGroupByType,
+	ResPartnerGroupByTz,
+	ResPartnerGroupByUserID,
+	ResPartnerGroupByVat,
+	ResPartnerGroupByWebsite,
+	ResPartnerGroupByWriteDateDay,
+	ResPartnerGroupByWriteDateWeek,
+	ResPartnerGroupByWriteDateMonth,
+	ResPartnerGroupByWriteDateQuarter,
+	ResPartnerGroupByWriteDateYear,
+	ResPartnerGroupByWriteUID,
+	ResPartnerGroupByZip,
+}
+
+func (e ResPartnerGroupBy) IsValid() bool {
+	switch e {
+	case ResPartnerGroupByActive, ResPartnerGroupByAdditionalInfo, ResPartnerGroupByAutopostBills, ResPartnerGroupByBarcode, ResPartnerGroupByCity, ResPartnerGroupByColor, ResPartnerGroupByCommercialCompanyName, ResPartnerGroupByCommercialPartnerID, ResPartnerGroupByCompanyID, ResPartnerGroupByCompanyName, ResPartnerGroupByCompanyRegistry, ResPartnerGroupByCompleteName, ResPartnerGroupByCountryID, ResPartnerGroupByCreateDateDay, ResPartnerGroupByCreateDateWeek, ResPartnerGroupByCreateDateMonth, ResPartnerGroupByCreateDateQuarter, ResPartnerGroupByCreateDateYear, ResPartnerGroupByCreateUID, ResPartnerGroupByCustomerRank, ResPartnerGroupByEmail, ResPartnerGroupByEmailNormalized, ResPartnerGroupByEmployee, ResPartnerGroupByFunction, ResPartnerGroupByIgnoreAbnormalInvoiceAmount, ResPartnerGroupByIgnoreAbnormalInvoiceDate, ResPartnerGroupByIndustryID, ResPartnerGroupByInvoiceEdiFormatStore, ResPartnerGroupByInvoiceSendingMethod, ResPartnerGroupByInvoiceTemplatePDFReportID, ResPartnerGroupByInvoiceWarn, ResPartnerGroupByIsCompany, ResPartnerGroupByLang, ResPartnerGroupByMobile, ResPartnerGroupByName, ResPartnerGroupByParentID, ResPartnerGroupByPartnerGid, ResPartnerGroupByPartnerShare, ResPartnerGroupByPeppolEas, ResPartnerGroupByPeppolEndpoint, ResPartnerGroupByPhone, ResPartnerGroupByPhoneSanitized, ResPartnerGroupByPickingWarn, ResPartnerGroupByPropertyAccountPayableID, ResPartnerGroupByPropertyAccountPositionID, ResPartnerGroupByPropertyAccountReceivableID, ResPartnerGroupByPropertyInboundPaymentMethodLineID, ResPartnerGroupByPropertyOutboundPaymentMethodLineID, ResPartnerGroupByPropertyPaymentTermID, ResPartnerGroupByPropertyStockCustomer, ResPartnerGroupByPropertyStockSupplier, ResPartnerGroupByPropertySupplierPaymentTermID, ResPartnerGroupByRef, ResPartnerGroupBySaleWarn, ResPartnerGroupBySpecificPropertyProductPricelist, ResPartnerGroupByStateID, ResPartnerGroupByStreet, ResPartnerGroupByStreet2, ResPartnerGroupBySupplierRank, ResPartnerGroupByTitle, ResPartnerGroupByTrust, ResPartnerGroupByType, ResPartnerGroupByTz, ResPartnerGroupByUserID, ResPartnerGroupByVat, ResPartnerGroupByWebsite, ResPartnerGroupByWriteDateDay, ResPartnerGroupByWriteDateWeek, ResPartnerGroupByWriteDateMonth, ResPartnerGroupByWriteDateQuarter, ResPartnerGroupByWriteDateYear, ResPartnerGroupByWriteUID, ResPartnerGroupByZip:
+		return true
+	}
+	return false
+}
+
+func (e ResPartnerGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ResPartnerGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResPartnerGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResPartnerGroupBy", str)
+	}
+	return nil
+}
+
+func (e ResPartnerGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResPartnerGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResPartnerGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -9311,6 +13115,106 @@ func (e *ResUsersCompanyType) UnmarshalJSON(b []byte) error {
 }
 
 func (e ResUsersCompanyType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key res.users records group by; a date's with its period.
+type ResUsersGroupBy string
+
+const (
+	ResUsersGroupByActionID            ResUsersGroupBy = "action_id"
+	ResUsersGroupByActive              ResUsersGroupBy = "active"
+	ResUsersGroupByCompanyID           ResUsersGroupBy = "company_id"
+	ResUsersGroupByCreateDateDay       ResUsersGroupBy = "create_date_day"
+	ResUsersGroupByCreateDateWeek      ResUsersGroupBy = "create_date_week"
+	ResUsersGroupByCreateDateMonth     ResUsersGroupBy = "create_date_month"
+	ResUsersGroupByCreateDateQuarter   ResUsersGroupBy = "create_date_quarter"
+	ResUsersGroupByCreateDateYear      ResUsersGroupBy = "create_date_year"
+	ResUsersGroupByCreateUID           ResUsersGroupBy = "create_uid"
+	ResUsersGroupByLogin               ResUsersGroupBy = "login"
+	ResUsersGroupByNotificationType    ResUsersGroupBy = "notification_type"
+	ResUsersGroupByOdoobotFailed       ResUsersGroupBy = "odoobot_failed"
+	ResUsersGroupByOdoobotState        ResUsersGroupBy = "odoobot_state"
+	ResUsersGroupByPartnerID           ResUsersGroupBy = "partner_id"
+	ResUsersGroupByPropertyWarehouseID ResUsersGroupBy = "property_warehouse_id"
+	ResUsersGroupBySaleTeamID          ResUsersGroupBy = "sale_team_id"
+	ResUsersGroupByShare               ResUsersGroupBy = "share"
+	ResUsersGroupByTourEnabled         ResUsersGroupBy = "tour_enabled"
+	ResUsersGroupByWriteDateDay        ResUsersGroupBy = "write_date_day"
+	ResUsersGroupByWriteDateWeek       ResUsersGroupBy = "write_date_week"
+	ResUsersGroupByWriteDateMonth      ResUsersGroupBy = "write_date_month"
+	ResUsersGroupByWriteDateQuarter    ResUsersGroupBy = "write_date_quarter"
+	ResUsersGroupByWriteDateYear       ResUsersGroupBy = "write_date_year"
+	ResUsersGroupByWriteUID            ResUsersGroupBy = "write_uid"
+)
+
+var AllResUsersGroupBy = []ResUsersGroupBy{
+	ResUsersGroupByActionID,
+	ResUsersGroupByActive,
+	ResUsersGroupByCompanyID,
+	ResUsersGroupByCreateDateDay,
+	ResUsersGroupByCreateDateWeek,
+	ResUsersGroupByCreateDateMonth,
+	ResUsersGroupByCreateDateQuarter,
+	ResUsersGroupByCreateDateYear,
+	ResUsersGroupByCreateUID,
+	ResUsersGroupByLogin,
+	ResUsersGroupByNotificationType,
+	ResUsersGroupByOdoobotFailed,
+	ResUsersGroupByOdoobotState,
+	ResUsersGroupByPartnerID,
+	ResUsersGroupByPropertyWarehouseID,
+	ResUsersGroupBySaleTeamID,
+	ResUsersGroupByShare,
+	ResUsersGroupByTourEnabled,
+	ResUsersGroupByWriteDateDay,
+	ResUsersGroupByWriteDateWeek,
+	ResUsersGroupByWriteDateMonth,
+	ResUsersGroupByWriteDateQuarter,
+	ResUsersGroupByWriteDateYear,
+	ResUsersGroupByWriteUID,
+}
+
+func (e ResUsersGroupBy) IsValid() bool {
+	switch e {
+	case ResUsersGroupByActionID, ResUsersGroupByActive, ResUsersGroupByCompanyID, ResUsersGroupByCreateDateDay, ResUsersGroupByCreateDateWeek, ResUsersGroupByCreateDateMonth, ResUsersGroupByCreateDateQuarter, ResUsersGroupByCreateDateYear, ResUsersGroupByCreateUID, ResUsersGroupByLogin, ResUsersGroupByNotificationType, ResUsersGroupByOdoobotFailed, ResUsersGroupByOdoobotState, ResUsersGroupByPartnerID, ResUsersGroupByPropertyWarehouseID, ResUsersGroupBySaleTeamID, ResUsersGroupByShare, ResUsersGroupByTourEnabled, ResUsersGroupByWriteDateDay, ResUsersGroupByWriteDateWeek, ResUsersGroupByWriteDateMonth, ResUsersGroupByWriteDateQuarter, ResUsersGroupByWriteDateYear, ResUsersGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e ResUsersGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ResUsersGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ResUsersGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ResUsersGroupBy", str)
+	}
+	return nil
+}
+
+func (e ResUsersGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ResUsersGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ResUsersGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -9941,6 +13845,198 @@ func (e SaleOrderDeliveryStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key sale.order records group by; a date's with its period.
+type SaleOrderGroupBy string
+
+const (
+	SaleOrderGroupByCampaignID             SaleOrderGroupBy = "campaign_id"
+	SaleOrderGroupByClientOrderRef         SaleOrderGroupBy = "client_order_ref"
+	SaleOrderGroupByCommitmentDateDay      SaleOrderGroupBy = "commitment_date_day"
+	SaleOrderGroupByCommitmentDateWeek     SaleOrderGroupBy = "commitment_date_week"
+	SaleOrderGroupByCommitmentDateMonth    SaleOrderGroupBy = "commitment_date_month"
+	SaleOrderGroupByCommitmentDateQuarter  SaleOrderGroupBy = "commitment_date_quarter"
+	SaleOrderGroupByCommitmentDateYear     SaleOrderGroupBy = "commitment_date_year"
+	SaleOrderGroupByCompanyID              SaleOrderGroupBy = "company_id"
+	SaleOrderGroupByCreateDateDay          SaleOrderGroupBy = "create_date_day"
+	SaleOrderGroupByCreateDateWeek         SaleOrderGroupBy = "create_date_week"
+	SaleOrderGroupByCreateDateMonth        SaleOrderGroupBy = "create_date_month"
+	SaleOrderGroupByCreateDateQuarter      SaleOrderGroupBy = "create_date_quarter"
+	SaleOrderGroupByCreateDateYear         SaleOrderGroupBy = "create_date_year"
+	SaleOrderGroupByCreateUID              SaleOrderGroupBy = "create_uid"
+	SaleOrderGroupByCurrencyID             SaleOrderGroupBy = "currency_id"
+	SaleOrderGroupByDateOrderDay           SaleOrderGroupBy = "date_order_day"
+	SaleOrderGroupByDateOrderWeek          SaleOrderGroupBy = "date_order_week"
+	SaleOrderGroupByDateOrderMonth         SaleOrderGroupBy = "date_order_month"
+	SaleOrderGroupByDateOrderQuarter       SaleOrderGroupBy = "date_order_quarter"
+	SaleOrderGroupByDateOrderYear          SaleOrderGroupBy = "date_order_year"
+	SaleOrderGroupByDeliveryStatus         SaleOrderGroupBy = "delivery_status"
+	SaleOrderGroupByEffectiveDateDay       SaleOrderGroupBy = "effective_date_day"
+	SaleOrderGroupByEffectiveDateWeek      SaleOrderGroupBy = "effective_date_week"
+	SaleOrderGroupByEffectiveDateMonth     SaleOrderGroupBy = "effective_date_month"
+	SaleOrderGroupByEffectiveDateQuarter   SaleOrderGroupBy = "effective_date_quarter"
+	SaleOrderGroupByEffectiveDateYear      SaleOrderGroupBy = "effective_date_year"
+	SaleOrderGroupByFiscalPositionID       SaleOrderGroupBy = "fiscal_position_id"
+	SaleOrderGroupByIncoterm               SaleOrderGroupBy = "incoterm"
+	SaleOrderGroupByIncotermLocation       SaleOrderGroupBy = "incoterm_location"
+	SaleOrderGroupByInvoiceStatus          SaleOrderGroupBy = "invoice_status"
+	SaleOrderGroupByJournalID              SaleOrderGroupBy = "journal_id"
+	SaleOrderGroupByLocked                 SaleOrderGroupBy = "locked"
+	SaleOrderGroupByMediumID               SaleOrderGroupBy = "medium_id"
+	SaleOrderGroupByName                   SaleOrderGroupBy = "name"
+	SaleOrderGroupByOrigin                 SaleOrderGroupBy = "origin"
+	SaleOrderGroupByPartnerID              SaleOrderGroupBy = "partner_id"
+	SaleOrderGroupByPartnerInvoiceID       SaleOrderGroupBy = "partner_invoice_id"
+	SaleOrderGroupByPartnerShippingID      SaleOrderGroupBy = "partner_shipping_id"
+	SaleOrderGroupByPaymentTermID          SaleOrderGroupBy = "payment_term_id"
+	SaleOrderGroupByPendingEmailTemplateID SaleOrderGroupBy = "pending_email_template_id"
+	SaleOrderGroupByPickingPolicy          SaleOrderGroupBy = "picking_policy"
+	SaleOrderGroupByPricelistID            SaleOrderGroupBy = "pricelist_id"
+	SaleOrderGroupByProcurementGroupID     SaleOrderGroupBy = "procurement_group_id"
+	SaleOrderGroupByProjectID              SaleOrderGroupBy = "project_id"
+	SaleOrderGroupByReference              SaleOrderGroupBy = "reference"
+	SaleOrderGroupByRequirePayment         SaleOrderGroupBy = "require_payment"
+	SaleOrderGroupByRequireSignature       SaleOrderGroupBy = "require_signature"
+	SaleOrderGroupBySaleOrderTemplateID    SaleOrderGroupBy = "sale_order_template_id"
+	SaleOrderGroupBySignedBy               SaleOrderGroupBy = "signed_by"
+	SaleOrderGroupBySignedOnDay            SaleOrderGroupBy = "signed_on_day"
+	SaleOrderGroupBySignedOnWeek           SaleOrderGroupBy = "signed_on_week"
+	SaleOrderGroupBySignedOnMonth          SaleOrderGroupBy = "signed_on_month"
+	SaleOrderGroupBySignedOnQuarter        SaleOrderGroupBy = "signed_on_quarter"
+	SaleOrderGroupBySignedOnYear           SaleOrderGroupBy = "signed_on_year"
+	SaleOrderGroupBySourceID               SaleOrderGroupBy = "source_id"
+	SaleOrderGroupByState                  SaleOrderGroupBy = "state"
+	SaleOrderGroupByTeamID                 SaleOrderGroupBy = "team_id"
+	SaleOrderGroupByUserID                 SaleOrderGroupBy = "user_id"
+	SaleOrderGroupByValidityDateDay        SaleOrderGroupBy = "validity_date_day"
+	SaleOrderGroupByValidityDateWeek       SaleOrderGroupBy = "validity_date_week"
+	SaleOrderGroupByValidityDateMonth      SaleOrderGroupBy = "validity_date_month"
+	SaleOrderGroupByValidityDateQuarter    SaleOrderGroupBy = "validity_date_quarter"
+	SaleOrderGroupByValidityDateYear       SaleOrderGroupBy = "validity_date_year"
+	SaleOrderGroupByWarehouseID            SaleOrderGroupBy = "warehouse_id"
+	SaleOrderGroupByWriteDateDay           SaleOrderGroupBy = "write_date_day"
+	SaleOrderGroupByWriteDateWeek          SaleOrderGroupBy = "write_date_week"
+	SaleOrderGroupByWriteDateMonth         SaleOrderGroupBy = "write_date_month"
+	SaleOrderGroupByWriteDateQuarter       SaleOrderGroupBy = "write_date_quarter"
+	SaleOrderGroupByWriteDateYear          SaleOrderGroupBy = "write_date_year"
+	SaleOrderGroupByWriteUID               SaleOrderGroupBy = "write_uid"
+)
+
+var AllSaleOrderGroupBy = []SaleOrderGroupBy{
+	SaleOrderGroupByCampaignID,
+	SaleOrderGroupByClientOrderRef,
+	SaleOrderGroupByCommitmentDateDay,
+	SaleOrderGroupByCommitmentDateWeek,
+	SaleOrderGroupByCommitmentDateMonth,
+	SaleOrderGroupByCommitmentDateQuarter,
+	SaleOrderGroupByCommitmentDateYear,
+	SaleOrderGroupByCompanyID,
+	SaleOrderGroupByCreateDateDay,
+	SaleOrderGroupByCreateDateWeek,
+	SaleOrderGroupByCreateDateMonth,
+	SaleOrderGroupByCreateDateQuarter,
+	SaleOrderGroupByCreateDateYear,
+	SaleOrderGroupByCreateUID,
+	SaleOrderGroupByCurrencyID,
+	SaleOrderGroupByDateOrderDay,
+	SaleOrderGroupByDateOrderWeek,
+	SaleOrderGroupByDateOrderMonth,
+	SaleOrderGroupByDateOrderQuarter,
+	SaleOrderGroupByDateOrderYear,
+	SaleOrderGroupByDeliveryStatus,
+	SaleOrderGroupByEffectiveDateDay,
+	SaleOrderGroupByEffectiveDateWeek,
+	SaleOrderGroupByEffectiveDateMonth,
+	SaleOrderGroupByEffectiveDateQuarter,
+	SaleOrderGroupByEffectiveDateYear,
+	SaleOrderGroupByFiscalPositionID,
+	SaleOrderGroupByIncoterm,
+	SaleOrderGroupByIncotermLocation,
+	SaleOrderGroupByInvoiceStatus,
+	SaleOrderGroupByJournalID,
+	SaleOrderGroupByLocked,
+	SaleOrderGroupByMediumID,
+	SaleOrderGroupByName,
+	SaleOrderGroupByOrigin,
+	SaleOrderGroupByPartnerID,
+	SaleOrderGroupByPartnerInvoiceID,
+	SaleOrderGroupByPartnerShippingID,
+	SaleOrderGroupByPaymentTermID,
+	SaleOrderGroupByPendingEmailTemplateID,
+	SaleOrderGroupByPickingPolicy,
+	SaleOrderGroupByPricelistID,
+	SaleOrderGroupByProcurementGroupID,
+	SaleOrderGroupByProjectID,
+	SaleOrderGroupByReference,
+	SaleOrderGroupByRequirePayment,
+	SaleOrderGroupByRequireSignature,
+	SaleOrderGroupBySaleOrderTemplateID,
+	SaleOrderGroupBySignedBy,
+	SaleOrderGroupBySignedOnDay,
+	SaleOrderGroupBySignedOnWeek,
+	SaleOrderGroupBySignedOnMonth,
+	SaleOrderGroupBySignedOnQuarter,
+	SaleOrderGroupBySignedOnYear,
+	SaleOrderGroupBySourceID,
+	SaleOrderGroupByState,
+	SaleOrderGroupByTeamID,
+	SaleOrderGroupByUserID,
+	SaleOrderGroupByValidityDateDay,
+	SaleOrderGroupByValidityDateWeek,
+	SaleOrderGroupByValidityDateMonth,
+	SaleOrderGroupByValidityDateQuarter,
+	SaleOrderGroupByValidityDateYear,
+	SaleOrderGroupByWarehouseID,
+	SaleOrderGroupByWriteDateDay,
+	SaleOrderGroupByWriteDateWeek,
+	SaleOrderGroupByWriteDateMonth,
+	SaleOrderGroupByWriteDateQuarter,
+	SaleOrderGroupByWriteDateYear,
+	SaleOrderGroupByWriteUID,
+}
+
+func (e SaleOrderGroupBy) IsValid() bool {
+	switch e {
+	case SaleOrderGroupByCampaignID, SaleOrderGroupByClientOrderRef, SaleOrderGroupByCommitmentDateDay, SaleOrderGroupByCommitmentDateWeek, SaleOrderGroupByCommitmentDateMonth, SaleOrderGroupByCommitmentDateQuarter, SaleOrderGroupByCommitmentDateYear, SaleOrderGroupByCompanyID, SaleOrderGroupByCreateDateDay, SaleOrderGroupByCreateDateWeek, SaleOrderGroupByCreateDateMonth, SaleOrderGroupByCreateDateQuarter, SaleOrderGroupByCreateDateYear, SaleOrderGroupByCreateUID, SaleOrderGroupByCurrencyID, SaleOrderGroupByDateOrderDay, SaleOrderGroupByDateOrderWeek, SaleOrderGroupByDateOrderMonth, SaleOrderGroupByDateOrderQuarter, SaleOrderGroupByDateOrderYear, SaleOrderGroupByDeliveryStatus, SaleOrderGroupByEffectiveDateDay, SaleOrderGroupByEffectiveDateWeek, SaleOrderGroupByEffectiveDateMonth, SaleOrderGroupByEffectiveDateQuarter, SaleOrderGroupByEffectiveDateYear, SaleOrderGroupByFiscalPositionID, SaleOrderGroupByIncoterm, SaleOrderGroupByIncotermLocation, SaleOrderGroupByInvoiceStatus, SaleOrderGroupByJournalID, SaleOrderGroupByLocked, SaleOrderGroupByMediumID, SaleOrderGroupByName, SaleOrderGroupByOrigin, SaleOrderGroupByPartnerID, SaleOrderGroupByPartnerInvoiceID, SaleOrderGroupByPartnerShippingID, SaleOrderGroupByPaymentTermID, SaleOrderGroupByPendingEmailTemplateID, SaleOrderGroupByPickingPolicy, SaleOrderGroupByPricelistID, SaleOrderGroupByProcurementGroupID, SaleOrderGroupByProjectID, SaleOrderGroupByReference, SaleOrderGroupByRequirePayment, SaleOrderGroupByRequireSignature, SaleOrderGroupBySaleOrderTemplateID, SaleOrderGroupBySignedBy, SaleOrderGroupBySignedOnDay, SaleOrderGroupBySignedOnWeek, SaleOrderGroupBySignedOnMonth, SaleOrderGroupBySignedOnQuarter, SaleOrderGroupBySignedOnYear, SaleOrderGroupBySourceID, SaleOrderGroupByState, SaleOrderGroupByTeamID, SaleOrderGroupByUserID, SaleOrderGroupByValidityDateDay, SaleOrderGroupByValidityDateWeek, SaleOrderGroupByValidityDateMonth, SaleOrderGroupByValidityDateQuarter, SaleOrderGroupByValidityDateYear, SaleOrderGroupByWarehouseID, SaleOrderGroupByWriteDateDay, SaleOrderGroupByWriteDateWeek, SaleOrderGroupByWriteDateMonth, SaleOrderGroupByWriteDateQuarter, SaleOrderGroupByWriteDateYear, SaleOrderGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e SaleOrderGroupBy) String() string {
+	return string(e)
+}
+
+func (e *SaleOrderGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SaleOrderGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SaleOrderGroupBy", str)
+	}
+	return nil
+}
+
+func (e SaleOrderGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SaleOrderGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SaleOrderGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Values of sale.order.line.company_price_include (Default Sales Price Include).
 type SaleOrderLineCompanyPriceInclude string
 
@@ -10052,6 +14148,130 @@ func (e *SaleOrderLineDisplayType) UnmarshalJSON(b []byte) error {
 }
 
 func (e SaleOrderLineDisplayType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key sale.order.line records group by; a date's with its period.
+type SaleOrderLineGroupBy string
+
+const (
+	SaleOrderLineGroupByComboItemID        SaleOrderLineGroupBy = "combo_item_id"
+	SaleOrderLineGroupByCompanyID          SaleOrderLineGroupBy = "company_id"
+	SaleOrderLineGroupByCreateDateDay      SaleOrderLineGroupBy = "create_date_day"
+	SaleOrderLineGroupByCreateDateWeek     SaleOrderLineGroupBy = "create_date_week"
+	SaleOrderLineGroupByCreateDateMonth    SaleOrderLineGroupBy = "create_date_month"
+	SaleOrderLineGroupByCreateDateQuarter  SaleOrderLineGroupBy = "create_date_quarter"
+	SaleOrderLineGroupByCreateDateYear     SaleOrderLineGroupBy = "create_date_year"
+	SaleOrderLineGroupByCreateUID          SaleOrderLineGroupBy = "create_uid"
+	SaleOrderLineGroupByCurrencyID         SaleOrderLineGroupBy = "currency_id"
+	SaleOrderLineGroupByDisplayType        SaleOrderLineGroupBy = "display_type"
+	SaleOrderLineGroupByInvoiceStatus      SaleOrderLineGroupBy = "invoice_status"
+	SaleOrderLineGroupByIsDownpayment      SaleOrderLineGroupBy = "is_downpayment"
+	SaleOrderLineGroupByIsExpense          SaleOrderLineGroupBy = "is_expense"
+	SaleOrderLineGroupByIsService          SaleOrderLineGroupBy = "is_service"
+	SaleOrderLineGroupByLinkedLineID       SaleOrderLineGroupBy = "linked_line_id"
+	SaleOrderLineGroupByLinkedVirtualID    SaleOrderLineGroupBy = "linked_virtual_id"
+	SaleOrderLineGroupByOrderID            SaleOrderLineGroupBy = "order_id"
+	SaleOrderLineGroupByOrderPartnerID     SaleOrderLineGroupBy = "order_partner_id"
+	SaleOrderLineGroupByProductID          SaleOrderLineGroupBy = "product_id"
+	SaleOrderLineGroupByProductPackagingID SaleOrderLineGroupBy = "product_packaging_id"
+	SaleOrderLineGroupByProductUom         SaleOrderLineGroupBy = "product_uom"
+	SaleOrderLineGroupByProjectID          SaleOrderLineGroupBy = "project_id"
+	SaleOrderLineGroupByQtyDeliveredMethod SaleOrderLineGroupBy = "qty_delivered_method"
+	SaleOrderLineGroupByRouteID            SaleOrderLineGroupBy = "route_id"
+	SaleOrderLineGroupBySalesmanID         SaleOrderLineGroupBy = "salesman_id"
+	SaleOrderLineGroupBySequence           SaleOrderLineGroupBy = "sequence"
+	SaleOrderLineGroupByState              SaleOrderLineGroupBy = "state"
+	SaleOrderLineGroupByTaskID             SaleOrderLineGroupBy = "task_id"
+	SaleOrderLineGroupByVirtualID          SaleOrderLineGroupBy = "virtual_id"
+	SaleOrderLineGroupByWarehouseID        SaleOrderLineGroupBy = "warehouse_id"
+	SaleOrderLineGroupByWriteDateDay       SaleOrderLineGroupBy = "write_date_day"
+	SaleOrderLineGroupByWriteDateWeek      SaleOrderLineGroupBy = "write_date_week"
+	SaleOrderLineGroupByWriteDateMonth     SaleOrderLineGroupBy = "write_date_month"
+	SaleOrderLineGroupByWriteDateQuarter   SaleOrderLineGroupBy = "write_date_quarter"
+	SaleOrderLineGroupByWriteDateYear      SaleOrderLineGroupBy = "write_date_year"
+	SaleOrderLineGroupByWriteUID           SaleOrderLineGroupBy = "write_uid"
+)
+
+var AllSaleOrderLineGroupBy = []SaleOrderLineGroupBy{
+	SaleOrderLineGroupByComboItemID,
+	SaleOrderLineGroupByCompanyID,
+	SaleOrderLineGroupByCreateDateDay,
+	SaleOrderLineGroupByCreateDateWeek,
+	SaleOrderLineGroupByCreateDateMonth,
+	SaleOrderLineGroupByCreateDateQuarter,
+	SaleOrderLineGroupByCreateDateYear,
+	SaleOrderLineGroupByCreateUID,
+	SaleOrderLineGroupByCurrencyID,
+	SaleOrderLineGroupByDisplayType,
+	SaleOrderLineGroupByInvoiceStatus,
+	SaleOrderLineGroupByIsDownpayment,
+	SaleOrderLineGroupByIsExpense,
+	SaleOrderLineGroupByIsService,
+	SaleOrderLineGroupByLinkedLineID,
+	SaleOrderLineGroupByLinkedVirtualID,
+	SaleOrderLineGroupByOrderID,
+	SaleOrderLineGroupByOrderPartnerID,
+	SaleOrderLineGroupByProductID,
+	SaleOrderLineGroupByProductPackagingID,
+	SaleOrderLineGroupByProductUom,
+	SaleOrderLineGroupByProjectID,
+	SaleOrderLineGroupByQtyDeliveredMethod,
+	SaleOrderLineGroupByRouteID,
+	SaleOrderLineGroupBySalesmanID,
+	SaleOrderLineGroupBySequence,
+	SaleOrderLineGroupByState,
+	SaleOrderLineGroupByTaskID,
+	SaleOrderLineGroupByVirtualID,
+	SaleOrderLineGroupByWarehouseID,
+	SaleOrderLineGroupByWriteDateDay,
+	SaleOrderLineGroupByWriteDateWeek,
+	SaleOrderLineGroupByWriteDateMonth,
+	SaleOrderLineGroupByWriteDateQuarter,
+	SaleOrderLineGroupByWriteDateYear,
+	SaleOrderLineGroupByWriteUID,
+}
+
+func (e SaleOrderLineGroupBy) IsValid() bool {
+	switch e {
+	case SaleOrderLineGroupByComboItemID, SaleOrderLineGroupByCompanyID, SaleOrderLineGroupByCreateDateDay, SaleOrderLineGroupByCreateDateWeek, SaleOrderLineGroupByCreateDateMonth, SaleOrderLineGroupByCreateDateQuarter, SaleOrderLineGroupByCreateDateYear, SaleOrderLineGroupByCreateUID, SaleOrderLineGroupByCurrencyID, SaleOrderLineGroupByDisplayType, SaleOrderLineGroupByInvoiceStatus, SaleOrderLineGroupByIsDownpayment, SaleOrderLineGroupByIsExpense, SaleOrderLineGroupByIsService, SaleOrderLineGroupByLinkedLineID, SaleOrderLineGroupByLinkedVirtualID, SaleOrderLineGroupByOrderID, SaleOrderLineGroupByOrderPartnerID, SaleOrderLineGroupByProductID, SaleOrderLineGroupByProductPackagingID, SaleOrderLineGroupByProductUom, SaleOrderLineGroupByProjectID, SaleOrderLineGroupByQtyDeliveredMethod, SaleOrderLineGroupByRouteID, SaleOrderLineGroupBySalesmanID, SaleOrderLineGroupBySequence, SaleOrderLineGroupByState, SaleOrderLineGroupByTaskID, SaleOrderLineGroupByVirtualID, SaleOrderLineGroupByWarehouseID, SaleOrderLineGroupByWriteDateDay, SaleOrderLineGroupByWriteDateWeek, SaleOrderLineGroupByWriteDateMonth, SaleOrderLineGroupByWriteDateQuarter, SaleOrderLineGroupByWriteDateYear, SaleOrderLineGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e SaleOrderLineGroupBy) String() string {
+	return string(e)
+}
+
+func (e *SaleOrderLineGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SaleOrderLineGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SaleOrderLineGroupBy", str)
+	}
+	return nil
+}
+
+func (e SaleOrderLineGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SaleOrderLineGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SaleOrderLineGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -10606,6 +14826,190 @@ func (e SaleOrderTermsType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key stock.move records group by; a date's with its period.
+type StockMoveGroupBy string
+
+const (
+	StockMoveGroupByAdditional             StockMoveGroupBy = "additional"
+	StockMoveGroupByCompanyID              StockMoveGroupBy = "company_id"
+	StockMoveGroupByCreateDateDay          StockMoveGroupBy = "create_date_day"
+	StockMoveGroupByCreateDateWeek         StockMoveGroupBy = "create_date_week"
+	StockMoveGroupByCreateDateMonth        StockMoveGroupBy = "create_date_month"
+	StockMoveGroupByCreateDateQuarter      StockMoveGroupBy = "create_date_quarter"
+	StockMoveGroupByCreateDateYear         StockMoveGroupBy = "create_date_year"
+	StockMoveGroupByCreateUID              StockMoveGroupBy = "create_uid"
+	StockMoveGroupByDateDay                StockMoveGroupBy = "date_day"
+	StockMoveGroupByDateWeek               StockMoveGroupBy = "date_week"
+	StockMoveGroupByDateMonth              StockMoveGroupBy = "date_month"
+	StockMoveGroupByDateQuarter            StockMoveGroupBy = "date_quarter"
+	StockMoveGroupByDateYear               StockMoveGroupBy = "date_year"
+	StockMoveGroupByDateDeadlineDay        StockMoveGroupBy = "date_deadline_day"
+	StockMoveGroupByDateDeadlineWeek       StockMoveGroupBy = "date_deadline_week"
+	StockMoveGroupByDateDeadlineMonth      StockMoveGroupBy = "date_deadline_month"
+	StockMoveGroupByDateDeadlineQuarter    StockMoveGroupBy = "date_deadline_quarter"
+	StockMoveGroupByDateDeadlineYear       StockMoveGroupBy = "date_deadline_year"
+	StockMoveGroupByDelayAlertDateDay      StockMoveGroupBy = "delay_alert_date_day"
+	StockMoveGroupByDelayAlertDateWeek     StockMoveGroupBy = "delay_alert_date_week"
+	StockMoveGroupByDelayAlertDateMonth    StockMoveGroupBy = "delay_alert_date_month"
+	StockMoveGroupByDelayAlertDateQuarter  StockMoveGroupBy = "delay_alert_date_quarter"
+	StockMoveGroupByDelayAlertDateYear     StockMoveGroupBy = "delay_alert_date_year"
+	StockMoveGroupByGroupID                StockMoveGroupBy = "group_id"
+	StockMoveGroupByIsInventory            StockMoveGroupBy = "is_inventory"
+	StockMoveGroupByLocationDestID         StockMoveGroupBy = "location_dest_id"
+	StockMoveGroupByLocationFinalID        StockMoveGroupBy = "location_final_id"
+	StockMoveGroupByLocationID             StockMoveGroupBy = "location_id"
+	StockMoveGroupByName                   StockMoveGroupBy = "name"
+	StockMoveGroupByNextSerial             StockMoveGroupBy = "next_serial"
+	StockMoveGroupByNextSerialCount        StockMoveGroupBy = "next_serial_count"
+	StockMoveGroupByOrderpointID           StockMoveGroupBy = "orderpoint_id"
+	StockMoveGroupByOrigin                 StockMoveGroupBy = "origin"
+	StockMoveGroupByOriginReturnedMoveID   StockMoveGroupBy = "origin_returned_move_id"
+	StockMoveGroupByPackageLevelID         StockMoveGroupBy = "package_level_id"
+	StockMoveGroupByPartnerID              StockMoveGroupBy = "partner_id"
+	StockMoveGroupByPicked                 StockMoveGroupBy = "picked"
+	StockMoveGroupByPickingID              StockMoveGroupBy = "picking_id"
+	StockMoveGroupByPickingTypeID          StockMoveGroupBy = "picking_type_id"
+	StockMoveGroupByPriority               StockMoveGroupBy = "priority"
+	StockMoveGroupByProcureMethod          StockMoveGroupBy = "procure_method"
+	StockMoveGroupByProductID              StockMoveGroupBy = "product_id"
+	StockMoveGroupByProductPackagingID     StockMoveGroupBy = "product_packaging_id"
+	StockMoveGroupByProductUom             StockMoveGroupBy = "product_uom"
+	StockMoveGroupByPropagateCancel        StockMoveGroupBy = "propagate_cancel"
+	StockMoveGroupByReference              StockMoveGroupBy = "reference"
+	StockMoveGroupByReservationDateDay     StockMoveGroupBy = "reservation_date_day"
+	StockMoveGroupByReservationDateWeek    StockMoveGroupBy = "reservation_date_week"
+	StockMoveGroupByReservationDateMonth   StockMoveGroupBy = "reservation_date_month"
+	StockMoveGroupByReservationDateQuarter StockMoveGroupBy = "reservation_date_quarter"
+	StockMoveGroupByReservationDateYear    StockMoveGroupBy = "reservation_date_year"
+	StockMoveGroupByRestrictPartnerID      StockMoveGroupBy = "restrict_partner_id"
+	StockMoveGroupByRuleID                 StockMoveGroupBy = "rule_id"
+	StockMoveGroupBySaleLineID             StockMoveGroupBy = "sale_line_id"
+	StockMoveGroupByScrapID                StockMoveGroupBy = "scrap_id"
+	StockMoveGroupByScrapped               StockMoveGroupBy = "scrapped"
+	StockMoveGroupBySequence               StockMoveGroupBy = "sequence"
+	StockMoveGroupByState                  StockMoveGroupBy = "state"
+	StockMoveGroupByToRefund               StockMoveGroupBy = "to_refund"
+	StockMoveGroupByWarehouseID            StockMoveGroupBy = "warehouse_id"
+	StockMoveGroupByWriteDateDay           StockMoveGroupBy = "write_date_day"
+	StockMoveGroupByWriteDateWeek          StockMoveGroupBy = "write_date_week"
+	StockMoveGroupByWriteDateMonth         StockMoveGroupBy = "write_date_month"
+	StockMoveGroupByWriteDateQuarter       StockMoveGroupBy = "write_date_quarter"
+	StockMoveGroupByWriteDateYear          StockMoveGroupBy = "write_date_year"
+	StockMoveGroupByWriteUID               StockMoveGroupBy = "write_uid"
+)
+
+var AllStockMoveGroupBy = []StockMoveGroupBy{
+	StockMoveGroupByAdditional,
+	StockMoveGroupByCompanyID,
+	StockMoveGroupByCreateDateDay,
+	StockMoveGroupByCreateDateWeek,
+	StockMoveGroupByCreateDateMonth,
+	StockMoveGroupByCreateDateQuarter,
+	StockMoveGroupByCreateDateYear,
+	StockMoveGroupByCreateUID,
+	StockMoveGroupByDateDay,
+	StockMoveGroupByDateWeek,
+	StockMoveGroupByDateMonth,
+	StockMoveGroupByDateQuarter,
+	StockMoveGroupByDateYear,
+	StockMoveGroupByDateDeadlineDay,
+	StockMoveGroupByDateDeadlineWeek,
+	StockMoveGroupByDateDeadlineMonth,
+	StockMoveGroupByDateDeadlineQuarter,
+	StockMoveGroupByDateDeadlineYear,
+	StockMoveGroupByDelayAlertDateDay,
+	StockMoveGroupByDelayAlertDateWeek,
+	StockMoveGroupByDelayAlertDateMonth,
+	StockMoveGroupByDelayAlertDateQuarter,
+	StockMoveGroupByDelayAlertDateYear,
+	StockMoveGroupByGroupID,
+	StockMoveGroupByIsInventory,
+	StockMoveGroupByLocationDestID,
+	StockMoveGroupByLocationFinalID,
+	StockMoveGroupByLocationID,
+	StockMoveGroupByName,
+	StockMoveGroupByNextSerial,
+	StockMoveGroupByNextSerialCount,
+	StockMoveGroupByOrderpointID,
+	StockMoveGroupByOrigin,
+	StockMoveGroupByOriginReturnedMoveID,
+	StockMoveGroupByPackageLevelID,
+	StockMoveGroupByPartnerID,
+	StockMoveGroupByPicked,
+	StockMoveGroupByPickingID,
+	StockMoveGroupByPickingTypeID,
+	StockMoveGroupByPriority,
+	StockMoveGroupByProcureMethod,
+	StockMoveGroupByProductID,
+	StockMoveGroupByProductPackagingID,
+	StockMoveGroupByProductUom,
+	StockMoveGroupByPropagateCancel,
+	StockMoveGroupByReference,
+	StockMoveGroupByReservationDateDay,
+	StockMoveGroupByReservationDateWeek,
+	StockMoveGroupByReservationDateMonth,
+	StockMoveGroupByReservationDateQuarter,
+	StockMoveGroupByReservationDateYear,
+	StockMoveGroupByRestrictPartnerID,
+	StockMoveGroupByRuleID,
+	StockMoveGroupBySaleLineID,
+	StockMoveGroupByScrapID,
+	StockMoveGroupByScrapped,
+	StockMoveGroupBySequence,
+	StockMoveGroupByState,
+	StockMoveGroupByToRefund,
+	StockMoveGroupByWarehouseID,
+	StockMoveGroupByWriteDateDay,
+	StockMoveGroupByWriteDateWeek,
+	StockMoveGroupByWriteDateMonth,
+	StockMoveGroupByWriteDateQuarter,
+	StockMoveGroupByWriteDateYear,
+	StockMoveGroupByWriteUID,
+}
+
+func (e StockMoveGroupBy) IsValid() bool {
+	switch e {
+	case StockMoveGroupByAdditional, StockMoveGroupByCompanyID, StockMoveGroupByCreateDateDay, StockMoveGroupByCreateDateWeek, StockMoveGroupByCreateDateMonth, StockMoveGroupByCreateDateQuarter, StockMoveGroupByCreateDateYear, StockMoveGroupByCreateUID, StockMoveGroupByDateDay, StockMoveGroupByDateWeek, StockMoveGroupByDateMonth, StockMoveGroupByDateQuarter, StockMoveGroupByDateYear, StockMoveGroupByDateDeadlineDay, StockMoveGroupByDateDeadlineWeek, StockMoveGroupByDateDeadlineMonth, StockMoveGroupByDateDeadlineQuarter, StockMoveGroupByDateDeadlineYear, StockMoveGroupByDelayAlertDateDay, StockMoveGroupByDelayAlertDateWeek, StockMoveGroupByDelayAlertDateMonth, StockMoveGroupByDelayAlertDateQuarter, StockMoveGroupByDelayAlertDateYear, StockMoveGroupByGroupID, StockMoveGroupByIsInventory, StockMoveGroupByLocationDestID, StockMoveGroupByLocationFinalID, StockMoveGroupByLocationID, StockMoveGroupByName, StockMoveGroupByNextSerial, StockMoveGroupByNextSerialCount, StockMoveGroupByOrderpointID, StockMoveGroupByOrigin, StockMoveGroupByOriginReturnedMoveID, StockMoveGroupByPackageLevelID, StockMoveGroupByPartnerID, StockMoveGroupByPicked, StockMoveGroupByPickingID, StockMoveGroupByPickingTypeID, StockMoveGroupByPriority, StockMoveGroupByProcureMethod, StockMoveGroupByProductID, StockMoveGroupByProductPackagingID, StockMoveGroupByProductUom, StockMoveGroupByPropagateCancel, StockMoveGroupByReference, StockMoveGroupByReservationDateDay, StockMoveGroupByReservationDateWeek, StockMoveGroupByReservationDateMonth, StockMoveGroupByReservationDateQuarter, StockMoveGroupByReservationDateYear, StockMoveGroupByRestrictPartnerID, StockMoveGroupByRuleID, StockMoveGroupBySaleLineID, StockMoveGroupByScrapID, StockMoveGroupByScrapped, StockMoveGroupBySequence, StockMoveGroupByState, StockMoveGroupByToRefund, StockMoveGroupByWarehouseID, StockMoveGroupByWriteDateDay, StockMoveGroupByWriteDateWeek, StockMoveGroupByWriteDateMonth, StockMoveGroupByWriteDateQuarter, StockMoveGroupByWriteDateYear, StockMoveGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e StockMoveGroupBy) String() string {
+	return string(e)
+}
+
+func (e *StockMoveGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StockMoveGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StockMoveGroupBy", str)
+	}
+	return nil
+}
+
+func (e StockMoveGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StockMoveGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StockMoveGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Values of stock.move.has_tracking (Product with Tracking).
 type StockMoveHasTracking string
 
@@ -11005,6 +15409,162 @@ func (e StockMoveState) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key stock.picking records group by; a date's with its period.
+type StockPickingGroupBy string
+
+const (
+	StockPickingGroupByBackorderID          StockPickingGroupBy = "backorder_id"
+	StockPickingGroupByCompanyID            StockPickingGroupBy = "company_id"
+	StockPickingGroupByCreateDateDay        StockPickingGroupBy = "create_date_day"
+	StockPickingGroupByCreateDateWeek       StockPickingGroupBy = "create_date_week"
+	StockPickingGroupByCreateDateMonth      StockPickingGroupBy = "create_date_month"
+	StockPickingGroupByCreateDateQuarter    StockPickingGroupBy = "create_date_quarter"
+	StockPickingGroupByCreateDateYear       StockPickingGroupBy = "create_date_year"
+	StockPickingGroupByCreateUID            StockPickingGroupBy = "create_uid"
+	StockPickingGroupByDateDay              StockPickingGroupBy = "date_day"
+	StockPickingGroupByDateWeek             StockPickingGroupBy = "date_week"
+	StockPickingGroupByDateMonth            StockPickingGroupBy = "date_month"
+	StockPickingGroupByDateQuarter          StockPickingGroupBy = "date_quarter"
+	StockPickingGroupByDateYear             StockPickingGroupBy = "date_year"
+	StockPickingGroupByDateDeadlineDay      StockPickingGroupBy = "date_deadline_day"
+	StockPickingGroupByDateDeadlineWeek     StockPickingGroupBy = "date_deadline_week"
+	StockPickingGroupByDateDeadlineMonth    StockPickingGroupBy = "date_deadline_month"
+	StockPickingGroupByDateDeadlineQuarter  StockPickingGroupBy = "date_deadline_quarter"
+	StockPickingGroupByDateDeadlineYear     StockPickingGroupBy = "date_deadline_year"
+	StockPickingGroupByDateDoneDay          StockPickingGroupBy = "date_done_day"
+	StockPickingGroupByDateDoneWeek         StockPickingGroupBy = "date_done_week"
+	StockPickingGroupByDateDoneMonth        StockPickingGroupBy = "date_done_month"
+	StockPickingGroupByDateDoneQuarter      StockPickingGroupBy = "date_done_quarter"
+	StockPickingGroupByDateDoneYear         StockPickingGroupBy = "date_done_year"
+	StockPickingGroupByGroupID              StockPickingGroupBy = "group_id"
+	StockPickingGroupByHasDeadlineIssue     StockPickingGroupBy = "has_deadline_issue"
+	StockPickingGroupByIsLocked             StockPickingGroupBy = "is_locked"
+	StockPickingGroupByLocationDestID       StockPickingGroupBy = "location_dest_id"
+	StockPickingGroupByLocationID           StockPickingGroupBy = "location_id"
+	StockPickingGroupByMoveType             StockPickingGroupBy = "move_type"
+	StockPickingGroupByName                 StockPickingGroupBy = "name"
+	StockPickingGroupByOrigin               StockPickingGroupBy = "origin"
+	StockPickingGroupByOwnerID              StockPickingGroupBy = "owner_id"
+	StockPickingGroupByPartnerID            StockPickingGroupBy = "partner_id"
+	StockPickingGroupByPickingTypeID        StockPickingGroupBy = "picking_type_id"
+	StockPickingGroupByPrinted              StockPickingGroupBy = "printed"
+	StockPickingGroupByPriority             StockPickingGroupBy = "priority"
+	StockPickingGroupByProjectID            StockPickingGroupBy = "project_id"
+	StockPickingGroupByReturnID             StockPickingGroupBy = "return_id"
+	StockPickingGroupBySaleID               StockPickingGroupBy = "sale_id"
+	StockPickingGroupByScheduledDateDay     StockPickingGroupBy = "scheduled_date_day"
+	StockPickingGroupByScheduledDateWeek    StockPickingGroupBy = "scheduled_date_week"
+	StockPickingGroupByScheduledDateMonth   StockPickingGroupBy = "scheduled_date_month"
+	StockPickingGroupByScheduledDateQuarter StockPickingGroupBy = "scheduled_date_quarter"
+	StockPickingGroupByScheduledDateYear    StockPickingGroupBy = "scheduled_date_year"
+	StockPickingGroupByState                StockPickingGroupBy = "state"
+	StockPickingGroupByUserID               StockPickingGroupBy = "user_id"
+	StockPickingGroupByWriteDateDay         StockPickingGroupBy = "write_date_day"
+	StockPickingGroupByWriteDateWeek        StockPickingGroupBy = "write_date_week"
+	StockPickingGroupByWriteDateMonth       StockPickingGroupBy = "write_date_month"
+	StockPickingGroupByWriteDateQuarter     StockPickingGroupBy = "write_date_quarter"
+	StockPickingGroupByWriteDateYear        StockPickingGroupBy = "write_date_year"
+	StockPickingGroupByWriteUID             StockPickingGroupBy = "write_uid"
+)
+
+var AllStockPickingGroupBy = []StockPickingGroupBy{
+	StockPickingGroupByBackorderID,
+	StockPickingGroupByCompanyID,
+	StockPickingGroupByCreateDateDay,
+	StockPickingGroupByCreateDateWeek,
+	StockPickingGroupByCreateDateMonth,
+	StockPickingGroupByCreateDateQuarter,
+	StockPickingGroupByCreateDateYear,
+	StockPickingGroupByCreateUID,
+	StockPickingGroupByDateDay,
+	StockPickingGroupByDateWeek,
+	StockPickingGroupByDateMonth,
+	StockPickingGroupByDateQuarter,
+	StockPickingGroupByDateYear,
+	StockPickingGroupByDateDeadlineDay,
+	StockPickingGroupByDateDeadlineWeek,
+	StockPickingGroupByDateDeadlineMonth,
+	StockPickingGroupByDateDeadlineQuarter,
+	StockPickingGroupByDateDeadlineYear,
+	StockPickingGroupByDateDoneDay,
+	StockPickingGroupByDateDoneWeek,
+	StockPickingGroupByDateDoneMonth,
+	StockPickingGroupByDateDoneQuarter,
+	StockPickingGroupByDateDoneYear,
+	StockPickingGroupByGroupID,
+	StockPickingGroupByHasDeadlineIssue,
+	StockPickingGroupByIsLocked,
+	StockPickingGroupByLocationDestID,
+	StockPickingGroupByLocationID,
+	StockPickingGroupByMoveType,
+	StockPickingGroupByName,
+	StockPickingGroupByOrigin,
+	StockPickingGroupByOwnerID,
+	StockPickingGroupByPartnerID,
+	StockPickingGroupByPickingTypeID,
+	StockPickingGroupByPrinted,
+	StockPickingGroupByPriority,
+	StockPickingGroupByProjectID,
+	StockPickingGroupByReturnID,
+	StockPickingGroupBySaleID,
+	StockPickingGroupByScheduledDateDay,
+	StockPickingGroupByScheduledDateWeek,
+	StockPickingGroupByScheduledDateMonth,
+	StockPickingGroupByScheduledDateQuarter,
+	StockPickingGroupByScheduledDateYear,
+	StockPickingGroupByState,
+	StockPickingGroupByUserID,
+	StockPickingGroupByWriteDateDay,
+	StockPickingGroupByWriteDateWeek,
+	StockPickingGroupByWriteDateMonth,
+	StockPickingGroupByWriteDateQuarter,
+	StockPickingGroupByWriteDateYear,
+	StockPickingGroupByWriteUID,
+}
+
+func (e StockPickingGroupBy) IsValid() bool {
+	switch e {
+	case StockPickingGroupByBackorderID, StockPickingGroupByCompanyID, StockPickingGroupByCreateDateDay, StockPickingGroupByCreateDateWeek, StockPickingGroupByCreateDateMonth, StockPickingGroupByCreateDateQuarter, StockPickingGroupByCreateDateYear, StockPickingGroupByCreateUID, StockPickingGroupByDateDay, StockPickingGroupByDateWeek, StockPickingGroupByDateMonth, StockPickingGroupByDateQuarter, StockPickingGroupByDateYear, StockPickingGroupByDateDeadlineDay, StockPickingGroupByDateDeadlineWeek, StockPickingGroupByDateDeadlineMonth, StockPickingGroupByDateDeadlineQuarter, StockPickingGroupByDateDeadlineYear, StockPickingGroupByDateDoneDay, StockPickingGroupByDateDoneWeek, StockPickingGroupByDateDoneMonth, StockPickingGroupByDateDoneQuarter, StockPickingGroupByDateDoneYear, StockPickingGroupByGroupID, StockPickingGroupByHasDeadlineIssue, StockPickingGroupByIsLocked, StockPickingGroupByLocationDestID, StockPickingGroupByLocationID, StockPickingGroupByMoveType, StockPickingGroupByName, StockPickingGroupByOrigin, StockPickingGroupByOwnerID, StockPickingGroupByPartnerID, StockPickingGroupByPickingTypeID, StockPickingGroupByPrinted, StockPickingGroupByPriority, StockPickingGroupByProjectID, StockPickingGroupByReturnID, StockPickingGroupBySaleID, StockPickingGroupByScheduledDateDay, StockPickingGroupByScheduledDateWeek, StockPickingGroupByScheduledDateMonth, StockPickingGroupByScheduledDateQuarter, StockPickingGroupByScheduledDateYear, StockPickingGroupByState, StockPickingGroupByUserID, StockPickingGroupByWriteDateDay, StockPickingGroupByWriteDateWeek, StockPickingGroupByWriteDateMonth, StockPickingGroupByWriteDateQuarter, StockPickingGroupByWriteDateYear, StockPickingGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e StockPickingGroupBy) String() string {
+	return string(e)
+}
+
+func (e *StockPickingGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StockPickingGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StockPickingGroupBy", str)
+	}
+	return nil
+}
+
+func (e StockPickingGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StockPickingGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StockPickingGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Values of stock.picking.move_type (Shipping Policy).
 type StockPickingMoveType string
 
@@ -11386,6 +15946,134 @@ func (e StockWarehouseDeliverySteps) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A key stock.warehouse records group by; a date's with its period.
+type StockWarehouseGroupBy string
+
+const (
+	StockWarehouseGroupByActive             StockWarehouseGroupBy = "active"
+	StockWarehouseGroupByCode               StockWarehouseGroupBy = "code"
+	StockWarehouseGroupByCompanyID          StockWarehouseGroupBy = "company_id"
+	StockWarehouseGroupByCreateDateDay      StockWarehouseGroupBy = "create_date_day"
+	StockWarehouseGroupByCreateDateWeek     StockWarehouseGroupBy = "create_date_week"
+	StockWarehouseGroupByCreateDateMonth    StockWarehouseGroupBy = "create_date_month"
+	StockWarehouseGroupByCreateDateQuarter  StockWarehouseGroupBy = "create_date_quarter"
+	StockWarehouseGroupByCreateDateYear     StockWarehouseGroupBy = "create_date_year"
+	StockWarehouseGroupByCreateUID          StockWarehouseGroupBy = "create_uid"
+	StockWarehouseGroupByCrossdockRouteID   StockWarehouseGroupBy = "crossdock_route_id"
+	StockWarehouseGroupByDeliveryRouteID    StockWarehouseGroupBy = "delivery_route_id"
+	StockWarehouseGroupByDeliverySteps      StockWarehouseGroupBy = "delivery_steps"
+	StockWarehouseGroupByInTypeID           StockWarehouseGroupBy = "in_type_id"
+	StockWarehouseGroupByIntTypeID          StockWarehouseGroupBy = "int_type_id"
+	StockWarehouseGroupByLotStockID         StockWarehouseGroupBy = "lot_stock_id"
+	StockWarehouseGroupByMtoPullID          StockWarehouseGroupBy = "mto_pull_id"
+	StockWarehouseGroupByName               StockWarehouseGroupBy = "name"
+	StockWarehouseGroupByOutTypeID          StockWarehouseGroupBy = "out_type_id"
+	StockWarehouseGroupByPackTypeID         StockWarehouseGroupBy = "pack_type_id"
+	StockWarehouseGroupByPartnerID          StockWarehouseGroupBy = "partner_id"
+	StockWarehouseGroupByPickTypeID         StockWarehouseGroupBy = "pick_type_id"
+	StockWarehouseGroupByQcTypeID           StockWarehouseGroupBy = "qc_type_id"
+	StockWarehouseGroupByReceptionRouteID   StockWarehouseGroupBy = "reception_route_id"
+	StockWarehouseGroupByReceptionSteps     StockWarehouseGroupBy = "reception_steps"
+	StockWarehouseGroupBySequence           StockWarehouseGroupBy = "sequence"
+	StockWarehouseGroupByStoreTypeID        StockWarehouseGroupBy = "store_type_id"
+	StockWarehouseGroupByViewLocationID     StockWarehouseGroupBy = "view_location_id"
+	StockWarehouseGroupByWhInputStockLocID  StockWarehouseGroupBy = "wh_input_stock_loc_id"
+	StockWarehouseGroupByWhOutputStockLocID StockWarehouseGroupBy = "wh_output_stock_loc_id"
+	StockWarehouseGroupByWhPackStockLocID   StockWarehouseGroupBy = "wh_pack_stock_loc_id"
+	StockWarehouseGroupByWhQcStockLocID     StockWarehouseGroupBy = "wh_qc_stock_loc_id"
+	StockWarehouseGroupByWriteDateDay       StockWarehouseGroupBy = "write_date_day"
+	StockWarehouseGroupByWriteDateWeek      StockWarehouseGroupBy = "write_date_week"
+	StockWarehouseGroupByWriteDateMonth     StockWarehouseGroupBy = "write_date_month"
+	StockWarehouseGroupByWriteDateQuarter   StockWarehouseGroupBy = "write_date_quarter"
+	StockWarehouseGroupByWriteDateYear      StockWarehouseGroupBy = "write_date_year"
+	StockWarehouseGroupByWriteUID           StockWarehouseGroupBy = "write_uid"
+	StockWarehouseGroupByXdockTypeID        StockWarehouseGroupBy = "xdock_type_id"
+)
+
+var AllStockWarehouseGroupBy = []StockWarehouseGroupBy{
+	StockWarehouseGroupByActive,
+	StockWarehouseGroupByCode,
+	StockWarehouseGroupByCompanyID,
+	StockWarehouseGroupByCreateDateDay,
+	StockWarehouseGroupByCreateDateWeek,
+	StockWarehouseGroupByCreateDateMonth,
+	StockWarehouseGroupByCreateDateQuarter,
+	StockWarehouseGroupByCreateDateYear,
+	StockWarehouseGroupByCreateUID,
+	StockWarehouseGroupByCrossdockRouteID,
+	StockWarehouseGroupByDeliveryRouteID,
+	StockWarehouseGroupByDeliverySteps,
+	StockWarehouseGroupByInTypeID,
+	StockWarehouseGroupByIntTypeID,
+	StockWarehouseGroupByLotStockID,
+	StockWarehouseGroupByMtoPullID,
+	StockWarehouseGroupByName,
+	StockWarehouseGroupByOutTypeID,
+	StockWarehouseGroupByPackTypeID,
+	StockWarehouseGroupByPartnerID,
+	StockWarehouseGroupByPickTypeID,
+	StockWarehouseGroupByQcTypeID,
+	StockWarehouseGroupByReceptionRouteID,
+	StockWarehouseGroupByReceptionSteps,
+	StockWarehouseGroupBySequence,
+	StockWarehouseGroupByStoreTypeID,
+	StockWarehouseGroupByViewLocationID,
+	StockWarehouseGroupByWhInputStockLocID,
+	StockWarehouseGroupByWhOutputStockLocID,
+	StockWarehouseGroupByWhPackStockLocID,
+	StockWarehouseGroupByWhQcStockLocID,
+	StockWarehouseGroupByWriteDateDay,
+	StockWarehouseGroupByWriteDateWeek,
+	StockWarehouseGroupByWriteDateMonth,
+	StockWarehouseGroupByWriteDateQuarter,
+	StockWarehouseGroupByWriteDateYear,
+	StockWarehouseGroupByWriteUID,
+	StockWarehouseGroupByXdockTypeID,
+}
+
+func (e StockWarehouseGroupBy) IsValid() bool {
+	switch e {
+	case StockWarehouseGroupByActive, StockWarehouseGroupByCode, StockWarehouseGroupByCompanyID, StockWarehouseGroupByCreateDateDay, StockWarehouseGroupByCreateDateWeek, StockWarehouseGroupByCreateDateMonth, StockWarehouseGroupByCreateDateQuarter, StockWarehouseGroupByCreateDateYear, StockWarehouseGroupByCreateUID, StockWarehouseGroupByCrossdockRouteID, StockWarehouseGroupByDeliveryRouteID, StockWarehouseGroupByDeliverySteps, StockWarehouseGroupByInTypeID, StockWarehouseGroupByIntTypeID, StockWarehouseGroupByLotStockID, StockWarehouseGroupByMtoPullID, StockWarehouseGroupByName, StockWarehouseGroupByOutTypeID, StockWarehouseGroupByPackTypeID, StockWarehouseGroupByPartnerID, StockWarehouseGroupByPickTypeID, StockWarehouseGroupByQcTypeID, StockWarehouseGroupByReceptionRouteID, StockWarehouseGroupByReceptionSteps, StockWarehouseGroupBySequence, StockWarehouseGroupByStoreTypeID, StockWarehouseGroupByViewLocationID, StockWarehouseGroupByWhInputStockLocID, StockWarehouseGroupByWhOutputStockLocID, StockWarehouseGroupByWhPackStockLocID, StockWarehouseGroupByWhQcStockLocID, StockWarehouseGroupByWriteDateDay, StockWarehouseGroupByWriteDateWeek, StockWarehouseGroupByWriteDateMonth, StockWarehouseGroupByWriteDateQuarter, StockWarehouseGroupByWriteDateYear, StockWarehouseGroupByWriteUID, StockWarehouseGroupByXdockTypeID:
+		return true
+	}
+	return false
+}
+
+func (e StockWarehouseGroupBy) String() string {
+	return string(e)
+}
+
+func (e *StockWarehouseGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StockWarehouseGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StockWarehouseGroupBy", str)
+	}
+	return nil
+}
+
+func (e StockWarehouseGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StockWarehouseGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StockWarehouseGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Values of stock.warehouse.reception_steps (Incoming Shipments).
 type StockWarehouseReceptionSteps string
 
@@ -11442,6 +16130,90 @@ func (e *StockWarehouseReceptionSteps) UnmarshalJSON(b []byte) error {
 }
 
 func (e StockWarehouseReceptionSteps) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A key uom.uom records group by; a date's with its period.
+type UomUomGroupBy string
+
+const (
+	UomUomGroupByActive            UomUomGroupBy = "active"
+	UomUomGroupByCategoryID        UomUomGroupBy = "category_id"
+	UomUomGroupByCreateDateDay     UomUomGroupBy = "create_date_day"
+	UomUomGroupByCreateDateWeek    UomUomGroupBy = "create_date_week"
+	UomUomGroupByCreateDateMonth   UomUomGroupBy = "create_date_month"
+	UomUomGroupByCreateDateQuarter UomUomGroupBy = "create_date_quarter"
+	UomUomGroupByCreateDateYear    UomUomGroupBy = "create_date_year"
+	UomUomGroupByCreateUID         UomUomGroupBy = "create_uid"
+	UomUomGroupByName              UomUomGroupBy = "name"
+	UomUomGroupByUomType           UomUomGroupBy = "uom_type"
+	UomUomGroupByWriteDateDay      UomUomGroupBy = "write_date_day"
+	UomUomGroupByWriteDateWeek     UomUomGroupBy = "write_date_week"
+	UomUomGroupByWriteDateMonth    UomUomGroupBy = "write_date_month"
+	UomUomGroupByWriteDateQuarter  UomUomGroupBy = "write_date_quarter"
+	UomUomGroupByWriteDateYear     UomUomGroupBy = "write_date_year"
+	UomUomGroupByWriteUID          UomUomGroupBy = "write_uid"
+)
+
+var AllUomUomGroupBy = []UomUomGroupBy{
+	UomUomGroupByActive,
+	UomUomGroupByCategoryID,
+	UomUomGroupByCreateDateDay,
+	UomUomGroupByCreateDateWeek,
+	UomUomGroupByCreateDateMonth,
+	UomUomGroupByCreateDateQuarter,
+	UomUomGroupByCreateDateYear,
+	UomUomGroupByCreateUID,
+	UomUomGroupByName,
+	UomUomGroupByUomType,
+	UomUomGroupByWriteDateDay,
+	UomUomGroupByWriteDateWeek,
+	UomUomGroupByWriteDateMonth,
+	UomUomGroupByWriteDateQuarter,
+	UomUomGroupByWriteDateYear,
+	UomUomGroupByWriteUID,
+}
+
+func (e UomUomGroupBy) IsValid() bool {
+	switch e {
+	case UomUomGroupByActive, UomUomGroupByCategoryID, UomUomGroupByCreateDateDay, UomUomGroupByCreateDateWeek, UomUomGroupByCreateDateMonth, UomUomGroupByCreateDateQuarter, UomUomGroupByCreateDateYear, UomUomGroupByCreateUID, UomUomGroupByName, UomUomGroupByUomType, UomUomGroupByWriteDateDay, UomUomGroupByWriteDateWeek, UomUomGroupByWriteDateMonth, UomUomGroupByWriteDateQuarter, UomUomGroupByWriteDateYear, UomUomGroupByWriteUID:
+		return true
+	}
+	return false
+}
+
+func (e UomUomGroupBy) String() string {
+	return string(e)
+}
+
+func (e *UomUomGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UomUomGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UomUomGroupBy", str)
+	}
+	return nil
+}
+
+func (e UomUomGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UomUomGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UomUomGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

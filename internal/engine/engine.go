@@ -386,9 +386,21 @@ func parseIDs(ids []string) ([]int, error) {
 
 // writeValues converts a create/update input into Odoo values.
 func (e *Engine) writeValues(model string, input map[string]any) (map[string]any, error) {
+	return e.writeValuesAt("input", model, input)
+}
+
+// writeValuesAt converts the input at path (input, or a nested record's:
+// input.order_line.create[0]) into Odoo values.
+func (e *Engine) writeValuesAt(path, model string, input map[string]any) (map[string]any, error) {
 	m := e.model(model)
 	if err := e.checkDrift(model, ""); err != nil {
 		return nil, err
+	}
+	at := func(err error) error { // a nested record's errors say where it is
+		if path == "input" {
+			return err
+		}
+		return inPath(path, err)
 	}
 	input, _ = plain(input).(map[string]any)
 	vals := make(map[string]any, len(input))
@@ -396,17 +408,17 @@ func (e *Engine) writeValues(model string, input map[string]any) (map[string]any
 		v := input[k]
 		f, ok := fieldOf(m, k)
 		if !ok {
-			return nil, badInput("unknown field %q in input of %s", k, model)
+			return nil, at(badInput("unknown field %q in input of %s", k, model))
 		}
 		if f.Readonly {
-			return nil, badInput("field %q of %s is read-only", k, model)
+			return nil, at(badInput("field %q of %s is read-only", k, model))
 		}
 		if err := e.checkDrift(model, k); err != nil {
 			return nil, err
 		}
 		switch {
 		case f.IsX2Many():
-			cmds, err := x2manyCommands(k, v)
+			cmds, err := e.x2manyCommands(path+"."+k, f, v)
 			if err != nil {
 				return nil, err
 			}
@@ -416,7 +428,7 @@ func (e *Engine) writeValues(model string, input map[string]any) (map[string]any
 		default:
 			x, err := inputValue(f, v)
 			if err != nil {
-				return nil, inPath("input."+k, err)
+				return nil, inPath(path+"."+k, err)
 			}
 			vals[k] = x
 		}
@@ -424,15 +436,19 @@ func (e *Engine) writeValues(model string, input map[string]any) (map[string]any
 	return vals, nil
 }
 
-// x2manyCommands turns {set, add, remove} into Odoo's x2many commands:
-// (6, 0, ids), (4, id) and (3, id).
-func x2manyCommands(field string, v any) ([]any, error) {
+// x2manyCommands turns an x2many input at path into Odoo's x2many
+// commands, in this order: set (6, 0, ids), add (4, id), remove (3, id),
+// create (0, 0, vals), update (1, id, vals) and delete (2, id, 0). The values
+// of created and updated records are converted as a top-level input's are,
+// nested x2many inputs included: Odoo applies them all in the parent's one
+// create or write, so all or nothing.
+func (e *Engine) x2manyCommands(path string, f odoo.Field, v any) ([]any, error) {
 	if v == nil {
 		return []any{[]any{6, 0, []any{}}}, nil
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, badInput("input.%s must be an object {set, add, remove}", field)
+		return nil, badInput("%s must be an object {set, add, remove}", path)
 	}
 	ids := func(key string) ([]int, error) {
 		raw, _ := m[key].([]any)
@@ -440,7 +456,7 @@ func x2manyCommands(field string, v any) ([]any, error) {
 		for _, x := range raw {
 			id, err := parseID(x)
 			if err != nil {
-				return nil, fmt.Errorf("input.%s.%s: %w", field, key, err)
+				return nil, fmt.Errorf("%s.%s: %w", path, key, err)
 			}
 			out = append(out, id)
 		}
@@ -471,6 +487,54 @@ func x2manyCommands(field string, v any) ([]any, error) {
 	}
 	for _, id := range remove {
 		cmds = append(cmds, []any{3, id})
+	}
+	nested := func(key string) ([]map[string]any, error) {
+		raw, _ := m[key].([]any)
+		out := make([]map[string]any, len(raw))
+		for i, x := range raw {
+			if out[i], ok = x.(map[string]any); !ok {
+				return nil, badInput("%s.%s[%d] must be an object", path, key, i)
+			}
+		}
+		return out, nil
+	}
+	creates, err := nested("create")
+	if err != nil {
+		return nil, err
+	}
+	for i, in := range creates {
+		vals, err := e.writeValuesAt(fmt.Sprintf("%s.create[%d]", path, i), f.Relation, in)
+		if err != nil {
+			return nil, err
+		}
+		cmds = append(cmds, []any{0, 0, vals})
+	}
+	updates, err := nested("update")
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range updates {
+		at := fmt.Sprintf("%s.update[%d]", path, i)
+		id, err := parseID(u["id"])
+		if err != nil {
+			return nil, inPath(at+".id", err)
+		}
+		in, ok := u["input"].(map[string]any)
+		if !ok {
+			return nil, badInput("%s.input must be an object", at)
+		}
+		vals, err := e.writeValuesAt(at+".input", f.Relation, in)
+		if err != nil {
+			return nil, err
+		}
+		cmds = append(cmds, []any{1, id, vals})
+	}
+	del, err := ids("delete")
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range del {
+		cmds = append(cmds, []any{2, id, 0})
 	}
 	return cmds, nil
 }

@@ -253,12 +253,18 @@ func (w *walker) multiplier(f *ast.Field, root bool) (mult int, arg string, size
 		return 1, "", 0
 	}
 	list := f.Definition.Type.Elem != nil
-	connection := strings.HasSuffix(f.Definition.Type.Name(), "Connection")
+	connection := strings.HasSuffix(f.Definition.Type.Name(), "Connection") ||
+		// An aggregate root pages its groups as a connection pages its nodes.
+		root && strings.HasSuffix(f.Definition.Type.Name(), "Aggregate") && f.Definition.Arguments.ForName("groupBy") != nil
 	if !list && !connection {
 		return 1, "", 0
 	}
 	if (f.Name == "nodes" || f.Name == "edges") && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection") {
 		return 1, "", 0 // the connection field already counted its page
+	}
+	if f.Name == "groups" && f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Aggregate") &&
+		strings.HasSuffix(f.Definition.Type.Name(), "Group") {
+		return 1, "", 0 // the aggregate root already counted its page
 	}
 	var args map[string]any
 	for _, name := range pageArgs {

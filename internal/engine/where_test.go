@@ -204,18 +204,42 @@ func TestCompileOrder(t *testing.T) {
 }
 
 func TestX2ManyCommands(t *testing.T) {
-	got, err := x2manyCommands("category_id", map[string]any{"set": []any{"1", "2"}, "add": []any{"3"}, "remove": []any{"4"}})
+	e := testEngine()
+	f := odoo.Field{Name: "child_ids", Type: "one2many", Relation: "res.partner"}
+	got, err := e.x2manyCommands("input.child_ids", f, map[string]any{"set": []any{"1", "2"}, "add": []any{"3"}, "remove": []any{"4"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if js(got) != `[[6,0,[1,2]],[4,3],[3,4]]` {
 		t.Errorf("got %s", js(got))
 	}
-	if got, _ := x2manyCommands("category_id", nil); js(got) != `[[6,0,[]]]` {
+	if got, _ := e.x2manyCommands("input.child_ids", f, nil); js(got) != `[[6,0,[]]]` {
 		t.Errorf("null clears: got %s", js(got))
 	}
-	if _, err := x2manyCommands("category_id", map[string]any{"add": []any{"x"}}); err == nil {
+	if _, err := e.x2manyCommands("input.child_ids", f, map[string]any{"add": []any{"x"}}); err == nil {
 		t.Error("bad id must fail")
+	}
+	// create, update and delete convert their values as a top-level input,
+	// nested x2many inputs included.
+	got, err = e.x2manyCommands("input.child_ids", f, map[string]any{
+		"create": []any{map[string]any{"name": "A", "birthday": "2026-01-02", "country_id": "3",
+			"child_ids": map[string]any{"create": []any{map[string]any{"name": "B"}}}}},
+		"update": []any{map[string]any{"id": "7", "input": map[string]any{"country_id": nil}}},
+		"delete": []any{"8"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[[0,0,{"birthday":"2026-01-02","child_ids":[[0,0,{"name":"B"}]],"country_id":3,"name":"A"}],[1,7,{"country_id":false}],[2,8,0]]`; js(got) != want {
+		t.Errorf("got  %s\nwant %s", js(got), want)
+	}
+	_, err = e.x2manyCommands("input.child_ids", f, map[string]any{"create": []any{map[string]any{"name": "A"}, map[string]any{"birthday": "tomorrow"}}})
+	if err == nil || !strings.HasPrefix(err.Error(), "input.child_ids.create[1].birthday: ") {
+		t.Errorf("a bad nested value must say where it is: %v", err)
+	}
+	_, err = e.x2manyCommands("input.child_ids", f, map[string]any{"update": []any{map[string]any{"id": "7", "input": map[string]any{"nope": 1}}}})
+	if err == nil || !strings.HasPrefix(err.Error(), "input.child_ids.update[0].input: unknown field") {
+		t.Errorf("an unknown nested field must say where it is: %v", err)
 	}
 }
 

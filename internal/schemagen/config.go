@@ -33,6 +33,13 @@ type Config struct {
 	// Binary includes binary fields (base64 strings). Off by default: they
 	// make responses large.
 	Binary bool `yaml:"binary"`
+	// Methods are the model methods callable as mutations ("business
+	// actions"): "model.method", the method after the last dot
+	// ("sale.order.action_confirm"). Nothing is callable by default; a
+	// private method (_...), a name that is not an identifier or a method
+	// of a model the configuration does not expose is an error (see
+	// ValidateMethods and Generate).
+	Methods []string `yaml:"methods"`
 }
 
 // TechnicalModels are the patterns of Odoo's technical models: left out when
@@ -88,6 +95,9 @@ const (
 	EnvModels        = "ODOOGQL_MODELS"
 	EnvExcludeModels = "ODOOGQL_EXCLUDE_MODELS"
 	EnvExcludeFields = "ODOOGQL_EXCLUDE_FIELDS"
+	// EnvMethods lists the callable methods, comma-separated
+	// model.method names (generate.yml's methods).
+	EnvMethods = "ODOOGQL_METHODS"
 )
 
 // ConfigFromEnv builds a Config from environment variables, for a gateway
@@ -101,6 +111,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		Models:        SplitPatterns(getenv(EnvModels)),
 		ExcludeModels: SplitPatterns(getenv(EnvExcludeModels)),
 		ExcludeFields: SplitPatterns(getenv(EnvExcludeFields)),
+		Methods:       SplitPatterns(getenv(EnvMethods)),
 	}
 	for _, v := range []struct {
 		name     string
@@ -109,6 +120,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		if err := validatePatterns(v.patterns); err != nil {
 			return Config{}, fmt.Errorf("schemagen: %s: %w", v.name, err)
 		}
+	}
+	if err := c.ValidateMethods(); err != nil {
+		return Config{}, fmt.Errorf("schemagen: %s: %w", EnvMethods, err)
 	}
 	return c, nil
 }
@@ -130,6 +144,9 @@ func SplitPatterns(s string) []string {
 func (c Config) Validate() error {
 	if err := validatePatterns(append(append(append([]string{}, c.Models...), c.ExcludeModels...), c.ExcludeFields...)); err != nil {
 		return fmt.Errorf("schemagen: config: %w", err)
+	}
+	if err := c.ValidateMethods(); err != nil {
+		return fmt.Errorf("schemagen: config: methods: %w", err)
 	}
 	return nil
 }

@@ -49,6 +49,8 @@ type ExposedModel struct {
 	Names        // GraphQL names: ResPartner, resPartner, resPartners, ...
 	// Fields are the Odoo fields the type exposes, id first, then sorted.
 	Fields []string
+	// Actions are the model's callable methods (Config.Methods).
+	Actions []Action
 }
 
 // field is one exposed field of a model, resolved against the type table.
@@ -67,6 +69,12 @@ type model struct {
 	odoo.Model
 	Names
 	fields []*field
+	// x2mInput is set when an x2many field of some model takes this
+	// model's own x2many input (TypeX2ManyInput, TypeX2ManyUpdate): create,
+	// update and delete of its records inside the parent's write.
+	x2mInput bool
+	// actions are the Config.Methods of the model (addActions).
+	actions []Action
 }
 
 // Generate turns a metadata snapshot into the GraphQL schema, the gqlgen
@@ -213,6 +221,19 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 		sort.SliceStable(m.fields, func(i, j int) bool { return m.fields[i].Name == "id" && m.fields[j].Name != "id" })
 	}
 
+	// An x2many field to an exposed model with writable fields takes that
+	// model's own x2many input, which also creates, updates and deletes its
+	// records (Odoo commands 0, 1, 2) in the parent's create or write; to
+	// any other model, the shared X2ManyInput (links only).
+	for _, m := range models {
+		for _, f := range m.fields {
+			if f.mapping.kind == kindX2Many && f.input != "" && f.target != nil && hasWritable(f.target) {
+				f.input = f.target.Type + "X2ManyInput"
+				f.target.x2mInput = true
+			}
+		}
+	}
+
 	// The models relations point at that the schema does not expose get a
 	// type each, named as they would be if exposed (the name a later
 	// exposure keeps) unless an exposed type has it.
@@ -243,8 +264,12 @@ func Generate(meta *odoo.Metadata, cfg Config) (*Result, error) {
 		}
 	}
 
+	if err := addActions(models, cfg, types); err != nil {
+		return nil, err
+	}
+
 	for _, m := range models {
-		e := ExposedModel{Model: m.Model.Model, Name: m.Model.Name, Names: m.Names}
+		e := ExposedModel{Model: m.Model.Model, Name: m.Model.Name, Names: m.Names, Actions: m.actions}
 		for _, f := range m.fields {
 			e.Fields = append(e.Fields, f.Name)
 		}
@@ -612,6 +637,8 @@ func printSchema(models []*model, refs []RefModel) string {
 		description(&b, "", fmt.Sprintf("What %s deleted: for client caches to evict the records (Apollo, urql: __typename %s and each id; Relay: @deleteRecord on nodeIds).", m.Delete, m.Type))
 		fmt.Fprintf(&b, "type %sDeletePayload {\n  \"\"\"Odoo ids of the deleted records, as given.\"\"\"\n  ids: [ID!]!\n  \"\"\"Node ids of the deleted records, in the same order.\"\"\"\n  nodeIds: [ID!]!\n}\n\n", m.Type)
 
+		printAggregateTypes(&b, m)
+
 		description(&b, "", fmt.Sprintf("Filter on %s records. Conditions in one object must all hold; and/or/not combine filters.", m.Model.Model))
 		fmt.Fprintf(&b, "input %sWhere {\n", m.Type)
 		fmt.Fprintf(&b, "  and: [%sWhere!]\n  or: [%sWhere!]\n  not: %sWhere\n", m.Type, m.Type, m.Type)
@@ -646,6 +673,22 @@ func printSchema(models []*model, refs []RefModel) string {
 			b.WriteString("}\n")
 		}
 
+		if m.x2mInput {
+			b.WriteString("\n")
+			description(&b, "", fmt.Sprintf("Changes to a one2many or many2many field of %s records, applied in this order in the parent's "+
+				"create or update call (one Odoo call, all or nothing): replace the whole set, add and remove links, "+
+				"create, update and delete records.", m.Model.Model))
+			fmt.Fprintf(&b, "input %sX2ManyInput {\n", m.Type)
+			b.WriteString("  \"\"\"Replace the linked records by these (Odoo command 6).\"\"\"\n  set: [ID!]\n")
+			b.WriteString("  \"\"\"Link these existing records (Odoo command 4).\"\"\"\n  add: [ID!]\n")
+			b.WriteString("  \"\"\"Unlink these records, without deleting them (Odoo command 3).\"\"\"\n  remove: [ID!]\n")
+			fmt.Fprintf(&b, "  \"\"\"Create records and link them (Odoo command 0).\"\"\"\n  create: [%sCreateInput!]\n", m.Type)
+			fmt.Fprintf(&b, "  \"\"\"Write to linked records (Odoo command 1).\"\"\"\n  update: [%sX2ManyUpdate!]\n", m.Type)
+			b.WriteString("  \"\"\"Delete these records from the database, not only the link (Odoo command 2).\"\"\"\n  delete: [ID!]\n}\n\n")
+			description(&b, "", fmt.Sprintf("A write to one linked %s record inside its parent's create or update.", m.Model.Model))
+			fmt.Fprintf(&b, "input %sX2ManyUpdate {\n  id: ID!\n  input: %sUpdateInput!\n}\n", m.Type, m.Type)
+		}
+
 		for _, f := range m.fields {
 			if f.enum == "" {
 				continue
@@ -673,6 +716,7 @@ func printSchema(models []*model, refs []RefModel) string {
 		description(&b, "", fmt.Sprintf("A record of %s, a model this API does not expose: its id, node id and display name.", r.Model))
 		fmt.Fprintf(&b, "type %s implements Node {\n  \"\"\"Database id of the record.\"\"\"\n  id: ID!\n%s  \"\"\"Display name — Odoo's name of the record.\"\"\"\n  display_name: String\n}\n", r.Type, nodeIDField)
 	}
+	printActionTypes(&b, models)
 
 	b.WriteString("\ntype Query {\n")
 	b.WriteString("  \"\"\"The models this API exposes, with the caller's access rights.\"\"\"\n")
@@ -685,6 +729,7 @@ func printSchema(models []*model, refs []RefModel) string {
 		description(&b, "  ", fmt.Sprintf("%s records matching where and domain (a raw Odoo domain as JSON), sorted by orderBy.", m.Model.Model))
 		fmt.Fprintf(&b, "  %s(where: %sWhere, domain: JSON, orderBy: [%sOrderBy!], limit: Int, offset: Int, first: Int, after: String, last: Int, before: String): %sConnection!\n",
 			m.Plural, m.Type, m.Type, m.Type)
+		printAggregateRoot(&b, m)
 	}
 	b.WriteString("}\n\ntype Mutation {\n")
 	for _, m := range models {
@@ -703,6 +748,7 @@ func printSchema(models []*model, refs []RefModel) string {
 		description(&b, "  ", deleteDoc)
 		fmt.Fprintf(&b, "  %s(ids: [ID!]!): %sDeletePayload!\n", m.Delete, m.Type)
 	}
+	printActionFields(&b, models)
 	b.WriteString("}\n")
 	return b.String()
 }

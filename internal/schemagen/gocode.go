@@ -80,8 +80,14 @@ func printGqlgen(models []*model) string {
 			}
 		}
 		inputs := []string{"Where", "OrderBy"}
+		if len(groupKeys(m)) > 0 {
+			inputs = append(inputs, "GroupOrderBy")
+		}
 		if hasWritable(m) {
 			inputs = append(inputs, "CreateInput", "UpdateInput")
+		}
+		if m.x2mInput {
+			inputs = append(inputs, "X2ManyInput", "X2ManyUpdate")
 		}
 		for _, s := range inputs {
 			fmt.Fprintf(&b, "  %s%s:\n    model: \"map[string]interface{}\"\n", m.Type, s)
@@ -137,6 +143,9 @@ func printResolvers(models []*model, refs []RefModel) ([]byte, error) {
 		conn := goModel(m.Type + "Connection")
 		fmt.Fprintf(&b, "func (r *queryResolver) %s(ctx context.Context, where map[string]any, domain any, orderBy []map[string]any, limit *int, offset *int, first *int, after *string, last *int, before *string) (*%s, error) {\n\treturn engine.List[%s](ctx, r.Engine, %q)\n}\n\n",
 			goName(m.Plural), conn, conn, m.Model.Model)
+		agg := goModel(m.Type + "Aggregate")
+		fmt.Fprintf(&b, "// %s counts and totals %s records.\nfunc (r *queryResolver) %s(ctx context.Context, where map[string]any, domain any%s) (*%s, error) {\n\treturn engine.Aggregate[%s](ctx, r.Engine, %q)\n}\n\n",
+			goName(aggregateRoot(m)), m.Model.Model, goName(aggregateRoot(m)), aggregateGoArgs(m), agg, agg, m.Model.Model)
 		if hasWritable(m) {
 			fmt.Fprintf(&b, "func (r *mutationResolver) %s(ctx context.Context, input map[string]any) (*%s, error) {\n\treturn engine.Create[%s](ctx, r.Engine, %q, input)\n}\n\n",
 				goName(m.Create), t, t, m.Model.Model)
@@ -148,6 +157,7 @@ func printResolvers(models []*model, refs []RefModel) ([]byte, error) {
 		payload := goModel(m.Type + "DeletePayload")
 		fmt.Fprintf(&b, "func (r *mutationResolver) %s(ctx context.Context, ids []string) (*%s, error) {\n\tids, err := engine.Delete(ctx, r.Engine, %q, ids)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn &%s{%s: ids, %s: engine.NodeIDs(%q, ids)}, nil\n}\n\n",
 			goName(m.Delete), payload, m.Model.Model, payload, goName("ids"), goName("nodeIds"), m.Model.Model)
+		printActionResolvers(&b, m)
 
 		var x2m []*field
 		for _, f := range m.fields {

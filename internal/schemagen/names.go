@@ -176,7 +176,7 @@ func (n *namer) takeGroup(base string, suffixes ...string) string {
 
 // typeSuffixes are the types made for each model besides its own:
 // ResPartnerConnection, ResPartnerWhere, ...
-var typeSuffixes = []string{"Connection", "Edge", "DeletePayload", "Where", "OrderBy", "CreateInput", "UpdateInput"}
+var typeSuffixes = []string{"Connection", "Edge", "DeletePayload", "Where", "OrderBy", "CreateInput", "UpdateInput", "X2ManyInput", "X2ManyUpdate"}
 
 // ModelNames makes the names of each model, in the order given (callers pass
 // models sorted by technical name so the result is deterministic). Names are
@@ -186,7 +186,8 @@ var typeSuffixes = []string{"Connection", "Edge", "DeletePayload", "Where", "Ord
 //     (res.partner → ResPartner, res.users → ResUsers); a reserved name gets
 //     the suffix "Model", and a name taken by an earlier model a number. A
 //     name is taken when it, its Go form or one of the model's other types
-//     (Connection, Where, OrderBy, CreateInput, UpdateInput) is: a model
+//     (Connection, Where, OrderBy, CreateInput, UpdateInput, X2ManyInput,
+//     X2ManyUpdate) is: a model
 //     res.partner.where gets ResPartnerWhere2, as ResPartner has
 //     ResPartnerWhere;
 //   - by-id query: camelCase with the last word singular (resPartner, resUser);

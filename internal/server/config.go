@@ -45,6 +45,10 @@ type Config struct {
 	// Models, ExcludeModels and ExcludeFields are the comma-separated
 	// patterns of the exposure variables (see schemagen.ConfigFromEnv).
 	Models, ExcludeModels, ExcludeFields string
+	// Methods are ODOOGQL_METHODS: comma-separated model.method names
+	// callable as mutations; set, they replace the exposure's methods
+	// (withMethods).
+	Methods string
 
 	MetadataTTL     time.Duration
 	LoginTTL        time.Duration
@@ -158,10 +162,11 @@ func settings() []setting {
 			c.Schema = m
 			return nil
 		}},
-		{"config", "ODOOGQL_CONFIG", "", "a generate.yml saying which models and fields live mode exposes (models, exclude_models, exclude_fields, binary); overrides the three variables below", str(func(c *Config) *string { return &c.ConfigFile })},
+		{"config", "ODOOGQL_CONFIG", "", "a generate.yml saying which models and fields live mode exposes (models, exclude_models, exclude_fields, binary, methods); overrides the three variables below", str(func(c *Config) *string { return &c.ConfigFile })},
 		{"models", schemagen.EnvModels, "", "models live mode exposes, comma-separated names or patterns (res.partner,sale.*); empty: every model with fields, minus Odoo's technical ones (ir.*, bus.*, ...)", str(func(c *Config) *string { return &c.Models })},
 		{"exclude-models", schemagen.EnvExcludeModels, "", "models left out, comma-separated names or patterns", str(func(c *Config) *string { return &c.ExcludeModels })},
 		{"exclude-fields", schemagen.EnvExcludeFields, "", "fields left out, comma-separated patterns (x_legacy_*, res.partner:x_*); empty: the chatter and activity fields (message_*, activity_*, website_message_ids, has_message, rating_*)", str(func(c *Config) *string { return &c.ExcludeFields })},
+		{"methods", schemagen.EnvMethods, "", "model methods callable as mutations (business actions), comma-separated model.method names (sale.order.action_confirm); replaces the config file's methods; empty: the config file's, else none", str(func(c *Config) *string { return &c.Methods })},
 		{"allow-anonymous", "ODOOGQL_ALLOW_ANONYMOUS", "", "serve requests without credentials as the service account: true or false (default true with the embedded demo, false with ODOO_URL)", func(c *Config, v string) error {
 			switch v {
 			case "":
@@ -311,6 +316,9 @@ func LoadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	} else {
 		c.Exposure = rules
 	}
+	if err := checkMethods(&c); err != nil {
+		errs = append(errs, err)
+	}
 	if c.DefaultLimit > c.MaxLimit {
 		errs = append(errs, fmt.Errorf("ODOOGQL_DEFAULT_LIMIT (%d) must not exceed ODOOGQL_MAX_LIMIT (%d)", c.DefaultLimit, c.MaxLimit))
 	}
@@ -356,4 +364,44 @@ func exposureOf(c Config) (*schemagen.Config, error) {
 		rules.ExcludeFields = schemagen.DefaultExcludeFields()
 	}
 	return &rules, nil
+}
+
+// checkMethods checks ODOOGQL_METHODS at start: every entry a public method
+// (model.method) of a model the exposure selects. The embedded demo's rules
+// are known only to Main (its generate.yml): without ODOOGQL_CONFIG or the
+// pattern variables, the demo's methods are checked there (withMethods),
+// their form here.
+func checkMethods(c *Config) error {
+	if c.Methods == "" {
+		return nil
+	}
+	if c.Demo() && c.Exposure == nil {
+		methods := schemagen.SplitPatterns(c.Methods)
+		form := schemagen.Config{Methods: methods}
+		for _, s := range methods {
+			if m, _, ok := schemagen.SplitMethod(s); ok {
+				form.Models = append(form.Models, m)
+			}
+		}
+		if err := form.ValidateMethods(); err != nil {
+			return fmt.Errorf("%s: %w", schemagen.EnvMethods, err)
+		}
+		return nil
+	}
+	return withMethods(c)
+}
+
+// withMethods makes ODOOGQL_METHODS, when set, the methods of the exposure
+// live mode serves (liveRules), checked against it.
+func withMethods(c *Config) error {
+	if c.Methods == "" {
+		return nil
+	}
+	rules := liveRules(*c)
+	rules.Methods = schemagen.SplitPatterns(c.Methods)
+	if err := rules.ValidateMethods(); err != nil {
+		return fmt.Errorf("%s: %w", schemagen.EnvMethods, err)
+	}
+	c.Exposure = &rules
+	return nil
 }

@@ -25,14 +25,18 @@ const (
 	opCreateMany
 	opUpdate
 	opDelete
+	opAggregate
 	opModels // odooModels
 	opNode   // node(nodeId)
+	opAction // an allow-listed model method (schemagen.Action)
 )
 
 // rootField is a root field of the live schema: its model and operation.
 type rootField struct {
 	model string
 	op    rootOp
+	// method is the Odoo method of an opAction.
+	method string
 }
 
 // exposedModel is one entry of odooModels.
@@ -107,6 +111,14 @@ func (r *liveResolver) ResolveRoot(ctx context.Context, info live.FieldInfo) (an
 	case opUpdate:
 		in, _ := args["input"].(map[string]any)
 		return values(r.e.UpdateValues(ctx, rf.model, field, stringList(args["ids"]), in))
+	case opAction:
+		recs, result, err := r.e.CallValues(ctx, rf.model, rf.method, field, stringList(args["ids"]), args["args"], args["kwargs"])
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"records": recs, "result": result}, nil
+	case opAggregate:
+		return r.e.AggregateValues(ctx, rf.model, field)
 	case opDelete:
 		ids, err := engine.Delete(ctx, r.e, rf.model, stringList(args["ids"]))
 		if err != nil {

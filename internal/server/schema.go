@@ -155,10 +155,14 @@ func newLiveSchema(meta *odoo.Metadata, rules schemagen.Config) (*liveSchema, er
 		ls.nodeTypes[m.Model] = n.Type
 		ls.models = append(ls.models, exposedModel{Model: m.Model, Name: m.Name, Type: n.Type})
 		for name, op := range map[string]rootOp{n.Singular: opGet, n.Plural: opList,
-			n.Create: opCreate, n.CreateN: opCreateMany, n.Update: opUpdate, n.Delete: opDelete} {
+			n.Create: opCreate, n.CreateN: opCreateMany, n.Update: opUpdate, n.Delete: opDelete,
+			n.Plural + "Aggregate": opAggregate} {
 			if schema.Query.Fields.ForName(name) != nil || (schema.Mutation != nil && schema.Mutation.Fields.ForName(name) != nil) {
 				ls.roots[name] = rootField{model: m.Model, op: op}
 			}
+		}
+		for _, a := range m.Actions {
+			ls.roots[a.Field] = rootField{model: m.Model, op: opAction, method: a.Method}
 		}
 		fields := make(map[string]bool, len(m.Fields))
 		for _, f := range m.Fields {

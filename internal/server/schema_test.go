@@ -2,6 +2,7 @@ package server
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/odoogql/odoogql/internal/schemagen"
@@ -33,7 +34,13 @@ func TestLiveSchemaFromMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, cfg := range map[string]Config{"generate.yml": {Exposure: &rules}, "defaults": {}} {
+	// The defaults expose what generate.yml does on this snapshot; its
+	// methods are given as ODOOGQL_METHODS.
+	defaults := Config{Methods: strings.Join(rules.Methods, ",")}
+	if err := withMethods(&defaults); err != nil {
+		t.Fatal(err)
+	}
+	for name, cfg := range map[string]Config{"generate.yml": {Exposure: &rules}, "defaults": defaults} {
 		src, r := liveSource(cfg, meta)
 		_, sdl, err := BuildLiveSchema(src, r)
 		if err != nil {
@@ -59,8 +66,9 @@ func TestLiveSchemaFromMetadata(t *testing.T) {
 		}
 	}
 	want := map[string]rootField{
-		"resUser": {"res.users", opGet}, "resUsers": {"res.users", opList}, "createResUsersMany": {"res.users", opCreateMany},
-		"deleteSaleOrderLine": {"sale.order.line", opDelete}, "odooModels": {"", opModels},
+		"resUser": {"res.users", opGet, ""}, "resUsers": {"res.users", opList, ""}, "createResUsersMany": {"res.users", opCreateMany, ""},
+		"deleteSaleOrderLine": {"sale.order.line", opDelete, ""}, "odooModels": {"", opModels, ""},
+		"saleOrderActionConfirm": {"sale.order", opAction, "action_confirm"},
 	}
 	for name, rf := range want {
 		if ls.roots[name] != rf {

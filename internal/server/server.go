@@ -626,6 +626,10 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer, m
 			return 2
 		}
 		cfg.Exposure = &rules
+		if err := withMethods(&cfg); err != nil {
+			fmt.Fprintln(stderr, "odoogql: configuration:", err)
+			return 2
+		}
 	}
 	log := newLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -237,6 +237,9 @@ func init() {
 		"name_create":         {params: []string{"name"}, write: true, fn: (*env).nameCreateMethod},
 		"exists":              {params: []string{}, record: true, stubOK: true, fn: (*env).existsMethod},
 		"default_get":         {params: []string{"fields_list"}, fn: (*env).defaultGetMethod},
+		// sale.order's business actions (sale.go).
+		"action_confirm": {params: []string{}, record: true, write: true, fn: (*env).actionConfirmMethod},
+		"action_cancel":  {params: []string{}, record: true, write: true, fn: (*env).actionCancelMethod},
 	}
 }
 
@@ -327,6 +330,9 @@ func (s *Server) execute(u *user, modelName, method string, args []any, kwargs o
 		return nil, e.modelAccessError(m, op)
 	}
 	res, f := spec.fn(e, m, ids, bound)
+	if f != nil && spec.write {
+		e.rollback() // one transaction: nothing of a failed call stays (txn.go)
+	}
 	if f != nil && spec.record {
 		f.record = true
 	}

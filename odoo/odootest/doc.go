@@ -59,13 +59,17 @@
 // # Model methods
 //
 // fields_get, search, search_count, search_read, read, create, write,
-// unlink, name_search, name_create, read_group (simple), default_get,
+// unlink, name_search, name_create, read_group (lazy or not, date periods
+// with Odoo's labels and __range, aggregates, orderby, paging), default_get,
 // exists, check_access_rights, has_access, check_access, action_archive,
 // action_unarchive, web_search_read and web_read, with Odoo's argument
 // binding (positional or keyword) and semantics: full domains (prefix
 // operators, dotted paths, any/not any, child_of/parent_of, active
 // filtering), orders with many2one and null handling, x2many commands,
 // one2many values derived from their inverse many2one, related fields.
+// A call that writes is one transaction: when it fails, nothing it changed
+// stays (a create whose nested line is invalid creates no order), and a
+// sale order line without a product fails as Odoo's SQL constraint does.
 //
 // # Test hooks
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // domainArg converts a domain argument (None/False = empty).
@@ -500,8 +501,13 @@ func (e *env) defaultGetMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault)
 	return out, nil
 }
 
-// readGroupMethod is a small read_group: one or more groupby fields (no
-// date granularity), aggregates "field:agg" or the field's own aggregator.
+// readGroupMethod is read_group as Odoo 17 and 18 answer it: groupby fields
+// ("date_order:month" for a date's period, month by default), aggregates
+// "field:func", "alias:func(field)" or the field's own aggregator, orderby
+// (group-by fields, aggregate names, __count), offset and limit; lazy=False
+// gives __count, lazy the first groupby only and <field>_count. Date groups
+// carry Odoo's English label and __range (periods in UTC; weeks are ISO
+// weeks). With no groupby, one row: the totals (False for an empty set).
 func (e *env) readGroupMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault) {
 	if f := e.checkModelAccess(m, "read"); f != nil {
 		return nil, f
@@ -525,10 +531,26 @@ func (e *env) readGroupMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault) 
 	if lazy && len(groupby) > 1 {
 		groupby = groupby[:1]
 	}
+	type gspec struct {
+		spec, gran string
+		f          *field
+	}
+	var gspecs []gspec
 	for _, g := range groupby {
-		if m.fields[strings.SplitN(g, ":", 2)[0]] == nil {
+		name, gran, _ := strings.Cut(g, ":")
+		gf := m.fields[name]
+		if gf == nil {
 			return nil, serverError("ValueError", fmt.Sprintf("Invalid field %s on model %s", pyRepr(g), pyRepr(m.name)))
 		}
+		if gf.typ == "date" || gf.typ == "datetime" {
+			if gran == "" {
+				gran = "month"
+			}
+			if !slices.Contains([]string{"day", "week", "month", "quarter", "year"}, gran) {
+				return nil, serverError("ValueError", fmt.Sprintf("Invalid granularity %s for field %s", pyRepr(gran), pyRepr(name)))
+			}
+		}
+		gspecs = append(gspecs, gspec{g, gran, gf})
 	}
 	type agg struct {
 		name, fn string
@@ -538,13 +560,17 @@ func (e *env) readGroupMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault) 
 	fieldsArg, _ := a.get("fields").([]any)
 	for _, x := range fieldsArg {
 		spec, _ := x.(string)
-		name, fn, _ := strings.Cut(spec, ":")
-		if alias, rest, ok := strings.Cut(name, ":"); ok {
-			name, fn = alias, rest
+		if spec == "__count" {
+			continue
 		}
-		f := m.fields[name]
+		name, fn, _ := strings.Cut(spec, ":")
+		fname := name
+		if open := strings.IndexByte(fn, '('); open >= 0 && strings.HasSuffix(fn, ")") {
+			fn, fname = fn[:open], fn[open+1:len(fn)-1]
+		}
+		f := m.fields[fname]
 		if f == nil {
-			return nil, serverError("ValueError", fmt.Sprintf("Invalid field %s on model %s", pyRepr(name), pyRepr(m.name)))
+			return nil, serverError("ValueError", fmt.Sprintf("Invalid field %s on model %s", pyRepr(fname), pyRepr(m.name)))
 		}
 		if slices.Contains(groupby, name) {
 			continue
@@ -556,7 +582,8 @@ func (e *env) readGroupMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault) 
 				}
 			}
 		}
-		if fn == "" || !isNumeric(f.typ) {
+		dated := f.typ == "date" || f.typ == "datetime"
+		if fn == "" || !(isNumeric(f.typ) || dated && (fn == "min" || fn == "max")) {
 			continue
 		}
 		aggs = append(aggs, agg{name, fn, f})
@@ -565,18 +592,23 @@ func (e *env) readGroupMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault) 
 	if f != nil {
 		return nil, f
 	}
+	slices.Sort(ids)
 	type group struct {
-		key   []any
-		ids   []int
-		first int
+		key []any
+		ids []int
+		row ostruct
+		agg map[string]any
 	}
 	var groups []*group
 	index := map[string]*group{}
 	for _, id := range ids {
 		r := m.recs[id]
-		key := make([]any, len(groupby))
-		for i, g := range groupby {
-			key[i] = e.wireValue(m, r, m.fields[g], true)
+		key := make([]any, len(gspecs))
+		for i, g := range gspecs {
+			key[i] = e.wireValue(m, r, g.f, true)
+			if g.gran != "" {
+				key[i] = periodStart(key[i], g.gran)
+			}
 		}
 		k := pyRepr(key)
 		gr := index[k]
@@ -587,57 +619,277 @@ func (e *env) readGroupMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault) 
 		}
 		gr.ids = append(gr.ids, id)
 	}
-	slices.SortStableFunc(groups, func(x, y *group) int { return strings.Compare(pyRepr(x.key), pyRepr(y.key)) })
-	out := make([]any, 0, len(groups))
+	if len(gspecs) == 0 && len(groups) == 0 {
+		groups = append(groups, &group{})
+	}
 	for _, gr := range groups {
+		gr.agg = map[string]any{}
 		row := ostruct{}
 		var gdom []any
-		for i, g := range groupby {
+		var ranges ostruct
+		for i, g := range gspecs {
 			v := gr.key[i]
-			row = append(row, member{g, v})
+			if g.gran != "" {
+				start, _ := v.(time.Time)
+				if v == false {
+					row = append(row, member{g.spec, false})
+					ranges = append(ranges, member{g.spec, false})
+					gdom = append(gdom, []any{g.f.name, "=", false})
+					continue
+				}
+				from, to := periodWire(g.f, start), periodWire(g.f, periodEnd(start, g.gran))
+				row = append(row, member{g.spec, periodLabel(start, g.gran)})
+				ranges = append(ranges, member{g.spec, ostruct{{"from", from}, {"to", to}}})
+				gdom = append(gdom, "&", []any{g.f.name, ">=", from}, []any{g.f.name, "<", to})
+				continue
+			}
+			row = append(row, member{g.spec, v})
 			cond := v
 			if pair, ok := v.([]any); ok {
 				cond = pair[0]
 			}
-			gdom = append(gdom, []any{g, "=", cond})
+			gdom = append(gdom, []any{g.spec, "=", cond})
 		}
 		countKey := "__count"
-		if lazy && len(groupby) == 1 {
-			countKey = groupby[0] + "_count"
+		if lazy && len(gspecs) == 1 {
+			countKey = strings.SplitN(gspecs[0].spec, ":", 2)[0] + "_count"
 		}
 		row = append(row, member{countKey, len(gr.ids)})
+		gr.agg["__count"] = len(gr.ids)
 		for _, ag := range aggs {
-			var sum, mn, mx float64
-			for i, id := range gr.ids {
-				v := toFloat(e.get(m, m.recs[id], ag.f))
-				sum += v
-				if i == 0 || v < mn {
-					mn = v
+			var res any = false
+			if ag.f.typ == "date" || ag.f.typ == "datetime" {
+				for _, id := range gr.ids {
+					s, ok := e.get(m, m.recs[id], ag.f).(string)
+					if !ok || s == "" {
+						continue
+					}
+					cur, _ := res.(string)
+					if res == false || (ag.fn == "min" && s < cur) || (ag.fn == "max" && s > cur) {
+						res = s
+					}
 				}
-				if i == 0 || v > mx {
-					mx = v
+			} else if len(gr.ids) > 0 {
+				var sum, mn, mx float64
+				for i, id := range gr.ids {
+					v := toFloat(e.get(m, m.recs[id], ag.f))
+					sum += v
+					if i == 0 || v < mn {
+						mn = v
+					}
+					if i == 0 || v > mx {
+						mx = v
+					}
 				}
-			}
-			var res any = sum
-			switch ag.fn {
-			case "min":
-				res = mn
-			case "max":
-				res = mx
-			case "avg":
-				res = sum / float64(len(gr.ids))
-			case "count":
-				res = len(gr.ids)
-			}
-			if ag.f.typ == "integer" {
-				if fl, ok := res.(float64); ok && ag.fn != "avg" {
-					res = int(fl)
+				res = sum
+				switch ag.fn {
+				case "min":
+					res = mn
+				case "max":
+					res = mx
+				case "avg":
+					res = sum / float64(len(gr.ids))
+				case "count":
+					res = len(gr.ids)
+				}
+				if ag.f.typ == "integer" {
+					if fl, ok := res.(float64); ok && ag.fn != "avg" {
+						res = int(fl)
+					}
 				}
 			}
 			row = append(row, member{ag.name, res})
+			gr.agg[ag.name] = res
 		}
-		row = append(row, member{"__domain", gdom})
-		out = append(out, row)
+		if len(gspecs) > 0 {
+			row = append(row, member{"__domain", append(gdom, dom...)})
+		}
+		if len(ranges) > 0 {
+			row = append(row, member{"__range", ranges})
+		}
+		gr.row = row
+	}
+	// Order: orderby's terms (a group-by field, by its name, its period or
+	// its record's name; an aggregate; __count), else the group-by fields.
+	type term struct {
+		key  func(*group) any
+		desc bool
+	}
+	var terms []term
+	orderby, _ := a.get("orderby").(string)
+	if strings.TrimSpace(orderby) == "" {
+		orderby = strings.Join(groupby, ",")
+	}
+	for _, t := range strings.Split(orderby, ",") {
+		fs := strings.Fields(t)
+		if len(fs) == 0 {
+			continue
+		}
+		name := fs[0]
+		desc := len(fs) > 1 && strings.EqualFold(fs[1], "desc")
+		found := false
+		for i, g := range gspecs {
+			if name == g.spec || name == g.f.name {
+				terms = append(terms, term{func(gr *group) any { return gr.key[i] }, desc})
+				found = true
+				break
+			}
+		}
+		if !found && name == "__count" {
+			terms = append(terms, term{func(gr *group) any { return gr.agg["__count"] }, desc})
+			found = true
+		}
+		if !found {
+			for _, ag := range aggs {
+				if ag.name == name {
+					terms = append(terms, term{func(gr *group) any { return gr.agg[ag.name] }, desc})
+					found = true
+					break
+				}
+			}
+		}
+		if !found {
+			return nil, serverError("ValueError", fmt.Sprintf("Order a read_group by a group-by field or an aggregate, not %s", pyRepr(name)))
+		}
+	}
+	slices.SortStableFunc(groups, func(x, y *group) int {
+		for _, t := range terms {
+			c := compareGroupKeys(t.key(x), t.key(y))
+			if t.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	offset, _ := a.get("offset").(int)
+	if offset > len(groups) {
+		offset = len(groups)
+	}
+	groups = groups[offset:]
+	if limit, ok := a.get("limit").(int); ok && limit > 0 && limit < len(groups) {
+		groups = groups[:limit]
+	}
+	out := make([]any, 0, len(groups))
+	for _, gr := range groups {
+		out = append(out, gr.row)
 	}
 	return out, nil
+}
+
+// compareGroupKeys orders group keys as PostgreSQL does, empty last: numbers,
+// strings, periods, and many2one pairs by their record's name.
+func compareGroupKeys(x, y any) int {
+	if pair, ok := x.([]any); ok && len(pair) == 2 {
+		x = pair[1]
+	}
+	if pair, ok := y.([]any); ok && len(pair) == 2 {
+		y = pair[1]
+	}
+	switch {
+	case x == false && y == false:
+		return 0
+	case x == false:
+		return 1
+	case y == false:
+		return -1
+	}
+	switch a := x.(type) {
+	case time.Time:
+		b, _ := y.(time.Time)
+		return a.Compare(b)
+	case string:
+		b, _ := y.(string)
+		return strings.Compare(a, b)
+	case bool:
+		b, _ := y.(bool)
+		switch {
+		case a == b:
+			return 0
+		case !a:
+			return -1
+		}
+		return 1
+	}
+	return cmpFloat(toFloat(x), toFloat(y))
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// periodStart is the start of the period of gran holding a date or datetime
+// value (false for none).
+func periodStart(v any, gran string) any {
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return false
+	}
+	t, err := time.Parse(time.DateTime, s)
+	if err != nil {
+		if t, err = time.Parse(time.DateOnly, s); err != nil {
+			return false
+		}
+	}
+	y, mo, d := t.Date()
+	switch gran {
+	case "week":
+		return time.Date(y, mo, d-(int(t.Weekday())+6)%7, 0, 0, 0, 0, time.UTC)
+	case "month":
+		return time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC)
+	case "quarter":
+		return time.Date(y, mo-(mo-1)%3, 1, 0, 0, 0, 0, time.UTC)
+	case "year":
+		return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+}
+
+// periodEnd is the start of the next period.
+func periodEnd(t time.Time, gran string) time.Time {
+	switch gran {
+	case "week":
+		return t.AddDate(0, 0, 7)
+	case "month":
+		return t.AddDate(0, 1, 0)
+	case "quarter":
+		return t.AddDate(0, 3, 0)
+	case "year":
+		return t.AddDate(1, 0, 0)
+	}
+	return t.AddDate(0, 0, 1)
+}
+
+// periodWire writes a period bound as Odoo does for f's type.
+func periodWire(f *field, t time.Time) string {
+	if f.typ == "datetime" {
+		return t.Format(time.DateTime)
+	}
+	return t.Format(time.DateOnly)
+}
+
+// periodLabel is Odoo's en_US label of a period (babel's formats of
+// READ_GROUP_DISPLAY_FORMAT): "05 Nov 2026", "W45 2026", "November 2026",
+// "Q4 2026", "2026".
+func periodLabel(t time.Time, gran string) string {
+	switch gran {
+	case "week":
+		y, w := t.ISOWeek()
+		return fmt.Sprintf("W%d %d", w, y)
+	case "month":
+		return t.Format("January 2006")
+	case "quarter":
+		return fmt.Sprintf("Q%d %d", (int(t.Month())-1)/3+1, t.Year())
+	case "year":
+		return t.Format("2006")
+	}
+	return t.Format("02 Jan 2006")
 }

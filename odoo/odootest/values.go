@@ -24,6 +24,10 @@ type env struct {
 	restricted   bool
 	badCompanies bool
 
+	// undo holds the models a writing call changed, as they were before
+	// (txn.go): restored when the call fails.
+	undo map[*model]*undoModel
+
 	orderCache map[string][]orderTerm
 	ruleCache  map[string]dnode
 	fdomCache  map[*field]dnode

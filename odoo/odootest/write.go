@@ -375,6 +375,10 @@ func (e *env) createRecord(m *model, vals ostruct) (int, *rpcFault) {
 			return 0, userError("The operation cannot be completed: Contacts require a name")
 		}
 	}
+	if f := e.checkSQLConstraints(m, r); f != nil {
+		return 0, f
+	}
+	e.touch(m) // txn.go: undone if the call fails
 	m.maxID++
 	id := m.maxID
 	r["id"] = id
@@ -519,6 +523,7 @@ func (e *env) refreshDisplayName(m *model, id int) {
 	if dn != strVal(r["display_name"]) {
 		nr := maps.Clone(r)
 		nr["display_name"] = dn
+		e.touch(m)
 		m.recs[id] = nr
 	}
 }
@@ -612,7 +617,11 @@ func (e *env) writeRecord(m *model, r rec, vals ostruct) (rec, *rpcFault) {
 	if m.fields["write_uid"] != nil {
 		nr["write_uid"] = e.u.uid
 	}
+	if f := e.checkSQLConstraints(m, nr); f != nil {
+		return nil, f
+	}
 	e.computeStored(m, nr)
+	e.touch(m)
 	m.indexRemove(id, r)
 	m.recs[id] = nr
 	m.indexAdd(id, nr)
@@ -653,6 +662,7 @@ func (e *env) propagate(m *model, id int) {
 func (e *env) refreshChild(m *model, cid int) {
 	cr := maps.Clone(m.recs[cid])
 	e.computeStored(m, cr)
+	e.touch(m)
 	m.recs[cid] = cr
 	e.refreshDisplayName(m, cid)
 	e.propagate(m, cid)
@@ -797,6 +807,7 @@ func (e *env) writeX2Many(m *model, id int, f *field, v any) *rpcFault {
 	}
 	r := maps.Clone(m.recs[id])
 	r[f.name] = ids
+	e.touch(m)
 	m.recs[id] = r
 	return nil
 }
@@ -822,6 +833,7 @@ func (e *env) unlinkIDs(m *model, ids []int) *rpcFault {
 		if r == nil {
 			continue
 		}
+		e.touch(m)
 		m.indexRemove(id, r)
 		delete(m.recs, id)
 		// Cascade to one2many lines (sale.order.line of an order, ...).
