@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/odoo/odootest"
 )
 
@@ -425,8 +426,8 @@ func TestAggregateCached(t *testing.T) {
 // TestAggregateLiveCompiledIdentical: both schemas answer the same bytes.
 func TestAggregateLiveCompiledIdentical(t *testing.T) {
 	q := `{ saleOrdersAggregate(where: {state: {in: [sale, draft]}}, groupBy: [partner_id, date_order_month], orderBy: [{amount_total_sum: DESC}], limit: 10) {
-		count sum { amount_total } avg { amount_total } min { date_order } max { date_order amount_total }
-		groups { partner_id { name nodeId country_id { code } } date_order_month count sum { amount_total amount_untaxed } max { date_order } } }
+		count sum { amount_total } avg { amount_total } min { date_order } max { date_order amount_total } countDistinct { partner_id state }
+		groups { partner_id { name nodeId country_id { code } } date_order_month count sum { amount_total amount_untaxed } max { date_order } countDistinct { user_id } } }
 	  empty: saleOrdersAggregate(domain: [["id", "=", -1]], groupBy: [state]) { count sum { amount_total } groups { state } } }`
 	var bodies []string
 	for _, s := range strategies {
@@ -448,4 +449,168 @@ func TestAggregateLiveCompiledIdentical(t *testing.T) {
 			t.Errorf("%s answers differently from %s:\n%s\n%s", strategies[i].name, strategies[0].name, bodies[i], bodies[0])
 		}
 	}
+}
+
+// TestAggregateOdoo19: on Odoo 19, where read_group is deprecated, each
+// part of an aggregate is one formatted_read_group call (and no read_group),
+// and the answers are byte for byte those of Odoo 18: totals, groups by a
+// many2one with a selection of its own, by date periods, ordered and paged.
+func TestAggregateOdoo19(t *testing.T) {
+	cases := []struct {
+		name, query string
+		calls       int // formatted_read_group calls
+		other       int // other calls (a read of the keys' records; batched: one per model)
+		args        []any
+		kwargs      map[string]any
+	}{
+		{"totals", fmt.Sprintf(aggTotalsQuery, ""), 1, 0,
+			[]any{[]any{}, []any{}, strs([]string{"__count", "amount_total:avg", "amount_total:min", "amount_total:sum", "date_order:max", "date_order:min"})}, map[string]any{}},
+		{"filtered-empty", fmt.Sprintf(aggTotalsQuery, `(where: {name: {eq: "no such order"}})`), 1, 0, nil, nil},
+		{"many2one", `{ saleOrdersAggregate(groupBy: [partner_id]) { groups { partner_id { id display_name } count sum { amount_total } } } }`, 1, 0,
+			[]any{[]any{}, strs([]string{"partner_id"}), strs([]string{"__count", "amount_total:sum"})}, map[string]any{"limit": 100}},
+		{"many2one-nested", `{ saleOrdersAggregate(groupBy: [partner_id, state]) { groups { partner_id { name email country_id { code } } state count } } }`, 1, -1, nil, nil},
+		{"date-month", `{ saleOrdersAggregate(groupBy: [date_order_month]) { groups { date_order_month count max { date_order } } } }`, 1, 0,
+			[]any{[]any{}, strs([]string{"date_order:month"}), strs([]string{"__count", "date_order:max"})}, map[string]any{"limit": 100}},
+		{"date-week", `{ saleOrdersAggregate(groupBy: [date_order_week, state]) { groups { date_order_week state count } } }`, 1, 0, nil, nil},
+		{"order-paging", `{ saleOrdersAggregate(groupBy: [partner_id], orderBy: [{amount_total_sum: DESC}], limit: 3, offset: 1) { count groups { partner_id { id } count } } }`, 2, 0,
+			nil, nil},
+		{"count-distinct", `{ saleOrdersAggregate(groupBy: [state]) { count countDistinct { partner_id state } groups { state count countDistinct { partner_id name } } } }`, 2, 0, nil, nil},
+		{"count-distinct-totals", `{ saleOrdersAggregate { count countDistinct { partner_id } } }`, 1, 0,
+			[]any{[]any{}, []any{}, strs([]string{"__count", "partner_id:count_distinct"})}, map[string]any{}},
+		{"order-count-key", `{ saleOrdersAggregate(groupBy: [state, date_order_year], orderBy: [{count: DESC}, {date_order_year: DESC}]) { groups { state date_order_year count avg { amount_total } } } }`, 1, 0,
+			[]any{[]any{}, strs([]string{"state", "date_order:year"}), strs([]string{"__count", "amount_total:avg"})},
+			map[string]any{"limit": 100, "order": "__count desc, date_order:year desc"}},
+	}
+	for _, s := range strategies {
+		t.Run(s.name, func(t *testing.T) {
+			g18 := newGateway(t, s)
+			g19 := newGateway(t, s, odootest.WithVersion("19.0"))
+			for _, g := range []*gateway{g18, g19} {
+				g.mustDo(`{ saleOrdersAggregate { count } }`, nil, nil) // warm: logins, metadata
+			}
+			for _, c := range cases {
+				var want, got json.RawMessage
+				if errs := g18.do(c.query, nil, &want); len(errs) > 0 {
+					t.Fatalf("%s on 18: %+v", c.name, errs)
+				}
+				g19.odoo.ResetCounters()
+				if errs := g19.do(c.query, nil, &got); len(errs) > 0 {
+					t.Fatalf("%s on 19: %+v", c.name, errs)
+				}
+				calls := g19.odoo.CallLog()
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s: Odoo 19 answers\n%s\nOdoo 18\n%s", c.name, got, want)
+				}
+				if strings.Contains(c.query, "groups") && !bytes.Contains(want, []byte(`"groups":[{`)) {
+					t.Errorf("%s: no group in %s", c.name, want)
+				}
+				if !bytes.Contains(want, []byte(`"count":`)) {
+					t.Errorf("%s: no count in %s", c.name, want)
+				}
+				n := g19.odoo.Calls("sale.order", "formatted_read_group")
+				if c.other < 0 { // the partners, then (batched) their countries
+					c.other = 1
+					if s.strategy == engine.Batched {
+						c.other = 2
+					}
+				}
+				if n != c.calls || len(calls) != c.calls+c.other || g19.odoo.Calls("sale.order", "read_group") != 0 {
+					t.Errorf("%s: want %d formatted_read_group and %d other calls, got %v", c.name, c.calls, c.other, g19.odoo.CallCounts())
+					continue
+				}
+				if c.args != nil {
+					if fmt.Sprint(calls[0].Args) != fmt.Sprint(c.args) || fmt.Sprint(calls[0].Kwargs) != fmt.Sprint(c.kwargs) {
+						t.Errorf("%s: call %s(%v, %v), want (%v, %v)", c.name, calls[0].Method, calls[0].Args, calls[0].Kwargs, c.args, c.kwargs)
+					}
+				}
+			}
+			// Ordered by an aggregate, paged: Odoo 19 orders by its spec.
+			g19.odoo.ResetCounters()
+			g19.mustDo(`{ saleOrdersAggregate(groupBy: [partner_id], orderBy: [{amount_total_sum: DESC}], limit: 3, offset: 1) { groups { count } } }`, nil, nil)
+			calls := g19.odoo.CallLog()
+			if len(calls) != 1 || fmt.Sprint(calls[0].Args) != fmt.Sprint([]any{[]any{}, []any{"partner_id"}, []any{"__count", "amount_total:sum"}}) ||
+				fmt.Sprint(calls[0].Kwargs) != fmt.Sprint(map[string]any{"limit": 3, "offset": 1, "order": "amount_total:sum desc"}) {
+				t.Errorf("ordered, paged groups on 19: %+v", calls)
+			}
+			// @cached serves it again without Odoo; a write invalidates it.
+			q := `query @cached(ttl: 60) { saleOrdersAggregate(groupBy: [state]) { count groups { state count } } }`
+			g19.mustDo(q, nil, nil)
+			g19.odoo.ResetCounters()
+			g19.mustDo(q, nil, nil)
+			if n := g19.odoo.TotalCalls(); n != 0 {
+				t.Errorf("second @cached aggregate on 19 made %d calls: %v", n, g19.odoo.CallCounts())
+			}
+			g19.mustDo(`mutation { updateSaleOrder(ids: ["1"], input: {client_order_ref: "x"}) { id } }`, nil, nil)
+			g19.odoo.ResetCounters()
+			g19.mustDo(q, nil, nil)
+			if n := g19.odoo.Calls("sale.order", "formatted_read_group"); n != 2 {
+				t.Errorf("after a write on 19, want 2 formatted_read_group calls, got %v", g19.odoo.CallCounts())
+			}
+			// The gateway on 18 never asks for formatted_read_group.
+			g18.odoo.ResetCounters()
+			g18.mustDo(`{ saleOrdersAggregate(groupBy: [state]) { count groups { count } } }`, nil, nil)
+			if g18.odoo.Calls("sale.order", "read_group") != 2 || g18.odoo.Calls("sale.order", "formatted_read_group") != 0 {
+				t.Errorf("on 18: %v", g18.odoo.CallCounts())
+			}
+		})
+	}
+}
+
+// TestAggregateCountDistinct: countDistinct counts the distinct set values
+// of many2one, char, selection and integer fields (Odoo's count_distinct),
+// in the totals and per group, in the same read_group.
+func TestAggregateCountDistinct(t *testing.T) {
+	forStrategies(t, func(t *testing.T, g *gateway) {
+		var got struct {
+			A struct {
+				Count    int `json:"count"`
+				Distinct struct {
+					PartnerID *int `json:"partner_id"`
+					State     *int `json:"state"`
+					Name      *int `json:"name"`
+				} `json:"countDistinct"`
+				Groups []struct {
+					State    string `json:"state"`
+					Distinct struct {
+						PartnerID *int `json:"partner_id"`
+					} `json:"countDistinct"`
+				} `json:"groups"`
+			} `json:"saleOrdersAggregate"`
+		}
+		calls := aggCalls(t, g, `{ saleOrdersAggregate(groupBy: [state]) { count countDistinct { partner_id state name } groups { state countDistinct { partner_id } } } }`, &got)
+		if len(calls) != 2 {
+			t.Fatalf("want 2 calls (totals, groups), got %d: %+v", len(calls), calls)
+		}
+		wantReadGroup(t, calls[0], []any{}, []string{"name__countDistinct:count_distinct(name)", "partner_id__countDistinct:count_distinct(partner_id)", "state__countDistinct:count_distinct(state)"}, nil, map[string]any{"lazy": false})
+		wantReadGroup(t, calls[1], []any{}, []string{"partner_id__countDistinct:count_distinct(partner_id)"}, []string{"state"}, map[string]any{"lazy": false, "limit": 100})
+		partners, states, names := map[string]bool{}, map[string]bool{}, map[string]bool{}
+		byState := map[string]map[string]bool{}
+		for _, r := range saleOrders(t, 0) {
+			id, _ := r.m2o("partner_id")
+			s := r["state"].(string)
+			partners[id], states[s], names[r.str("name")] = true, true, true
+			if byState[s] == nil {
+				byState[s] = map[string]bool{}
+			}
+			byState[s][id] = true
+		}
+		d := got.A.Distinct
+		if d.PartnerID == nil || *d.PartnerID != len(partners) || d.State == nil || *d.State != len(states) || d.Name == nil || *d.Name != len(names) {
+			t.Errorf("countDistinct %+v, want partners %d states %d names %d", d, len(partners), len(states), len(names))
+		}
+		if len(got.A.Groups) != len(byState) {
+			t.Fatalf("%d groups, want %d", len(got.A.Groups), len(byState))
+		}
+		for _, gr := range got.A.Groups {
+			if n := gr.Distinct.PartnerID; n == nil || *n != len(byState[gr.State]) {
+				t.Errorf("state %s: %v distinct partners, want %d", gr.State, n, len(byState[gr.State]))
+			}
+		}
+		// Of no record: 0.
+		got.A.Distinct.PartnerID = nil
+		g.mustDo(`{ saleOrdersAggregate(where: {name: {eq: "no such order"}}) { countDistinct { partner_id } } }`, nil, &got)
+		if n := got.A.Distinct.PartnerID; n == nil || *n != 0 {
+			t.Errorf("countDistinct of nothing: %v, want 0", n)
+		}
+	})
 }

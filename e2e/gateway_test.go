@@ -1,12 +1,10 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -67,26 +65,7 @@ func startGatewayWith(t *testing.T, schema server.SchemaMode, flags ...string) s
 // data, failing the test on any GraphQL error.
 func postQuery(t *testing.T, ctx context.Context, endpoint, query string) json.RawMessage {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var env struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []any           `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &env); err != nil || len(env.Errors) > 0 || resp.StatusCode != http.StatusOK {
-		t.Fatalf("POST %s: %d %s", endpoint, resp.StatusCode, raw)
-	}
-	return env.Data
+	return postAs(t, ctx, endpoint, "", query)
 }
 
 // inCI reports whether the tests run in CI (CI=true), where every tool the

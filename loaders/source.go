@@ -27,6 +27,8 @@ type Odoo interface {
 	WebSearchRead(ctx context.Context, model string, domain []any, spec odoo.Spec, opt odoo.SearchOptions) (odoo.WebSearchResult, error)
 	WebRead(ctx context.Context, model string, ids []int, spec odoo.Spec) ([]odoo.Record, error)
 	ReadGroup(ctx context.Context, model string, domain []any, fields, groupby []string, opt odoo.ReadGroupOptions) ([]odoo.Record, error)
+	// FormattedReadGroup is read_group's successor on Odoo 19 and later.
+	FormattedReadGroup(ctx context.Context, model string, domain []any, groupby, aggregates []string, opt odoo.ReadGroupOptions) ([]odoo.Record, error)
 	CreateMany(ctx context.Context, model string, vals []map[string]any) ([]int, error)
 	Write(ctx context.Context, model string, ids []int, vals map[string]any) error
 	Unlink(ctx context.Context, model string, ids []int) error
@@ -493,6 +495,19 @@ func (c cachedOdoo) ReadGroup(ctx context.Context, model string, domain []any, f
 		return v, nil
 	}
 	rows, err := c.Session.ReadGroup(ctx, model, domain, fields, groupby, opt)
+	if err == nil {
+		set(ctx, c, k, rows, SizeOf(rows))
+	}
+	return rows, err
+}
+
+// FormattedReadGroup is cached as ReadGroup is.
+func (c cachedOdoo) FormattedReadGroup(ctx context.Context, model string, domain []any, groupby, aggregates []string, opt odoo.ReadGroupOptions) ([]odoo.Record, error) {
+	k := c.key(ctx, "formatted_read_group", model, domain, fieldsSpec(groupby), groupby, aggregates, opt)
+	if v, ok := get[[]odoo.Record](ctx, c, k); ok {
+		return v, nil
+	}
+	rows, err := c.Session.FormattedReadGroup(ctx, model, domain, groupby, aggregates, opt)
 	if err == nil {
 		set(ctx, c, k, rows, SizeOf(rows))
 	}

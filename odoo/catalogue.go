@@ -9,12 +9,19 @@ import (
 	"sync"
 )
 
-// CatalogueAttributes are the fields_get attributes a metadata snapshot
-// keeps (those of Field): what Catalogue asks for by default.
-var CatalogueAttributes = []string{
+// SnapshotAttributes are the fields_get attributes a committed metadata
+// snapshot keeps (odoogql-gen fetch asks for these, so that the snapshots
+// stay reproducible): those of Field but Aggregator.
+var SnapshotAttributes = []string{
 	"string", "help", "type", "relation", "relation_field", "required", "readonly",
 	"store", "searchable", "sortable", "selection", "groups",
 }
+
+// CatalogueAttributes are the fields_get attributes of metadata read live
+// (those of Field): what Catalogue asks for by default. They add to
+// SnapshotAttributes the default aggregate function: aggregator from Odoo
+// 18 on, group_operator before (each version ignores the other's name).
+var CatalogueAttributes = append(append([]string(nil), SnapshotAttributes...), "aggregator", "group_operator")
 
 // DefaultCatalogueConcurrency is how many fields_get calls Catalogue and
 // FieldsGetMany keep in flight when no concurrency is given.

@@ -310,3 +310,31 @@ func countFieldsGets(srv *odootest.Server) int {
 	}
 	return n
 }
+
+// TestCatalogueAggregator: metadata read live carries each field's default
+// aggregate function: fields_get's aggregator (Odoo 18 and later), or
+// group_operator (Odoo 17 and before).
+func TestCatalogueAggregator(t *testing.T) {
+	_, _, s := catalogueServer(t, odootest.WithVersion("18.0"))
+	meta, err := s.Catalogue(context.Background(), odoo.CatalogueOptions{Include: func(m odoo.Model) bool { return m.Model == "sale.order" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := meta.Model("sale.order")
+	if !ok {
+		t.Fatal("no sale.order")
+	}
+	if got := m.Fields["amount_total"].Aggregator; got != "sum" {
+		t.Errorf("sale.order.amount_total aggregator %q, want sum", got)
+	}
+	if got := m.Fields["name"].Aggregator; got != "" {
+		t.Errorf("sale.order.name aggregator %q, want none", got)
+	}
+	b, _ := json.Marshal(m.Fields["amount_total"])
+	if !strings.Contains(string(b), `"aggregator":"sum"`) {
+		t.Errorf("JSON %s", b)
+	}
+	if f := odoo.FieldFromAttrs("x", odoo.Record{"type": "float", "group_operator": "avg"}); f.Aggregator != "avg" {
+		t.Errorf("Odoo 17's group_operator: %q", f.Aggregator)
+	}
+}

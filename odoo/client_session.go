@@ -184,6 +184,10 @@ func FieldFromAttrs(name string, a Record) Field {
 		Searchable:    flag("searchable"),
 		Sortable:      flag("sortable"),
 		Groups:        str("groups"),
+		Aggregator:    str("aggregator"),
+	}
+	if f.Aggregator == "" {
+		f.Aggregator = str("group_operator") // Odoo 17 and before
 	}
 	if sel, ok := a["selection"].([]any); ok {
 		for _, e := range sel {

@@ -22,6 +22,10 @@ type Field struct {
 	Sortable      bool        `json:"sortable,omitempty"`
 	Selection     []Selection `json:"selection,omitempty"`
 	Groups        string      `json:"groups,omitempty"`
+	// Aggregator is the function Odoo aggregates the field with by default
+	// in groups ("sum", "avg", "max", …; "" for none): fields_get's
+	// aggregator (Odoo 18 and later), group_operator before.
+	Aggregator string `json:"aggregator,omitempty"`
 }
 
 // Selection is one allowed value of a selection field: the stored value and

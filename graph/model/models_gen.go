@@ -289,6 +289,8 @@ type AccountTaxAggregate struct {
 	Min *AccountTaxAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *AccountTaxAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *AccountTaxAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*AccountTaxGroup `json:"groups"`
 }
@@ -297,6 +299,24 @@ type AccountTaxAggregate struct {
 type AccountTaxAggregateAvg struct {
 	Amount   *float64 `json:"amount,omitempty"`
 	Sequence *float64 `json:"sequence,omitempty"`
+}
+
+// Numbers of distinct set values of account.tax fields.
+type AccountTaxAggregateCountDistinct struct {
+	AmountType                   *int `json:"amount_type,omitempty"`
+	CashBasisTransitionAccountID *int `json:"cash_basis_transition_account_id,omitempty"`
+	CompanyID                    *int `json:"company_id,omitempty"`
+	CountryID                    *int `json:"country_id,omitempty"`
+	CreateUID                    *int `json:"create_uid,omitempty"`
+	InvoiceLabel                 *int `json:"invoice_label,omitempty"`
+	Name                         *int `json:"name,omitempty"`
+	PriceIncludeOverride         *int `json:"price_include_override,omitempty"`
+	Sequence                     *int `json:"sequence,omitempty"`
+	TaxExigibility               *int `json:"tax_exigibility,omitempty"`
+	TaxGroupID                   *int `json:"tax_group_id,omitempty"`
+	TaxScope                     *int `json:"tax_scope,omitempty"`
+	TypeTaxUse                   *int `json:"type_tax_use,omitempty"`
+	WriteUID                     *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of account.tax fields.
@@ -342,17 +362,18 @@ type AccountTaxEdge struct {
 // One group of account.tax records: its keys (those of groupBy; the others are null), count and totals.
 type AccountTaxGroup struct {
 	// Number of records in the group.
-	Count                        int                        `json:"count"`
-	Sum                          *AccountTaxAggregateSum    `json:"sum"`
-	Avg                          *AccountTaxAggregateAvg    `json:"avg"`
-	Min                          *AccountTaxAggregateMinMax `json:"min"`
-	Max                          *AccountTaxAggregateMinMax `json:"max"`
-	Active                       *bool                      `json:"active,omitempty"`
-	AmountType                   *AccountTaxAmountType      `json:"amount_type,omitempty"`
-	Analytic                     *bool                      `json:"analytic,omitempty"`
-	CashBasisTransitionAccountID *AccountAccount            `json:"cash_basis_transition_account_id,omitempty"`
-	CompanyID                    *ResCompany                `json:"company_id,omitempty"`
-	CountryID                    *ResCountry                `json:"country_id,omitempty"`
+	Count                        int                               `json:"count"`
+	Sum                          *AccountTaxAggregateSum           `json:"sum"`
+	Avg                          *AccountTaxAggregateAvg           `json:"avg"`
+	Min                          *AccountTaxAggregateMinMax        `json:"min"`
+	Max                          *AccountTaxAggregateMinMax        `json:"max"`
+	CountDistinct                *AccountTaxAggregateCountDistinct `json:"countDistinct"`
+	Active                       *bool                             `json:"active,omitempty"`
+	AmountType                   *AccountTaxAmountType             `json:"amount_type,omitempty"`
+	Analytic                     *bool                             `json:"analytic,omitempty"`
+	CashBasisTransitionAccountID *AccountAccount                   `json:"cash_basis_transition_account_id,omitempty"`
+	CompanyID                    *ResCompany                       `json:"company_id,omitempty"`
+	CountryID                    *ResCountry                       `json:"country_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -459,6 +480,8 @@ type CrmTagAggregate struct {
 	Min *CrmTagAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *CrmTagAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *CrmTagAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*CrmTagGroup `json:"groups"`
 }
@@ -466,6 +489,14 @@ type CrmTagAggregate struct {
 // Averages of crm.tag fields.
 type CrmTagAggregateAvg struct {
 	Color *float64 `json:"color,omitempty"`
+}
+
+// Numbers of distinct set values of crm.tag fields.
+type CrmTagAggregateCountDistinct struct {
+	Color     *int `json:"color,omitempty"`
+	CreateUID *int `json:"create_uid,omitempty"`
+	Name      *int `json:"name,omitempty"`
+	WriteUID  *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of crm.tag fields.
@@ -509,12 +540,13 @@ type CrmTagEdge struct {
 // One group of crm.tag records: its keys (those of groupBy; the others are null), count and totals.
 type CrmTagGroup struct {
 	// Number of records in the group.
-	Count int                    `json:"count"`
-	Sum   *CrmTagAggregateSum    `json:"sum"`
-	Avg   *CrmTagAggregateAvg    `json:"avg"`
-	Min   *CrmTagAggregateMinMax `json:"min"`
-	Max   *CrmTagAggregateMinMax `json:"max"`
-	Color *int                   `json:"color,omitempty"`
+	Count         int                           `json:"count"`
+	Sum           *CrmTagAggregateSum           `json:"sum"`
+	Avg           *CrmTagAggregateAvg           `json:"avg"`
+	Min           *CrmTagAggregateMinMax        `json:"min"`
+	Max           *CrmTagAggregateMinMax        `json:"max"`
+	CountDistinct *CrmTagAggregateCountDistinct `json:"countDistinct"`
+	Color         *int                          `json:"color,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -904,8 +936,31 @@ type ProductCategoryAggregate struct {
 	Min *ProductCategoryAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ProductCategoryAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ProductCategoryAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ProductCategoryGroup `json:"groups"`
+}
+
+// Numbers of distinct set values of product.category fields.
+type ProductCategoryAggregateCountDistinct struct {
+	CompleteName                      *int `json:"complete_name,omitempty"`
+	CreateUID                         *int `json:"create_uid,omitempty"`
+	Name                              *int `json:"name,omitempty"`
+	PackagingReserveMethod            *int `json:"packaging_reserve_method,omitempty"`
+	ParentID                          *int `json:"parent_id,omitempty"`
+	ParentPath                        *int `json:"parent_path,omitempty"`
+	PropertyAccountDownpaymentCategID *int `json:"property_account_downpayment_categ_id,omitempty"`
+	PropertyAccountExpenseCategID     *int `json:"property_account_expense_categ_id,omitempty"`
+	PropertyAccountIncomeCategID      *int `json:"property_account_income_categ_id,omitempty"`
+	PropertyCostMethod                *int `json:"property_cost_method,omitempty"`
+	PropertyStockAccountInputCategID  *int `json:"property_stock_account_input_categ_id,omitempty"`
+	PropertyStockAccountOutputCategID *int `json:"property_stock_account_output_categ_id,omitempty"`
+	PropertyStockJournal              *int `json:"property_stock_journal,omitempty"`
+	PropertyStockValuationAccountID   *int `json:"property_stock_valuation_account_id,omitempty"`
+	PropertyValuation                 *int `json:"property_valuation,omitempty"`
+	RemovalStrategyID                 *int `json:"removal_strategy_id,omitempty"`
+	WriteUID                          *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of product.category fields.
@@ -943,10 +998,11 @@ type ProductCategoryEdge struct {
 // One group of product.category records: its keys (those of groupBy; the others are null), count and totals.
 type ProductCategoryGroup struct {
 	// Number of records in the group.
-	Count        int                             `json:"count"`
-	Min          *ProductCategoryAggregateMinMax `json:"min"`
-	Max          *ProductCategoryAggregateMinMax `json:"max"`
-	CompleteName *string                         `json:"complete_name,omitempty"`
+	Count         int                                    `json:"count"`
+	Min           *ProductCategoryAggregateMinMax        `json:"min"`
+	Max           *ProductCategoryAggregateMinMax        `json:"max"`
+	CountDistinct *ProductCategoryAggregateCountDistinct `json:"countDistinct"`
+	CompleteName  *string                                `json:"complete_name,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -1434,6 +1490,8 @@ type ProductProductAggregate struct {
 	Min *ProductProductAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ProductProductAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ProductProductAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ProductProductGroup `json:"groups"`
 }
@@ -1443,6 +1501,16 @@ type ProductProductAggregateAvg struct {
 	StandardPrice *float64 `json:"standard_price,omitempty"`
 	Volume        *float64 `json:"volume,omitempty"`
 	Weight        *float64 `json:"weight,omitempty"`
+}
+
+// Numbers of distinct set values of product.product fields.
+type ProductProductAggregateCountDistinct struct {
+	Barcode            *int `json:"barcode,omitempty"`
+	CombinationIndices *int `json:"combination_indices,omitempty"`
+	CreateUID          *int `json:"create_uid,omitempty"`
+	DefaultCode        *int `json:"default_code,omitempty"`
+	ProductTmplID      *int `json:"product_tmpl_id,omitempty"`
+	WriteUID           *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of product.product fields.
@@ -1490,15 +1558,16 @@ type ProductProductEdge struct {
 // One group of product.product records: its keys (those of groupBy; the others are null), count and totals.
 type ProductProductGroup struct {
 	// Number of records in the group.
-	Count                       int                            `json:"count"`
-	Sum                         *ProductProductAggregateSum    `json:"sum"`
-	Avg                         *ProductProductAggregateAvg    `json:"avg"`
-	Min                         *ProductProductAggregateMinMax `json:"min"`
-	Max                         *ProductProductAggregateMinMax `json:"max"`
-	Active                      *bool                          `json:"active,omitempty"`
-	Barcode                     *string                        `json:"barcode,omitempty"`
-	CanImageVariant1024BeZoomed *bool                          `json:"can_image_variant_1024_be_zoomed,omitempty"`
-	CombinationIndices          *string                        `json:"combination_indices,omitempty"`
+	Count                       int                                   `json:"count"`
+	Sum                         *ProductProductAggregateSum           `json:"sum"`
+	Avg                         *ProductProductAggregateAvg           `json:"avg"`
+	Min                         *ProductProductAggregateMinMax        `json:"min"`
+	Max                         *ProductProductAggregateMinMax        `json:"max"`
+	CountDistinct               *ProductProductAggregateCountDistinct `json:"countDistinct"`
+	Active                      *bool                                 `json:"active,omitempty"`
+	Barcode                     *string                               `json:"barcode,omitempty"`
+	CanImageVariant1024BeZoomed *bool                                 `json:"can_image_variant_1024_be_zoomed,omitempty"`
+	CombinationIndices          *string                               `json:"combination_indices,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -1852,6 +1921,8 @@ type ProductTemplateAggregate struct {
 	Min *ProductTemplateAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ProductTemplateAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ProductTemplateAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ProductTemplateGroup `json:"groups"`
 }
@@ -1864,6 +1935,35 @@ type ProductTemplateAggregateAvg struct {
 	Sequence  *float64 `json:"sequence,omitempty"`
 	Volume    *float64 `json:"volume,omitempty"`
 	Weight    *float64 `json:"weight,omitempty"`
+}
+
+// Numbers of distinct set values of product.template fields.
+type ProductTemplateAggregateCountDistinct struct {
+	CategID                  *int `json:"categ_id,omitempty"`
+	Color                    *int `json:"color,omitempty"`
+	CompanyID                *int `json:"company_id,omitempty"`
+	CreateUID                *int `json:"create_uid,omitempty"`
+	DefaultCode              *int `json:"default_code,omitempty"`
+	ExpensePolicy            *int `json:"expense_policy,omitempty"`
+	InvoicePolicy            *int `json:"invoice_policy,omitempty"`
+	Name                     *int `json:"name,omitempty"`
+	ProjectID                *int `json:"project_id,omitempty"`
+	ProjectTemplateID        *int `json:"project_template_id,omitempty"`
+	PropertyAccountExpenseID *int `json:"property_account_expense_id,omitempty"`
+	PropertyAccountIncomeID  *int `json:"property_account_income_id,omitempty"`
+	PropertyStockInventory   *int `json:"property_stock_inventory,omitempty"`
+	PropertyStockProduction  *int `json:"property_stock_production,omitempty"`
+	ResponsibleID            *int `json:"responsible_id,omitempty"`
+	SaleDelay                *int `json:"sale_delay,omitempty"`
+	SaleLineWarn             *int `json:"sale_line_warn,omitempty"`
+	Sequence                 *int `json:"sequence,omitempty"`
+	ServiceTracking          *int `json:"service_tracking,omitempty"`
+	ServiceType              *int `json:"service_type,omitempty"`
+	Tracking                 *int `json:"tracking,omitempty"`
+	Type                     *int `json:"type,omitempty"`
+	UomID                    *int `json:"uom_id,omitempty"`
+	UomPoID                  *int `json:"uom_po_id,omitempty"`
+	WriteUID                 *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of product.template fields.
@@ -1941,16 +2041,17 @@ type ProductTemplateEdge struct {
 // One group of product.template records: its keys (those of groupBy; the others are null), count and totals.
 type ProductTemplateGroup struct {
 	// Number of records in the group.
-	Count                int                             `json:"count"`
-	Sum                  *ProductTemplateAggregateSum    `json:"sum"`
-	Avg                  *ProductTemplateAggregateAvg    `json:"avg"`
-	Min                  *ProductTemplateAggregateMinMax `json:"min"`
-	Max                  *ProductTemplateAggregateMinMax `json:"max"`
-	Active               *bool                           `json:"active,omitempty"`
-	CanImage1024BeZoomed *bool                           `json:"can_image_1024_be_zoomed,omitempty"`
-	CategID              *ProductCategory                `json:"categ_id,omitempty"`
-	Color                *int                            `json:"color,omitempty"`
-	CompanyID            *ResCompany                     `json:"company_id,omitempty"`
+	Count                int                                    `json:"count"`
+	Sum                  *ProductTemplateAggregateSum           `json:"sum"`
+	Avg                  *ProductTemplateAggregateAvg           `json:"avg"`
+	Min                  *ProductTemplateAggregateMinMax        `json:"min"`
+	Max                  *ProductTemplateAggregateMinMax        `json:"max"`
+	CountDistinct        *ProductTemplateAggregateCountDistinct `json:"countDistinct"`
+	Active               *bool                                  `json:"active,omitempty"`
+	CanImage1024BeZoomed *bool                                  `json:"can_image_1024_be_zoomed,omitempty"`
+	CategID              *ProductCategory                       `json:"categ_id,omitempty"`
+	Color                *int                                   `json:"color,omitempty"`
+	CompanyID            *ResCompany                            `json:"company_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -2264,6 +2365,8 @@ type ProjectProjectAggregate struct {
 	Min *ProjectProjectAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ProjectProjectAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ProjectProjectAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ProjectProjectGroup `json:"groups"`
 }
@@ -2272,6 +2375,28 @@ type ProjectProjectAggregate struct {
 type ProjectProjectAggregateAvg struct {
 	Color    *float64 `json:"color,omitempty"`
 	Sequence *float64 `json:"sequence,omitempty"`
+}
+
+// Numbers of distinct set values of project.project fields.
+type ProjectProjectAggregateCountDistinct struct {
+	AccountID             *int `json:"account_id,omitempty"`
+	AliasID               *int `json:"alias_id,omitempty"`
+	Color                 *int `json:"color,omitempty"`
+	CompanyID             *int `json:"company_id,omitempty"`
+	CreateUID             *int `json:"create_uid,omitempty"`
+	LabelTasks            *int `json:"label_tasks,omitempty"`
+	LastUpdateID          *int `json:"last_update_id,omitempty"`
+	LastUpdateStatus      *int `json:"last_update_status,omitempty"`
+	Name                  *int `json:"name,omitempty"`
+	PartnerID             *int `json:"partner_id,omitempty"`
+	PrivacyVisibility     *int `json:"privacy_visibility,omitempty"`
+	ReinvoicedSaleOrderID *int `json:"reinvoiced_sale_order_id,omitempty"`
+	SaleLineID            *int `json:"sale_line_id,omitempty"`
+	Sequence              *int `json:"sequence,omitempty"`
+	UserID                *int `json:"user_id,omitempty"`
+	WriteUID              *int `json:"write_uid,omitempty"`
+	XPlan2ID              *int `json:"x_plan2_id,omitempty"`
+	XPlan3ID              *int `json:"x_plan3_id,omitempty"`
 }
 
 // Smallest or largest values of project.project fields.
@@ -2319,19 +2444,20 @@ type ProjectProjectEdge struct {
 // One group of project.project records: its keys (those of groupBy; the others are null), count and totals.
 type ProjectProjectGroup struct {
 	// Number of records in the group.
-	Count                 int                            `json:"count"`
-	Sum                   *ProjectProjectAggregateSum    `json:"sum"`
-	Avg                   *ProjectProjectAggregateAvg    `json:"avg"`
-	Min                   *ProjectProjectAggregateMinMax `json:"min"`
-	Max                   *ProjectProjectAggregateMinMax `json:"max"`
-	AccountID             *AccountAnalyticAccount        `json:"account_id,omitempty"`
-	Active                *bool                          `json:"active,omitempty"`
-	AliasID               *MailAlias                     `json:"alias_id,omitempty"`
-	AllowBillable         *bool                          `json:"allow_billable,omitempty"`
-	AllowMilestones       *bool                          `json:"allow_milestones,omitempty"`
-	AllowTaskDependencies *bool                          `json:"allow_task_dependencies,omitempty"`
-	Color                 *int                           `json:"color,omitempty"`
-	CompanyID             *ResCompany                    `json:"company_id,omitempty"`
+	Count                 int                                   `json:"count"`
+	Sum                   *ProjectProjectAggregateSum           `json:"sum"`
+	Avg                   *ProjectProjectAggregateAvg           `json:"avg"`
+	Min                   *ProjectProjectAggregateMinMax        `json:"min"`
+	Max                   *ProjectProjectAggregateMinMax        `json:"max"`
+	CountDistinct         *ProjectProjectAggregateCountDistinct `json:"countDistinct"`
+	AccountID             *AccountAnalyticAccount               `json:"account_id,omitempty"`
+	Active                *bool                                 `json:"active,omitempty"`
+	AliasID               *MailAlias                            `json:"alias_id,omitempty"`
+	AllowBillable         *bool                                 `json:"allow_billable,omitempty"`
+	AllowMilestones       *bool                                 `json:"allow_milestones,omitempty"`
+	AllowTaskDependencies *bool                                 `json:"allow_task_dependencies,omitempty"`
+	Color                 *int                                  `json:"color,omitempty"`
+	CompanyID             *ResCompany                           `json:"company_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -2628,6 +2754,8 @@ type ProjectTaskAggregate struct {
 	Min *ProjectTaskAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ProjectTaskAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ProjectTaskAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ProjectTaskGroup `json:"groups"`
 }
@@ -2641,6 +2769,28 @@ type ProjectTaskAggregateAvg struct {
 	WorkingDaysOpen   *float64 `json:"working_days_open,omitempty"`
 	WorkingHoursClose *float64 `json:"working_hours_close,omitempty"`
 	WorkingHoursOpen  *float64 `json:"working_hours_open,omitempty"`
+}
+
+// Numbers of distinct set values of project.task fields.
+type ProjectTaskAggregateCountDistinct struct {
+	Color            *int `json:"color,omitempty"`
+	CompanyID        *int `json:"company_id,omitempty"`
+	CreateUID        *int `json:"create_uid,omitempty"`
+	DisplayedImageID *int `json:"displayed_image_id,omitempty"`
+	EmailCc          *int `json:"email_cc,omitempty"`
+	MilestoneID      *int `json:"milestone_id,omitempty"`
+	Name             *int `json:"name,omitempty"`
+	ParentID         *int `json:"parent_id,omitempty"`
+	PartnerID        *int `json:"partner_id,omitempty"`
+	Priority         *int `json:"priority,omitempty"`
+	ProjectID        *int `json:"project_id,omitempty"`
+	RecurrenceID     *int `json:"recurrence_id,omitempty"`
+	SaleLineID       *int `json:"sale_line_id,omitempty"`
+	SaleOrderID      *int `json:"sale_order_id,omitempty"`
+	Sequence         *int `json:"sequence,omitempty"`
+	StageID          *int `json:"stage_id,omitempty"`
+	State            *int `json:"state,omitempty"`
+	WriteUID         *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of project.task fields.
@@ -2700,14 +2850,15 @@ type ProjectTaskEdge struct {
 // One group of project.task records: its keys (those of groupBy; the others are null), count and totals.
 type ProjectTaskGroup struct {
 	// Number of records in the group.
-	Count     int                         `json:"count"`
-	Sum       *ProjectTaskAggregateSum    `json:"sum"`
-	Avg       *ProjectTaskAggregateAvg    `json:"avg"`
-	Min       *ProjectTaskAggregateMinMax `json:"min"`
-	Max       *ProjectTaskAggregateMinMax `json:"max"`
-	Active    *bool                       `json:"active,omitempty"`
-	Color     *int                        `json:"color,omitempty"`
-	CompanyID *ResCompany                 `json:"company_id,omitempty"`
+	Count         int                                `json:"count"`
+	Sum           *ProjectTaskAggregateSum           `json:"sum"`
+	Avg           *ProjectTaskAggregateAvg           `json:"avg"`
+	Min           *ProjectTaskAggregateMinMax        `json:"min"`
+	Max           *ProjectTaskAggregateMinMax        `json:"max"`
+	CountDistinct *ProjectTaskAggregateCountDistinct `json:"countDistinct"`
+	Active        *bool                              `json:"active,omitempty"`
+	Color         *int                               `json:"color,omitempty"`
+	CompanyID     *ResCompany                        `json:"company_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -3245,6 +3396,8 @@ type ResCompanyAggregate struct {
 	Min *ResCompanyAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ResCompanyAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ResCompanyAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ResCompanyGroup `json:"groups"`
 }
@@ -3258,6 +3411,79 @@ type ResCompanyAggregateAvg struct {
 	QuotationValidityDays *float64 `json:"quotation_validity_days,omitempty"`
 	SecurityLead          *float64 `json:"security_lead,omitempty"`
 	Sequence              *float64 `json:"sequence,omitempty"`
+}
+
+// Numbers of distinct set values of res.company fields.
+type ResCompanyAggregateCountDistinct struct {
+	AccountCashBasisBaseAccountID               *int `json:"account_cash_basis_base_account_id,omitempty"`
+	AccountDefaultPosReceivableAccountID        *int `json:"account_default_pos_receivable_account_id,omitempty"`
+	AccountDiscountExpenseAllocationID          *int `json:"account_discount_expense_allocation_id,omitempty"`
+	AccountDiscountIncomeAllocationID           *int `json:"account_discount_income_allocation_id,omitempty"`
+	AccountFiscalCountryID                      *int `json:"account_fiscal_country_id,omitempty"`
+	AccountJournalEarlyPayDiscountGainAccountID *int `json:"account_journal_early_pay_discount_gain_account_id,omitempty"`
+	AccountJournalEarlyPayDiscountLossAccountID *int `json:"account_journal_early_pay_discount_loss_account_id,omitempty"`
+	AccountJournalSuspenseAccountID             *int `json:"account_journal_suspense_account_id,omitempty"`
+	AccountOpeningMoveID                        *int `json:"account_opening_move_id,omitempty"`
+	AccountPriceInclude                         *int `json:"account_price_include,omitempty"`
+	AccountProductionWipAccountID               *int `json:"account_production_wip_account_id,omitempty"`
+	AccountProductionWipOverheadAccountID       *int `json:"account_production_wip_overhead_account_id,omitempty"`
+	AccountPurchaseTaxID                        *int `json:"account_purchase_tax_id,omitempty"`
+	AccountSaleTaxID                            *int `json:"account_sale_tax_id,omitempty"`
+	AliasDomainID                               *int `json:"alias_domain_id,omitempty"`
+	AliasDomainName                             *int `json:"alias_domain_name,omitempty"`
+	AnnualInventoryDay                          *int `json:"annual_inventory_day,omitempty"`
+	AnnualInventoryMonth                        *int `json:"annual_inventory_month,omitempty"`
+	AutomaticEntryDefaultJournalID              *int `json:"automatic_entry_default_journal_id,omitempty"`
+	BankAccountCodePrefix                       *int `json:"bank_account_code_prefix,omitempty"`
+	BatchPaymentSequenceID                      *int `json:"batch_payment_sequence_id,omitempty"`
+	CashAccountCodePrefix                       *int `json:"cash_account_code_prefix,omitempty"`
+	ChartTemplate                               *int `json:"chart_template,omitempty"`
+	CreateUID                                   *int `json:"create_uid,omitempty"`
+	CurrencyExchangeJournalID                   *int `json:"currency_exchange_journal_id,omitempty"`
+	CurrencyID                                  *int `json:"currency_id,omitempty"`
+	DefaultCashDifferenceExpenseAccountID       *int `json:"default_cash_difference_expense_account_id,omitempty"`
+	DefaultCashDifferenceIncomeAccountID        *int `json:"default_cash_difference_income_account_id,omitempty"`
+	Email                                       *int `json:"email,omitempty"`
+	EmailPrimaryColor                           *int `json:"email_primary_color,omitempty"`
+	EmailSecondaryColor                         *int `json:"email_secondary_color,omitempty"`
+	ExpenseAccrualAccountID                     *int `json:"expense_accrual_account_id,omitempty"`
+	ExpenseCurrencyExchangeAccountID            *int `json:"expense_currency_exchange_account_id,omitempty"`
+	ExternalReportLayoutID                      *int `json:"external_report_layout_id,omitempty"`
+	FiscalyearLastDay                           *int `json:"fiscalyear_last_day,omitempty"`
+	FiscalyearLastMonth                         *int `json:"fiscalyear_last_month,omitempty"`
+	Font                                        *int `json:"font,omitempty"`
+	IncomeCurrencyExchangeAccountID             *int `json:"income_currency_exchange_account_id,omitempty"`
+	IncotermID                                  *int `json:"incoterm_id,omitempty"`
+	InternalTransitLocationID                   *int `json:"internal_transit_location_id,omitempty"`
+	LayoutBackground                            *int `json:"layout_background,omitempty"`
+	Mobile                                      *int `json:"mobile,omitempty"`
+	Name                                        *int `json:"name,omitempty"`
+	NomenclatureID                              *int `json:"nomenclature_id,omitempty"`
+	PaperformatID                               *int `json:"paperformat_id,omitempty"`
+	ParentID                                    *int `json:"parent_id,omitempty"`
+	ParentPath                                  *int `json:"parent_path,omitempty"`
+	PartnerGid                                  *int `json:"partner_gid,omitempty"`
+	PartnerID                                   *int `json:"partner_id,omitempty"`
+	PaymentOnboardingPaymentMethod              *int `json:"payment_onboarding_payment_method,omitempty"`
+	Phone                                       *int `json:"phone,omitempty"`
+	PrimaryColor                                *int `json:"primary_color,omitempty"`
+	QuickEditMode                               *int `json:"quick_edit_mode,omitempty"`
+	QuotationValidityDays                       *int `json:"quotation_validity_days,omitempty"`
+	ResourceCalendarID                          *int `json:"resource_calendar_id,omitempty"`
+	RevenueAccrualAccountID                     *int `json:"revenue_accrual_account_id,omitempty"`
+	SaleDiscountProductID                       *int `json:"sale_discount_product_id,omitempty"`
+	SaleOnboardingPaymentMethod                 *int `json:"sale_onboarding_payment_method,omitempty"`
+	SaleOrderTemplateID                         *int `json:"sale_order_template_id,omitempty"`
+	SecondaryColor                              *int `json:"secondary_color,omitempty"`
+	Sequence                                    *int `json:"sequence,omitempty"`
+	StockMailConfirmationTemplateID             *int `json:"stock_mail_confirmation_template_id,omitempty"`
+	StockSmsConfirmationTemplateID              *int `json:"stock_sms_confirmation_template_id,omitempty"`
+	TaxCalculationRoundingMethod                *int `json:"tax_calculation_rounding_method,omitempty"`
+	TaxCashBasisJournalID                       *int `json:"tax_cash_basis_journal_id,omitempty"`
+	TermsType                                   *int `json:"terms_type,omitempty"`
+	TransferAccountCodePrefix                   *int `json:"transfer_account_code_prefix,omitempty"`
+	TransferAccountID                           *int `json:"transfer_account_id,omitempty"`
+	WriteUID                                    *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of res.company fields.
@@ -3319,19 +3545,20 @@ type ResCompanyEdge struct {
 // One group of res.company records: its keys (those of groupBy; the others are null), count and totals.
 type ResCompanyGroup struct {
 	// Number of records in the group.
-	Count                                       int                        `json:"count"`
-	Sum                                         *ResCompanyAggregateSum    `json:"sum"`
-	Avg                                         *ResCompanyAggregateAvg    `json:"avg"`
-	Min                                         *ResCompanyAggregateMinMax `json:"min"`
-	Max                                         *ResCompanyAggregateMinMax `json:"max"`
-	AccountCashBasisBaseAccountID               *AccountAccount            `json:"account_cash_basis_base_account_id,omitempty"`
-	AccountDefaultPosReceivableAccountID        *AccountAccount            `json:"account_default_pos_receivable_account_id,omitempty"`
-	AccountDiscountExpenseAllocationID          *AccountAccount            `json:"account_discount_expense_allocation_id,omitempty"`
-	AccountDiscountIncomeAllocationID           *AccountAccount            `json:"account_discount_income_allocation_id,omitempty"`
-	AccountFiscalCountryID                      *ResCountry                `json:"account_fiscal_country_id,omitempty"`
-	AccountJournalEarlyPayDiscountGainAccountID *AccountAccount            `json:"account_journal_early_pay_discount_gain_account_id,omitempty"`
-	AccountJournalEarlyPayDiscountLossAccountID *AccountAccount            `json:"account_journal_early_pay_discount_loss_account_id,omitempty"`
-	AccountJournalSuspenseAccountID             *AccountAccount            `json:"account_journal_suspense_account_id,omitempty"`
+	Count                                       int                               `json:"count"`
+	Sum                                         *ResCompanyAggregateSum           `json:"sum"`
+	Avg                                         *ResCompanyAggregateAvg           `json:"avg"`
+	Min                                         *ResCompanyAggregateMinMax        `json:"min"`
+	Max                                         *ResCompanyAggregateMinMax        `json:"max"`
+	CountDistinct                               *ResCompanyAggregateCountDistinct `json:"countDistinct"`
+	AccountCashBasisBaseAccountID               *AccountAccount                   `json:"account_cash_basis_base_account_id,omitempty"`
+	AccountDefaultPosReceivableAccountID        *AccountAccount                   `json:"account_default_pos_receivable_account_id,omitempty"`
+	AccountDiscountExpenseAllocationID          *AccountAccount                   `json:"account_discount_expense_allocation_id,omitempty"`
+	AccountDiscountIncomeAllocationID           *AccountAccount                   `json:"account_discount_income_allocation_id,omitempty"`
+	AccountFiscalCountryID                      *ResCountry                       `json:"account_fiscal_country_id,omitempty"`
+	AccountJournalEarlyPayDiscountGainAccountID *AccountAccount                   `json:"account_journal_early_pay_discount_gain_account_id,omitempty"`
+	AccountJournalEarlyPayDiscountLossAccountID *AccountAccount                   `json:"account_journal_early_pay_discount_loss_account_id,omitempty"`
+	AccountJournalSuspenseAccountID             *AccountAccount                   `json:"account_journal_suspense_account_id,omitempty"`
 	// Start of the day of account_opening_date (of a datetime: the instant the period starts in the user's time zone).
 	AccountOpeningDateDay *string `json:"account_opening_date_day,omitempty"`
 	// Start of the week of account_opening_date (of a datetime: the instant the period starts in the user's time zone).
@@ -3575,6 +3802,8 @@ type ResCountryAggregate struct {
 	Min *ResCountryAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ResCountryAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ResCountryAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ResCountryGroup `json:"groups"`
 }
@@ -3582,6 +3811,19 @@ type ResCountryAggregate struct {
 // Averages of res.country fields.
 type ResCountryAggregateAvg struct {
 	PhoneCode *float64 `json:"phone_code,omitempty"`
+}
+
+// Numbers of distinct set values of res.country fields.
+type ResCountryAggregateCountDistinct struct {
+	AddressViewID *int `json:"address_view_id,omitempty"`
+	Code          *int `json:"code,omitempty"`
+	CreateUID     *int `json:"create_uid,omitempty"`
+	CurrencyID    *int `json:"currency_id,omitempty"`
+	Name          *int `json:"name,omitempty"`
+	NamePosition  *int `json:"name_position,omitempty"`
+	PhoneCode     *int `json:"phone_code,omitempty"`
+	VatLabel      *int `json:"vat_label,omitempty"`
+	WriteUID      *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of res.country fields.
@@ -3625,13 +3867,14 @@ type ResCountryEdge struct {
 // One group of res.country records: its keys (those of groupBy; the others are null), count and totals.
 type ResCountryGroup struct {
 	// Number of records in the group.
-	Count         int                        `json:"count"`
-	Sum           *ResCountryAggregateSum    `json:"sum"`
-	Avg           *ResCountryAggregateAvg    `json:"avg"`
-	Min           *ResCountryAggregateMinMax `json:"min"`
-	Max           *ResCountryAggregateMinMax `json:"max"`
-	AddressViewID *IrUIView                  `json:"address_view_id,omitempty"`
-	Code          *string                    `json:"code,omitempty"`
+	Count         int                               `json:"count"`
+	Sum           *ResCountryAggregateSum           `json:"sum"`
+	Avg           *ResCountryAggregateAvg           `json:"avg"`
+	Min           *ResCountryAggregateMinMax        `json:"min"`
+	Max           *ResCountryAggregateMinMax        `json:"max"`
+	CountDistinct *ResCountryAggregateCountDistinct `json:"countDistinct"`
+	AddressViewID *IrUIView                         `json:"address_view_id,omitempty"`
+	Code          *string                           `json:"code,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -3713,8 +3956,19 @@ type ResCountryStateAggregate struct {
 	Min *ResCountryStateAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ResCountryStateAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ResCountryStateAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ResCountryStateGroup `json:"groups"`
+}
+
+// Numbers of distinct set values of res.country.state fields.
+type ResCountryStateAggregateCountDistinct struct {
+	Code      *int `json:"code,omitempty"`
+	CountryID *int `json:"country_id,omitempty"`
+	CreateUID *int `json:"create_uid,omitempty"`
+	Name      *int `json:"name,omitempty"`
+	WriteUID  *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of res.country.state fields.
@@ -3752,11 +4006,12 @@ type ResCountryStateEdge struct {
 // One group of res.country.state records: its keys (those of groupBy; the others are null), count and totals.
 type ResCountryStateGroup struct {
 	// Number of records in the group.
-	Count     int                             `json:"count"`
-	Min       *ResCountryStateAggregateMinMax `json:"min"`
-	Max       *ResCountryStateAggregateMinMax `json:"max"`
-	Code      *string                         `json:"code,omitempty"`
-	CountryID *ResCountry                     `json:"country_id,omitempty"`
+	Count         int                                    `json:"count"`
+	Min           *ResCountryStateAggregateMinMax        `json:"min"`
+	Max           *ResCountryStateAggregateMinMax        `json:"max"`
+	CountDistinct *ResCountryStateAggregateCountDistinct `json:"countDistinct"`
+	Code          *string                                `json:"code,omitempty"`
+	CountryID     *ResCountry                            `json:"country_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -3868,6 +4123,8 @@ type ResCurrencyAggregate struct {
 	Min *ResCurrencyAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ResCurrencyAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ResCurrencyAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ResCurrencyGroup `json:"groups"`
 }
@@ -3877,6 +4134,20 @@ type ResCurrencyAggregateAvg struct {
 	DecimalPlaces *float64 `json:"decimal_places,omitempty"`
 	IsoNumeric    *float64 `json:"iso_numeric,omitempty"`
 	Rounding      *float64 `json:"rounding,omitempty"`
+}
+
+// Numbers of distinct set values of res.currency fields.
+type ResCurrencyAggregateCountDistinct struct {
+	CreateUID            *int `json:"create_uid,omitempty"`
+	CurrencySubunitLabel *int `json:"currency_subunit_label,omitempty"`
+	CurrencyUnitLabel    *int `json:"currency_unit_label,omitempty"`
+	DecimalPlaces        *int `json:"decimal_places,omitempty"`
+	FullName             *int `json:"full_name,omitempty"`
+	IsoNumeric           *int `json:"iso_numeric,omitempty"`
+	Name                 *int `json:"name,omitempty"`
+	Position             *int `json:"position,omitempty"`
+	Symbol               *int `json:"symbol,omitempty"`
+	WriteUID             *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of res.currency fields.
@@ -3924,12 +4195,13 @@ type ResCurrencyEdge struct {
 // One group of res.currency records: its keys (those of groupBy; the others are null), count and totals.
 type ResCurrencyGroup struct {
 	// Number of records in the group.
-	Count  int                         `json:"count"`
-	Sum    *ResCurrencyAggregateSum    `json:"sum"`
-	Avg    *ResCurrencyAggregateAvg    `json:"avg"`
-	Min    *ResCurrencyAggregateMinMax `json:"min"`
-	Max    *ResCurrencyAggregateMinMax `json:"max"`
-	Active *bool                       `json:"active,omitempty"`
+	Count         int                                `json:"count"`
+	Sum           *ResCurrencyAggregateSum           `json:"sum"`
+	Avg           *ResCurrencyAggregateAvg           `json:"avg"`
+	Min           *ResCurrencyAggregateMinMax        `json:"min"`
+	Max           *ResCurrencyAggregateMinMax        `json:"max"`
+	CountDistinct *ResCurrencyAggregateCountDistinct `json:"countDistinct"`
+	Active        *bool                              `json:"active,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -4366,6 +4638,8 @@ type ResPartnerAggregate struct {
 	Min *ResPartnerAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ResPartnerAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ResPartnerAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ResPartnerGroup `json:"groups"`
 }
@@ -4380,6 +4654,67 @@ type ResPartnerAggregateAvg struct {
 	PartnerLatitude  *float64 `json:"partner_latitude,omitempty"`
 	PartnerLongitude *float64 `json:"partner_longitude,omitempty"`
 	SupplierRank     *float64 `json:"supplier_rank,omitempty"`
+}
+
+// Numbers of distinct set values of res.partner fields.
+type ResPartnerAggregateCountDistinct struct {
+	AdditionalInfo                      *int `json:"additional_info,omitempty"`
+	AutopostBills                       *int `json:"autopost_bills,omitempty"`
+	Barcode                             *int `json:"barcode,omitempty"`
+	City                                *int `json:"city,omitempty"`
+	Color                               *int `json:"color,omitempty"`
+	CommercialCompanyName               *int `json:"commercial_company_name,omitempty"`
+	CommercialPartnerID                 *int `json:"commercial_partner_id,omitempty"`
+	CompanyID                           *int `json:"company_id,omitempty"`
+	CompanyName                         *int `json:"company_name,omitempty"`
+	CompanyRegistry                     *int `json:"company_registry,omitempty"`
+	CompleteName                        *int `json:"complete_name,omitempty"`
+	CountryID                           *int `json:"country_id,omitempty"`
+	CreateUID                           *int `json:"create_uid,omitempty"`
+	CustomerRank                        *int `json:"customer_rank,omitempty"`
+	Email                               *int `json:"email,omitempty"`
+	EmailNormalized                     *int `json:"email_normalized,omitempty"`
+	Function                            *int `json:"function,omitempty"`
+	IndustryID                          *int `json:"industry_id,omitempty"`
+	InvoiceEdiFormatStore               *int `json:"invoice_edi_format_store,omitempty"`
+	InvoiceSendingMethod                *int `json:"invoice_sending_method,omitempty"`
+	InvoiceTemplatePDFReportID          *int `json:"invoice_template_pdf_report_id,omitempty"`
+	InvoiceWarn                         *int `json:"invoice_warn,omitempty"`
+	Lang                                *int `json:"lang,omitempty"`
+	Mobile                              *int `json:"mobile,omitempty"`
+	Name                                *int `json:"name,omitempty"`
+	ParentID                            *int `json:"parent_id,omitempty"`
+	PartnerGid                          *int `json:"partner_gid,omitempty"`
+	PeppolEas                           *int `json:"peppol_eas,omitempty"`
+	PeppolEndpoint                      *int `json:"peppol_endpoint,omitempty"`
+	Phone                               *int `json:"phone,omitempty"`
+	PhoneSanitized                      *int `json:"phone_sanitized,omitempty"`
+	PickingWarn                         *int `json:"picking_warn,omitempty"`
+	PropertyAccountPayableID            *int `json:"property_account_payable_id,omitempty"`
+	PropertyAccountPositionID           *int `json:"property_account_position_id,omitempty"`
+	PropertyAccountReceivableID         *int `json:"property_account_receivable_id,omitempty"`
+	PropertyInboundPaymentMethodLineID  *int `json:"property_inbound_payment_method_line_id,omitempty"`
+	PropertyOutboundPaymentMethodLineID *int `json:"property_outbound_payment_method_line_id,omitempty"`
+	PropertyPaymentTermID               *int `json:"property_payment_term_id,omitempty"`
+	PropertyStockCustomer               *int `json:"property_stock_customer,omitempty"`
+	PropertyStockSupplier               *int `json:"property_stock_supplier,omitempty"`
+	PropertySupplierPaymentTermID       *int `json:"property_supplier_payment_term_id,omitempty"`
+	Ref                                 *int `json:"ref,omitempty"`
+	SaleWarn                            *int `json:"sale_warn,omitempty"`
+	SpecificPropertyProductPricelist    *int `json:"specific_property_product_pricelist,omitempty"`
+	StateID                             *int `json:"state_id,omitempty"`
+	Street                              *int `json:"street,omitempty"`
+	Street2                             *int `json:"street2,omitempty"`
+	SupplierRank                        *int `json:"supplier_rank,omitempty"`
+	Title                               *int `json:"title,omitempty"`
+	Trust                               *int `json:"trust,omitempty"`
+	Type                                *int `json:"type,omitempty"`
+	Tz                                  *int `json:"tz,omitempty"`
+	UserID                              *int `json:"user_id,omitempty"`
+	Vat                                 *int `json:"vat,omitempty"`
+	Website                             *int `json:"website,omitempty"`
+	WriteUID                            *int `json:"write_uid,omitempty"`
+	Zip                                 *int `json:"zip,omitempty"`
 }
 
 // Smallest or largest values of res.partner fields.
@@ -4468,6 +4803,8 @@ type ResPartnerCategoryAggregate struct {
 	Min *ResPartnerCategoryAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ResPartnerCategoryAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ResPartnerCategoryAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ResPartnerCategoryGroup `json:"groups"`
 }
@@ -4475,6 +4812,16 @@ type ResPartnerCategoryAggregate struct {
 // Averages of res.partner.category fields.
 type ResPartnerCategoryAggregateAvg struct {
 	Color *float64 `json:"color,omitempty"`
+}
+
+// Numbers of distinct set values of res.partner.category fields.
+type ResPartnerCategoryAggregateCountDistinct struct {
+	Color      *int `json:"color,omitempty"`
+	CreateUID  *int `json:"create_uid,omitempty"`
+	Name       *int `json:"name,omitempty"`
+	ParentID   *int `json:"parent_id,omitempty"`
+	ParentPath *int `json:"parent_path,omitempty"`
+	WriteUID   *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of res.partner.category fields.
@@ -4518,13 +4865,14 @@ type ResPartnerCategoryEdge struct {
 // One group of res.partner.category records: its keys (those of groupBy; the others are null), count and totals.
 type ResPartnerCategoryGroup struct {
 	// Number of records in the group.
-	Count  int                                `json:"count"`
-	Sum    *ResPartnerCategoryAggregateSum    `json:"sum"`
-	Avg    *ResPartnerCategoryAggregateAvg    `json:"avg"`
-	Min    *ResPartnerCategoryAggregateMinMax `json:"min"`
-	Max    *ResPartnerCategoryAggregateMinMax `json:"max"`
-	Active *bool                              `json:"active,omitempty"`
-	Color  *int                               `json:"color,omitempty"`
+	Count         int                                       `json:"count"`
+	Sum           *ResPartnerCategoryAggregateSum           `json:"sum"`
+	Avg           *ResPartnerCategoryAggregateAvg           `json:"avg"`
+	Min           *ResPartnerCategoryAggregateMinMax        `json:"min"`
+	Max           *ResPartnerCategoryAggregateMinMax        `json:"max"`
+	CountDistinct *ResPartnerCategoryAggregateCountDistinct `json:"countDistinct"`
+	Active        *bool                                     `json:"active,omitempty"`
+	Color         *int                                      `json:"color,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -4581,24 +4929,25 @@ type ResPartnerEdge struct {
 // One group of res.partner records: its keys (those of groupBy; the others are null), count and totals.
 type ResPartnerGroup struct {
 	// Number of records in the group.
-	Count                 int                        `json:"count"`
-	Sum                   *ResPartnerAggregateSum    `json:"sum"`
-	Avg                   *ResPartnerAggregateAvg    `json:"avg"`
-	Min                   *ResPartnerAggregateMinMax `json:"min"`
-	Max                   *ResPartnerAggregateMinMax `json:"max"`
-	Active                *bool                      `json:"active,omitempty"`
-	AdditionalInfo        *string                    `json:"additional_info,omitempty"`
-	AutopostBills         *ResPartnerAutopostBills   `json:"autopost_bills,omitempty"`
-	Barcode               *string                    `json:"barcode,omitempty"`
-	City                  *string                    `json:"city,omitempty"`
-	Color                 *int                       `json:"color,omitempty"`
-	CommercialCompanyName *string                    `json:"commercial_company_name,omitempty"`
-	CommercialPartnerID   *ResPartner                `json:"commercial_partner_id,omitempty"`
-	CompanyID             *ResCompany                `json:"company_id,omitempty"`
-	CompanyName           *string                    `json:"company_name,omitempty"`
-	CompanyRegistry       *string                    `json:"company_registry,omitempty"`
-	CompleteName          *string                    `json:"complete_name,omitempty"`
-	CountryID             *ResCountry                `json:"country_id,omitempty"`
+	Count                 int                               `json:"count"`
+	Sum                   *ResPartnerAggregateSum           `json:"sum"`
+	Avg                   *ResPartnerAggregateAvg           `json:"avg"`
+	Min                   *ResPartnerAggregateMinMax        `json:"min"`
+	Max                   *ResPartnerAggregateMinMax        `json:"max"`
+	CountDistinct         *ResPartnerAggregateCountDistinct `json:"countDistinct"`
+	Active                *bool                             `json:"active,omitempty"`
+	AdditionalInfo        *string                           `json:"additional_info,omitempty"`
+	AutopostBills         *ResPartnerAutopostBills          `json:"autopost_bills,omitempty"`
+	Barcode               *string                           `json:"barcode,omitempty"`
+	City                  *string                           `json:"city,omitempty"`
+	Color                 *int                              `json:"color,omitempty"`
+	CommercialCompanyName *string                           `json:"commercial_company_name,omitempty"`
+	CommercialPartnerID   *ResPartner                       `json:"commercial_partner_id,omitempty"`
+	CompanyID             *ResCompany                       `json:"company_id,omitempty"`
+	CompanyName           *string                           `json:"company_name,omitempty"`
+	CompanyRegistry       *string                           `json:"company_registry,omitempty"`
+	CompleteName          *string                           `json:"complete_name,omitempty"`
+	CountryID             *ResCountry                       `json:"country_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -5271,8 +5620,24 @@ type ResUsersAggregate struct {
 	Min *ResUsersAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *ResUsersAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *ResUsersAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*ResUsersGroup `json:"groups"`
+}
+
+// Numbers of distinct set values of res.users fields.
+type ResUsersAggregateCountDistinct struct {
+	ActionID            *int `json:"action_id,omitempty"`
+	CompanyID           *int `json:"company_id,omitempty"`
+	CreateUID           *int `json:"create_uid,omitempty"`
+	Login               *int `json:"login,omitempty"`
+	NotificationType    *int `json:"notification_type,omitempty"`
+	OdoobotState        *int `json:"odoobot_state,omitempty"`
+	PartnerID           *int `json:"partner_id,omitempty"`
+	PropertyWarehouseID *int `json:"property_warehouse_id,omitempty"`
+	SaleTeamID          *int `json:"sale_team_id,omitempty"`
+	WriteUID            *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of res.users fields.
@@ -5310,12 +5675,13 @@ type ResUsersEdge struct {
 // One group of res.users records: its keys (those of groupBy; the others are null), count and totals.
 type ResUsersGroup struct {
 	// Number of records in the group.
-	Count     int                      `json:"count"`
-	Min       *ResUsersAggregateMinMax `json:"min"`
-	Max       *ResUsersAggregateMinMax `json:"max"`
-	ActionID  *IrActionsActions        `json:"action_id,omitempty"`
-	Active    *bool                    `json:"active,omitempty"`
-	CompanyID *ResCompany              `json:"company_id,omitempty"`
+	Count         int                             `json:"count"`
+	Min           *ResUsersAggregateMinMax        `json:"min"`
+	Max           *ResUsersAggregateMinMax        `json:"max"`
+	CountDistinct *ResUsersAggregateCountDistinct `json:"countDistinct"`
+	ActionID      *IrActionsActions               `json:"action_id,omitempty"`
+	Active        *bool                           `json:"active,omitempty"`
+	CompanyID     *ResCompany                     `json:"company_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -5687,6 +6053,8 @@ type SaleOrderAggregate struct {
 	Min *SaleOrderAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *SaleOrderAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *SaleOrderAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*SaleOrderGroup `json:"groups"`
 }
@@ -5698,6 +6066,42 @@ type SaleOrderAggregateAvg struct {
 	AmountUntaxed     *float64 `json:"amount_untaxed,omitempty"`
 	CurrencyRate      *float64 `json:"currency_rate,omitempty"`
 	PrepaymentPercent *float64 `json:"prepayment_percent,omitempty"`
+}
+
+// Numbers of distinct set values of sale.order fields.
+type SaleOrderAggregateCountDistinct struct {
+	CampaignID             *int `json:"campaign_id,omitempty"`
+	ClientOrderRef         *int `json:"client_order_ref,omitempty"`
+	CompanyID              *int `json:"company_id,omitempty"`
+	CreateUID              *int `json:"create_uid,omitempty"`
+	CurrencyID             *int `json:"currency_id,omitempty"`
+	DeliveryStatus         *int `json:"delivery_status,omitempty"`
+	FiscalPositionID       *int `json:"fiscal_position_id,omitempty"`
+	Incoterm               *int `json:"incoterm,omitempty"`
+	IncotermLocation       *int `json:"incoterm_location,omitempty"`
+	InvoiceStatus          *int `json:"invoice_status,omitempty"`
+	JournalID              *int `json:"journal_id,omitempty"`
+	MediumID               *int `json:"medium_id,omitempty"`
+	Name                   *int `json:"name,omitempty"`
+	Origin                 *int `json:"origin,omitempty"`
+	PartnerID              *int `json:"partner_id,omitempty"`
+	PartnerInvoiceID       *int `json:"partner_invoice_id,omitempty"`
+	PartnerShippingID      *int `json:"partner_shipping_id,omitempty"`
+	PaymentTermID          *int `json:"payment_term_id,omitempty"`
+	PendingEmailTemplateID *int `json:"pending_email_template_id,omitempty"`
+	PickingPolicy          *int `json:"picking_policy,omitempty"`
+	PricelistID            *int `json:"pricelist_id,omitempty"`
+	ProcurementGroupID     *int `json:"procurement_group_id,omitempty"`
+	ProjectID              *int `json:"project_id,omitempty"`
+	Reference              *int `json:"reference,omitempty"`
+	SaleOrderTemplateID    *int `json:"sale_order_template_id,omitempty"`
+	SignedBy               *int `json:"signed_by,omitempty"`
+	SourceID               *int `json:"source_id,omitempty"`
+	State                  *int `json:"state,omitempty"`
+	TeamID                 *int `json:"team_id,omitempty"`
+	UserID                 *int `json:"user_id,omitempty"`
+	WarehouseID            *int `json:"warehouse_id,omitempty"`
+	WriteUID               *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of sale.order fields.
@@ -5754,13 +6158,14 @@ type SaleOrderEdge struct {
 // One group of sale.order records: its keys (those of groupBy; the others are null), count and totals.
 type SaleOrderGroup struct {
 	// Number of records in the group.
-	Count          int                       `json:"count"`
-	Sum            *SaleOrderAggregateSum    `json:"sum"`
-	Avg            *SaleOrderAggregateAvg    `json:"avg"`
-	Min            *SaleOrderAggregateMinMax `json:"min"`
-	Max            *SaleOrderAggregateMinMax `json:"max"`
-	CampaignID     *UtmCampaign              `json:"campaign_id,omitempty"`
-	ClientOrderRef *string                   `json:"client_order_ref,omitempty"`
+	Count          int                              `json:"count"`
+	Sum            *SaleOrderAggregateSum           `json:"sum"`
+	Avg            *SaleOrderAggregateAvg           `json:"avg"`
+	Min            *SaleOrderAggregateMinMax        `json:"min"`
+	Max            *SaleOrderAggregateMinMax        `json:"max"`
+	CountDistinct  *SaleOrderAggregateCountDistinct `json:"countDistinct"`
+	CampaignID     *UtmCampaign                     `json:"campaign_id,omitempty"`
+	ClientOrderRef *string                          `json:"client_order_ref,omitempty"`
 	// Start of the day of commitment_date (of a datetime: the instant the period starts in the user's time zone).
 	CommitmentDateDay *string `json:"commitment_date_day,omitempty"`
 	// Start of the week of commitment_date (of a datetime: the instant the period starts in the user's time zone).
@@ -6083,6 +6488,8 @@ type SaleOrderLineAggregate struct {
 	Min *SaleOrderLineAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *SaleOrderLineAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *SaleOrderLineAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*SaleOrderLineGroup `json:"groups"`
 }
@@ -6106,6 +6513,33 @@ type SaleOrderLineAggregateAvg struct {
 	TechnicalPriceUnit     *float64 `json:"technical_price_unit,omitempty"`
 	UntaxedAmountInvoiced  *float64 `json:"untaxed_amount_invoiced,omitempty"`
 	UntaxedAmountToInvoice *float64 `json:"untaxed_amount_to_invoice,omitempty"`
+}
+
+// Numbers of distinct set values of sale.order.line fields.
+type SaleOrderLineAggregateCountDistinct struct {
+	ComboItemID        *int `json:"combo_item_id,omitempty"`
+	CompanyID          *int `json:"company_id,omitempty"`
+	CreateUID          *int `json:"create_uid,omitempty"`
+	CurrencyID         *int `json:"currency_id,omitempty"`
+	DisplayType        *int `json:"display_type,omitempty"`
+	InvoiceStatus      *int `json:"invoice_status,omitempty"`
+	LinkedLineID       *int `json:"linked_line_id,omitempty"`
+	LinkedVirtualID    *int `json:"linked_virtual_id,omitempty"`
+	OrderID            *int `json:"order_id,omitempty"`
+	OrderPartnerID     *int `json:"order_partner_id,omitempty"`
+	ProductID          *int `json:"product_id,omitempty"`
+	ProductPackagingID *int `json:"product_packaging_id,omitempty"`
+	ProductUom         *int `json:"product_uom,omitempty"`
+	ProjectID          *int `json:"project_id,omitempty"`
+	QtyDeliveredMethod *int `json:"qty_delivered_method,omitempty"`
+	RouteID            *int `json:"route_id,omitempty"`
+	SalesmanID         *int `json:"salesman_id,omitempty"`
+	Sequence           *int `json:"sequence,omitempty"`
+	State              *int `json:"state,omitempty"`
+	TaskID             *int `json:"task_id,omitempty"`
+	VirtualID          *int `json:"virtual_id,omitempty"`
+	WarehouseID        *int `json:"warehouse_id,omitempty"`
+	WriteUID           *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of sale.order.line fields.
@@ -6181,13 +6615,14 @@ type SaleOrderLineEdge struct {
 // One group of sale.order.line records: its keys (those of groupBy; the others are null), count and totals.
 type SaleOrderLineGroup struct {
 	// Number of records in the group.
-	Count       int                           `json:"count"`
-	Sum         *SaleOrderLineAggregateSum    `json:"sum"`
-	Avg         *SaleOrderLineAggregateAvg    `json:"avg"`
-	Min         *SaleOrderLineAggregateMinMax `json:"min"`
-	Max         *SaleOrderLineAggregateMinMax `json:"max"`
-	ComboItemID *ProductComboItem             `json:"combo_item_id,omitempty"`
-	CompanyID   *ResCompany                   `json:"company_id,omitempty"`
+	Count         int                                  `json:"count"`
+	Sum           *SaleOrderLineAggregateSum           `json:"sum"`
+	Avg           *SaleOrderLineAggregateAvg           `json:"avg"`
+	Min           *SaleOrderLineAggregateMinMax        `json:"min"`
+	Max           *SaleOrderLineAggregateMinMax        `json:"max"`
+	CountDistinct *SaleOrderLineAggregateCountDistinct `json:"countDistinct"`
+	ComboItemID   *ProductComboItem                    `json:"combo_item_id,omitempty"`
+	CompanyID     *ResCompany                          `json:"company_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -6559,6 +6994,8 @@ type StockMoveAggregate struct {
 	Min *StockMoveAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *StockMoveAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *StockMoveAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*StockMoveGroup `json:"groups"`
 }
@@ -6571,6 +7008,40 @@ type StockMoveAggregateAvg struct {
 	ProductUomQty   *float64 `json:"product_uom_qty,omitempty"`
 	Quantity        *float64 `json:"quantity,omitempty"`
 	Sequence        *float64 `json:"sequence,omitempty"`
+}
+
+// Numbers of distinct set values of stock.move fields.
+type StockMoveAggregateCountDistinct struct {
+	CompanyID            *int `json:"company_id,omitempty"`
+	CreateUID            *int `json:"create_uid,omitempty"`
+	GroupID              *int `json:"group_id,omitempty"`
+	LocationDestID       *int `json:"location_dest_id,omitempty"`
+	LocationFinalID      *int `json:"location_final_id,omitempty"`
+	LocationID           *int `json:"location_id,omitempty"`
+	Name                 *int `json:"name,omitempty"`
+	NextSerial           *int `json:"next_serial,omitempty"`
+	NextSerialCount      *int `json:"next_serial_count,omitempty"`
+	OrderpointID         *int `json:"orderpoint_id,omitempty"`
+	Origin               *int `json:"origin,omitempty"`
+	OriginReturnedMoveID *int `json:"origin_returned_move_id,omitempty"`
+	PackageLevelID       *int `json:"package_level_id,omitempty"`
+	PartnerID            *int `json:"partner_id,omitempty"`
+	PickingID            *int `json:"picking_id,omitempty"`
+	PickingTypeID        *int `json:"picking_type_id,omitempty"`
+	Priority             *int `json:"priority,omitempty"`
+	ProcureMethod        *int `json:"procure_method,omitempty"`
+	ProductID            *int `json:"product_id,omitempty"`
+	ProductPackagingID   *int `json:"product_packaging_id,omitempty"`
+	ProductUom           *int `json:"product_uom,omitempty"`
+	Reference            *int `json:"reference,omitempty"`
+	RestrictPartnerID    *int `json:"restrict_partner_id,omitempty"`
+	RuleID               *int `json:"rule_id,omitempty"`
+	SaleLineID           *int `json:"sale_line_id,omitempty"`
+	ScrapID              *int `json:"scrap_id,omitempty"`
+	Sequence             *int `json:"sequence,omitempty"`
+	State                *int `json:"state,omitempty"`
+	WarehouseID          *int `json:"warehouse_id,omitempty"`
+	WriteUID             *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of stock.move fields.
@@ -6628,13 +7099,14 @@ type StockMoveEdge struct {
 // One group of stock.move records: its keys (those of groupBy; the others are null), count and totals.
 type StockMoveGroup struct {
 	// Number of records in the group.
-	Count      int                       `json:"count"`
-	Sum        *StockMoveAggregateSum    `json:"sum"`
-	Avg        *StockMoveAggregateAvg    `json:"avg"`
-	Min        *StockMoveAggregateMinMax `json:"min"`
-	Max        *StockMoveAggregateMinMax `json:"max"`
-	Additional *bool                     `json:"additional,omitempty"`
-	CompanyID  *ResCompany               `json:"company_id,omitempty"`
+	Count         int                              `json:"count"`
+	Sum           *StockMoveAggregateSum           `json:"sum"`
+	Avg           *StockMoveAggregateAvg           `json:"avg"`
+	Min           *StockMoveAggregateMinMax        `json:"min"`
+	Max           *StockMoveAggregateMinMax        `json:"max"`
+	CountDistinct *StockMoveAggregateCountDistinct `json:"countDistinct"`
+	Additional    *bool                            `json:"additional,omitempty"`
+	CompanyID     *ResCompany                      `json:"company_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -6968,8 +7440,33 @@ type StockPickingAggregate struct {
 	Min *StockPickingAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *StockPickingAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *StockPickingAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*StockPickingGroup `json:"groups"`
+}
+
+// Numbers of distinct set values of stock.picking fields.
+type StockPickingAggregateCountDistinct struct {
+	BackorderID    *int `json:"backorder_id,omitempty"`
+	CompanyID      *int `json:"company_id,omitempty"`
+	CreateUID      *int `json:"create_uid,omitempty"`
+	GroupID        *int `json:"group_id,omitempty"`
+	LocationDestID *int `json:"location_dest_id,omitempty"`
+	LocationID     *int `json:"location_id,omitempty"`
+	MoveType       *int `json:"move_type,omitempty"`
+	Name           *int `json:"name,omitempty"`
+	Origin         *int `json:"origin,omitempty"`
+	OwnerID        *int `json:"owner_id,omitempty"`
+	PartnerID      *int `json:"partner_id,omitempty"`
+	PickingTypeID  *int `json:"picking_type_id,omitempty"`
+	Priority       *int `json:"priority,omitempty"`
+	ProjectID      *int `json:"project_id,omitempty"`
+	ReturnID       *int `json:"return_id,omitempty"`
+	SaleID         *int `json:"sale_id,omitempty"`
+	State          *int `json:"state,omitempty"`
+	UserID         *int `json:"user_id,omitempty"`
+	WriteUID       *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of stock.picking fields.
@@ -7011,11 +7508,12 @@ type StockPickingEdge struct {
 // One group of stock.picking records: its keys (those of groupBy; the others are null), count and totals.
 type StockPickingGroup struct {
 	// Number of records in the group.
-	Count       int                          `json:"count"`
-	Min         *StockPickingAggregateMinMax `json:"min"`
-	Max         *StockPickingAggregateMinMax `json:"max"`
-	BackorderID *StockPicking                `json:"backorder_id,omitempty"`
-	CompanyID   *ResCompany                  `json:"company_id,omitempty"`
+	Count         int                                 `json:"count"`
+	Min           *StockPickingAggregateMinMax        `json:"min"`
+	Max           *StockPickingAggregateMinMax        `json:"max"`
+	CountDistinct *StockPickingAggregateCountDistinct `json:"countDistinct"`
+	BackorderID   *StockPicking                       `json:"backorder_id,omitempty"`
+	CompanyID     *ResCompany                         `json:"company_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -7300,6 +7798,8 @@ type StockWarehouseAggregate struct {
 	Min *StockWarehouseAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *StockWarehouseAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *StockWarehouseAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*StockWarehouseGroup `json:"groups"`
 }
@@ -7307,6 +7807,37 @@ type StockWarehouseAggregate struct {
 // Averages of stock.warehouse fields.
 type StockWarehouseAggregateAvg struct {
 	Sequence *float64 `json:"sequence,omitempty"`
+}
+
+// Numbers of distinct set values of stock.warehouse fields.
+type StockWarehouseAggregateCountDistinct struct {
+	Code               *int `json:"code,omitempty"`
+	CompanyID          *int `json:"company_id,omitempty"`
+	CreateUID          *int `json:"create_uid,omitempty"`
+	CrossdockRouteID   *int `json:"crossdock_route_id,omitempty"`
+	DeliveryRouteID    *int `json:"delivery_route_id,omitempty"`
+	DeliverySteps      *int `json:"delivery_steps,omitempty"`
+	InTypeID           *int `json:"in_type_id,omitempty"`
+	IntTypeID          *int `json:"int_type_id,omitempty"`
+	LotStockID         *int `json:"lot_stock_id,omitempty"`
+	MtoPullID          *int `json:"mto_pull_id,omitempty"`
+	Name               *int `json:"name,omitempty"`
+	OutTypeID          *int `json:"out_type_id,omitempty"`
+	PackTypeID         *int `json:"pack_type_id,omitempty"`
+	PartnerID          *int `json:"partner_id,omitempty"`
+	PickTypeID         *int `json:"pick_type_id,omitempty"`
+	QcTypeID           *int `json:"qc_type_id,omitempty"`
+	ReceptionRouteID   *int `json:"reception_route_id,omitempty"`
+	ReceptionSteps     *int `json:"reception_steps,omitempty"`
+	Sequence           *int `json:"sequence,omitempty"`
+	StoreTypeID        *int `json:"store_type_id,omitempty"`
+	ViewLocationID     *int `json:"view_location_id,omitempty"`
+	WhInputStockLocID  *int `json:"wh_input_stock_loc_id,omitempty"`
+	WhOutputStockLocID *int `json:"wh_output_stock_loc_id,omitempty"`
+	WhPackStockLocID   *int `json:"wh_pack_stock_loc_id,omitempty"`
+	WhQcStockLocID     *int `json:"wh_qc_stock_loc_id,omitempty"`
+	WriteUID           *int `json:"write_uid,omitempty"`
+	XdockTypeID        *int `json:"xdock_type_id,omitempty"`
 }
 
 // Smallest or largest values of stock.warehouse fields.
@@ -7350,14 +7881,15 @@ type StockWarehouseEdge struct {
 // One group of stock.warehouse records: its keys (those of groupBy; the others are null), count and totals.
 type StockWarehouseGroup struct {
 	// Number of records in the group.
-	Count     int                            `json:"count"`
-	Sum       *StockWarehouseAggregateSum    `json:"sum"`
-	Avg       *StockWarehouseAggregateAvg    `json:"avg"`
-	Min       *StockWarehouseAggregateMinMax `json:"min"`
-	Max       *StockWarehouseAggregateMinMax `json:"max"`
-	Active    *bool                          `json:"active,omitempty"`
-	Code      *string                        `json:"code,omitempty"`
-	CompanyID *ResCompany                    `json:"company_id,omitempty"`
+	Count         int                                   `json:"count"`
+	Sum           *StockWarehouseAggregateSum           `json:"sum"`
+	Avg           *StockWarehouseAggregateAvg           `json:"avg"`
+	Min           *StockWarehouseAggregateMinMax        `json:"min"`
+	Max           *StockWarehouseAggregateMinMax        `json:"max"`
+	CountDistinct *StockWarehouseAggregateCountDistinct `json:"countDistinct"`
+	Active        *bool                                 `json:"active,omitempty"`
+	Code          *string                               `json:"code,omitempty"`
+	CompanyID     *ResCompany                           `json:"company_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).
@@ -7491,6 +8023,8 @@ type UomUomAggregate struct {
 	Min *UomUomAggregateMinMax `json:"min"`
 	// Largest values of numeric and date fields (null when no record matches).
 	Max *UomUomAggregateMinMax `json:"max"`
+	// Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).
+	CountDistinct *UomUomAggregateCountDistinct `json:"countDistinct"`
 	// The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.
 	Groups []*UomUomGroup `json:"groups"`
 }
@@ -7499,6 +8033,15 @@ type UomUomAggregate struct {
 type UomUomAggregateAvg struct {
 	Factor   *float64 `json:"factor,omitempty"`
 	Rounding *float64 `json:"rounding,omitempty"`
+}
+
+// Numbers of distinct set values of uom.uom fields.
+type UomUomAggregateCountDistinct struct {
+	CategoryID *int `json:"category_id,omitempty"`
+	CreateUID  *int `json:"create_uid,omitempty"`
+	Name       *int `json:"name,omitempty"`
+	UomType    *int `json:"uom_type,omitempty"`
+	WriteUID   *int `json:"write_uid,omitempty"`
 }
 
 // Smallest or largest values of uom.uom fields.
@@ -7544,13 +8087,14 @@ type UomUomEdge struct {
 // One group of uom.uom records: its keys (those of groupBy; the others are null), count and totals.
 type UomUomGroup struct {
 	// Number of records in the group.
-	Count      int                    `json:"count"`
-	Sum        *UomUomAggregateSum    `json:"sum"`
-	Avg        *UomUomAggregateAvg    `json:"avg"`
-	Min        *UomUomAggregateMinMax `json:"min"`
-	Max        *UomUomAggregateMinMax `json:"max"`
-	Active     *bool                  `json:"active,omitempty"`
-	CategoryID *UomCategory           `json:"category_id,omitempty"`
+	Count         int                           `json:"count"`
+	Sum           *UomUomAggregateSum           `json:"sum"`
+	Avg           *UomUomAggregateAvg           `json:"avg"`
+	Min           *UomUomAggregateMinMax        `json:"min"`
+	Max           *UomUomAggregateMinMax        `json:"max"`
+	CountDistinct *UomUomAggregateCountDistinct `json:"countDistinct"`
+	Active        *bool                         `json:"active,omitempty"`
+	CategoryID    *UomCategory                  `json:"category_id,omitempty"`
 	// Start of the day of create_date (of a datetime: the instant the period starts in the user's time zone).
 	CreateDateDay *string `json:"create_date_day,omitempty"`
 	// Start of the week of create_date (of a datetime: the instant the period starts in the user's time zone).

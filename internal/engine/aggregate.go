@@ -23,11 +23,21 @@ import (
 // [id, name] pair Odoo answers, or, when its selection asks for more, from
 // one read of the keys' records. Both executors serve the same values
 // (compiled mode decodes them into gqlgen's structs), converted as record
-// fields are.
+// fields are. On Odoo 19 and later, where read_group is deprecated, the
+// same calls are formatted_read_group's, whose rows fromFormatted rewrites
+// as read_group's.
 
-// aggFuncs are the aggregate selections of an aggregate or group type, in
-// Odoo's names.
-var aggFuncs = map[string]bool{"sum": true, "avg": true, "min": true, "max": true}
+// aggFuncs are the aggregate selections of an aggregate or group type; all
+// but countDistinct (count_distinct) are Odoo's names.
+var aggFuncs = map[string]bool{"sum": true, "avg": true, "min": true, "max": true, "countDistinct": true}
+
+// odooFunc is Odoo's name of an aggregate selection.
+func odooFunc(fn string) string {
+	if fn == "countDistinct" {
+		return "count_distinct"
+	}
+	return fn
+}
 
 // granularities are the periods a date groups by (the enum value's suffix:
 // date_order_month), as read_group spells them.
@@ -41,7 +51,11 @@ type aggValue struct {
 	field           odoo.Field
 }
 
-func (v aggValue) spec() string { return v.alias + ":" + v.fn + "(" + v.name + ")" }
+func (v aggValue) spec() string { return v.alias + ":" + odooFunc(v.fn) + "(" + v.name + ")" }
+
+// spec19 is the aggregate as formatted_read_group spells it (and keys its
+// value): amount_total:sum.
+func (v aggValue) spec19() string { return v.name + ":" + odooFunc(v.fn) }
 
 // groupSpec is one key of groupBy.
 type groupSpec struct {
@@ -64,16 +78,17 @@ func (g *groupSpec) spec() string {
 
 // aggPlan is the plan of one aggregate root field.
 type aggPlan struct {
-	model  string
-	domain expr
-	totals bool // count, sum, avg, min or max selected
-	values []aggValue
-	groups bool // groups selected
-	keys   []*groupSpec
-	gvals  []aggValue
-	order  string
-	limit  int
-	offset int
+	model   string
+	domain  expr
+	totals  bool // count, sum, avg, min or max selected
+	values  []aggValue
+	groups  bool // groups selected
+	keys    []*groupSpec
+	gvals   []aggValue
+	order   string // read_group's orderby
+	order19 string // formatted_read_group's order
+	limit   int
+	offset  int
 }
 
 // AggregateValues resolves an aggregate root field of model in live mode:
@@ -178,13 +193,20 @@ func (e *Engine) aggregate(ctx context.Context, model string, field graphql.Coll
 		return nil, err
 	}
 	s := l.Odoo(ctx)
+	formatted := e.formattedReadGroup(ctx)
 	out := map[string]any{}
 	if p.totals {
-		specs := make([]string, len(p.values))
-		for i, v := range p.values {
-			specs[i] = v.spec()
+		var rows []odoo.Record
+		if formatted {
+			rows, err = s.FormattedReadGroup(ctx, model, p.domain, nil, aggSpecs19(p.values), odoo.ReadGroupOptions{})
+			rows = fromFormatted(rows, nil, p.values)
+		} else {
+			specs := make([]string, len(p.values))
+			for i, v := range p.values {
+				specs[i] = v.spec()
+			}
+			rows, err = s.ReadGroup(ctx, model, p.domain, specs, nil, odoo.ReadGroupOptions{})
 		}
-		rows, err := s.ReadGroup(ctx, model, p.domain, specs, nil, odoo.ReadGroupOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -198,15 +220,21 @@ func (e *Engine) aggregate(ctx context.Context, model string, field graphql.Coll
 	}
 	groups := []any{}
 	if p.groups && len(p.keys) > 0 {
-		specs := make([]string, len(p.gvals))
-		for i, v := range p.gvals {
-			specs[i] = v.spec()
-		}
 		groupby := make([]string, len(p.keys))
 		for i, k := range p.keys {
 			groupby[i] = k.spec()
 		}
-		rows, err := s.ReadGroup(ctx, model, p.domain, specs, groupby, odoo.ReadGroupOptions{Order: p.order, Limit: p.limit, Offset: p.offset})
+		var rows []odoo.Record
+		if formatted {
+			rows, err = s.FormattedReadGroup(ctx, model, p.domain, groupby, aggSpecs19(p.gvals), odoo.ReadGroupOptions{Order: p.order19, Limit: p.limit, Offset: p.offset})
+			rows = fromFormatted(rows, p.keys, p.gvals)
+		} else {
+			specs := make([]string, len(p.gvals))
+			for i, v := range p.gvals {
+				specs[i] = v.spec()
+			}
+			rows, err = s.ReadGroup(ctx, model, p.domain, specs, groupby, odoo.ReadGroupOptions{Order: p.order, Limit: p.limit, Offset: p.offset})
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -260,6 +288,70 @@ func (e *Engine) aggregate(ctx context.Context, model string, field graphql.Coll
 		out["groups"] = groups
 	}
 	return out, nil
+}
+
+// formattedReadGroup reports whether this request asks Odoo for
+// formatted_read_group (Odoo 19 and later, where read_group is deprecated)
+// rather than read_group. An unknown version keeps read_group, which every
+// version still answers.
+func (e *Engine) formattedReadGroup(ctx context.Context) bool {
+	if e.opt.ServerMajor == nil {
+		return false
+	}
+	major, err := e.opt.ServerMajor(ctx)
+	if err != nil {
+		e.log.WarnContext(ctx, "server version unknown, aggregating with read_group", "err", err)
+		return false
+	}
+	return major >= 19
+}
+
+// aggSpecs19 are formatted_read_group's aggregates for values: __count,
+// then field:func (which also key their values in its rows).
+func aggSpecs19(values []aggValue) []string {
+	out := make([]string, 0, len(values)+1)
+	out = append(out, "__count")
+	for _, v := range values {
+		out = append(out, v.spec19())
+	}
+	return out
+}
+
+// fromFormatted rewrites formatted_read_group rows as read_group's (lazy=False)
+// so one conversion serves both: aggregates under their alias, a date
+// period's key as its label with its start in __range, other keys as they
+// are.
+func fromFormatted(rows []odoo.Record, keys []*groupSpec, values []aggValue) []odoo.Record {
+	out := make([]odoo.Record, len(rows))
+	for i, row := range rows {
+		r := odoo.Record{"__count": row["__count"]}
+		for _, v := range values {
+			r[v.alias] = row[v.spec19()]
+		}
+		var rng odoo.Record
+		for _, k := range keys {
+			raw := row[k.spec()]
+			if k.gran == "" {
+				r[k.spec()] = raw
+				continue
+			}
+			if rng == nil {
+				rng = odoo.Record{}
+			}
+			pair, ok := raw.([]any)
+			if !ok || len(pair) != 2 {
+				r[k.spec()], rng[k.spec()] = false, false
+				continue
+			}
+			r[k.spec()] = pair[1]
+			rng[k.spec()] = odoo.Record{"from": pair[0]}
+		}
+		if rng != nil {
+			r["__range"] = rng
+		}
+		out[i] = r
+	}
+	return out
 }
 
 // pairID is the id of a many2one value [id, name].
@@ -500,7 +592,7 @@ func (e *Engine) planGroups(oc *graphql.OperationContext, m *odoo.Model, model s
 // (amount_total_sum), each asked of read_group in its terms (__count, the
 // key's field, the aggregate's alias, which the groups' read then asks for).
 func (e *Engine) groupOrder(m *odoo.Model, p *aggPlan, orderBy []any) error {
-	var terms []string
+	var terms, terms19 []string
 	for i, item := range orderBy {
 		om, ok := item.(map[string]any)
 		if !ok {
@@ -520,13 +612,13 @@ func (e *Engine) groupOrder(m *odoo.Model, p *aggPlan, orderBy []any) error {
 		if dir != "asc" && dir != "desc" {
 			return badInput("orderBy[%d].%s must be ASC or DESC", i, key)
 		}
-		term := ""
+		term, term19 := "", ""
 		if key == "count" {
-			term = "__count"
+			term, term19 = "__count", "__count"
 		}
 		for _, k := range p.keys {
 			if k.key == key {
-				term = k.field.Name
+				term, term19 = k.field.Name, k.spec()
 			}
 		}
 		if i := strings.LastIndexByte(key, '_'); term == "" && i > 0 && aggFuncs[key[i+1:]] {
@@ -536,15 +628,17 @@ func (e *Engine) groupOrder(m *odoo.Model, p *aggPlan, orderBy []any) error {
 					v.kind = kindFloat
 				}
 				p.gvals = append(p.gvals, v)
-				term = v.alias
+				term, term19 = v.alias, v.spec19()
 			}
 		}
 		if term == "" {
 			return badInput("orderBy[%d]: cannot order groups by %q (not count, a key of groupBy or an aggregate)", i, key)
 		}
 		terms = append(terms, term+" "+dir)
+		terms19 = append(terms19, term19+" "+dir)
 	}
 	p.order = strings.Join(terms, ", ")
+	p.order19 = strings.Join(terms19, ", ")
 	return nil
 }
 

@@ -147,27 +147,12 @@ func requestLoaders(ctx context.Context) (*loaders.Loaders, error) {
 // Get resolves a by-id root field: one record of model, or nil when it does
 // not exist or is not visible.
 func Get[T any](ctx context.Context, e *Engine, model, id string) (*T, error) {
-	l, err := requestLoaders(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rid, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	fc := graphql.GetFieldContext(ctx)
-	r := &root{alias: fc.Field.Alias, model: model, kind: rootGet, field: fc.Field, id: rid}
-	r.out, r.bind = e.reflectOutput(reflect.TypeFor[T](), nil)
-	v, err := e.runRoot(ctx, l, r)
-	if err != nil || v == nil {
-		return nil, err
-	}
-	return v.(*T), nil
+	return GetTyped[T](ctx, e, model, "", id)
 }
 
 // GetTyped resolves node(nodeId): the record id of model, of GraphQL type
-// typeName (the field's type is the Node interface), or nil when it does not
-// exist or is not visible.
+// typeName (the field's type is the Node interface; "": the field's type,
+// as Get), or nil when it does not exist or is not visible.
 func GetTyped[T any](ctx context.Context, e *Engine, model, typeName, id string) (*T, error) {
 	l, err := requestLoaders(ctx)
 	if err != nil {

@@ -27,8 +27,9 @@ type FetchOptions struct {
 	Concurrency int
 }
 
-// FieldAttributes are the fields_get attributes a snapshot keeps.
-var FieldAttributes = odoo.CatalogueAttributes
+// FieldAttributes are the fields_get attributes a snapshot keeps (no
+// aggregator: the committed snapshots are read without it).
+var FieldAttributes = odoo.SnapshotAttributes
 
 // Fetch reads a metadata snapshot from a live Odoo: the models of ir.model
 // that match the patterns, plus those reachable from them through relations

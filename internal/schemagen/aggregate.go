@@ -11,7 +11,7 @@ import (
 // read_group.
 
 // aggregateSuffixes are the types made for a model's aggregates.
-var aggregateSuffixes = []string{"Aggregate", "AggregateSum", "AggregateAvg", "AggregateMinMax", "Group", "GroupBy", "GroupOrderBy"}
+var aggregateSuffixes = []string{"Aggregate", "AggregateSum", "AggregateAvg", "AggregateMinMax", "AggregateCountDistinct", "Group", "GroupBy", "GroupOrderBy"}
 
 // Granularities are the periods a date or datetime field groups by:
 // date_order_month groups by date_order's month.
@@ -79,10 +79,33 @@ func minMaxable(f *field) bool {
 	return f.Store && f.mapping.kind == kindScalar && (f.Type == "date" || f.Type == "datetime")
 }
 
+// countDistinctable reports whether countDistinct counts f's distinct
+// values (Odoo's count_distinct): stored many2ones, chars, selections and
+// integers.
+func countDistinctable(f *field) bool {
+	if !f.Store || f.Name == "id" {
+		return false
+	}
+	if f.mapping.kind == kindMany2One {
+		return true
+	}
+	if f.mapping.kind != kindScalar {
+		return false
+	}
+	switch f.Type {
+	case "char", "selection", "integer":
+		return true
+	}
+	return false
+}
+
 // printAggregateTypes writes the aggregate types of m.
 func printAggregateTypes(b *bytes.Buffer, m *model) {
-	var sums, minMax []*field
+	var sums, minMax, distinct []*field
 	for _, f := range m.fields {
+		if countDistinctable(f) {
+			distinct = append(distinct, f)
+		}
 		if summable(f) {
 			sums = append(sums, f)
 		}
@@ -105,6 +128,10 @@ func printAggregateTypes(b *bytes.Buffer, m *model) {
 		b.WriteString("  \"\"\"Largest values of numeric and date fields (null when no record matches).\"\"\"\n")
 		fmt.Fprintf(b, "  max: %sAggregateMinMax!\n", m.Type)
 	}
+	if len(distinct) > 0 {
+		b.WriteString("  \"\"\"Numbers of distinct set values of many2one, char, selection and integer fields (Odoo's count_distinct; 0 when no record matches).\"\"\"\n")
+		fmt.Fprintf(b, "  countDistinct: %sAggregateCountDistinct!\n", m.Type)
+	}
 	keys := groupKeys(m)
 	if len(keys) > 0 {
 		b.WriteString("  \"\"\"The groups of groupBy, ordered by orderBy (by the keys by default) and paged by limit and offset; empty without groupBy.\"\"\"\n")
@@ -120,6 +147,9 @@ func printAggregateTypes(b *bytes.Buffer, m *model) {
 		}
 		if len(minMax) > 0 {
 			fmt.Fprintf(b, "  min: %sAggregateMinMax!\n  max: %sAggregateMinMax!\n", m.Type, m.Type)
+		}
+		if len(distinct) > 0 {
+			fmt.Fprintf(b, "  countDistinct: %sAggregateCountDistinct!\n", m.Type)
 		}
 		for _, k := range keys {
 			if k.gran != "" {
@@ -162,6 +192,14 @@ func printAggregateTypes(b *bytes.Buffer, m *model) {
 		fmt.Fprintf(b, "type %sAggregateAvg {\n", m.Type)
 		for _, f := range sums {
 			fmt.Fprintf(b, "  %s: Float\n", f.Name)
+		}
+		b.WriteString("}\n\n")
+	}
+	if len(distinct) > 0 {
+		description(b, "", fmt.Sprintf("Numbers of distinct set values of %s fields.", m.Model.Model))
+		fmt.Fprintf(b, "type %sAggregateCountDistinct {\n", m.Type)
+		for _, f := range distinct {
+			fmt.Fprintf(b, "  %s: Int\n", f.Name)
 		}
 		b.WriteString("}\n\n")
 	}

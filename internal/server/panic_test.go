@@ -3,43 +3,16 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"testing"
-
-	"github.com/odoogql/odoogql/odoo/odootest"
 )
 
 // TestPanicRecovered: a panic while resolving becomes an INTERNAL error
 // with the request id, and the server keeps serving.
 func TestPanicRecovered(t *testing.T) {
-	o := odootest.NewServer()
-	defer o.Close()
-	raw, err := os.ReadFile("../../metadata.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	meta, err := ParseMetadata(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := LoadConfig(nil, func(k string) string {
-		return map[string]string{"ODOO_URL": o.URL, "ODOO_DB": o.DB(), "ODOO_USERNAME": "admin", "ODOO_PASSWORD": "admin", "ODOOGQL_ALLOW_ANONYMOUS": "true"}[k]
-	}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := New(cfg, meta, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(g.Handler())
-	defer hs.Close()
+	g, url, _ := testGateway(t, nil, nil)
 	post := func() map[string]any {
-		resp, err := http.Post(hs.URL+"/graphql", "application/json", bytes.NewReader([]byte(`{"query":"{ resPartners(limit: 2) { nodes { name } } }"}`)))
+		resp, err := http.Post(url, "application/json", bytes.NewReader([]byte(`{"query":"{ resPartners(limit: 2) { nodes { name } } }"}`)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,6 +27,14 @@ import (
 // /graphql URL and the test server.
 func protocolGateway(t *testing.T, edit func(*Config), logs io.Writer) (string, *odootest.Server) {
 	t.Helper()
+	_, url, o := testGateway(t, edit, logs)
+	return url, o
+}
+
+// testGateway starts a gateway (configured as from the environment, then
+// edit) in front of a fresh demo Odoo and returns it with its /graphql URL.
+func testGateway(t *testing.T, edit func(*Config), logs io.Writer) (*Gateway, string, *odootest.Server) {
+	t.Helper()
 	o := odootest.NewServer()
 	t.Cleanup(o.Close)
 	raw, err := os.ReadFile("../../metadata.json")
@@ -57,7 +65,7 @@ func protocolGateway(t *testing.T, edit func(*Config), logs io.Writer) (string, 
 	t.Cleanup(func() { _ = g.Close() })
 	hs := httptest.NewServer(g.Handler())
 	t.Cleanup(hs.Close)
-	return hs.URL + "/graphql", o
+	return g, hs.URL + "/graphql", o
 }
 
 // protocolResponse is one answer of the gateway, its body kept raw.

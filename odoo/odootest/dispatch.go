@@ -217,26 +217,27 @@ var methods map[string]*methodSpec
 
 func init() {
 	methods = map[string]*methodSpec{
-		"fields_get":          {params: []string{"allfields", "attributes"}, defaults: map[string]any{"allfields": nil, "attributes": nil}, stubOK: true, fn: (*env).fieldsGet},
-		"search":              {params: []string{"domain", "offset", "limit", "order"}, defaults: map[string]any{"offset": 0, "limit": nil, "order": nil}, stubOK: true, fn: (*env).searchMethod},
-		"search_count":        {params: []string{"domain", "limit"}, defaults: map[string]any{"limit": nil}, stubOK: true, fn: (*env).searchCountMethod},
-		"search_read":         {params: []string{"domain", "fields", "offset", "limit", "order"}, defaults: map[string]any{"domain": nil, "fields": nil, "offset": 0, "limit": nil, "order": nil}, varkw: true, stubOK: true, fn: (*env).searchReadMethod},
-		"read":                {params: []string{"fields", "load"}, defaults: map[string]any{"fields": nil, "load": "_classic_read"}, record: true, stubOK: true, fn: (*env).readMethod},
-		"create":              {params: []string{"vals_list"}, write: true, fn: (*env).createMethod},
-		"write":               {params: []string{"vals"}, record: true, write: true, fn: (*env).writeMethod},
-		"unlink":              {params: []string{}, record: true, write: true, fn: (*env).unlinkMethod},
-		"name_search":         {params: []string{"name", "domain", "operator", "limit"}, defaults: map[string]any{"name": "", "domain": nil, "operator": "ilike", "limit": 100}, stubOK: true, fn: (*env).nameSearchMethod},
-		"check_access_rights": {params: []string{"operation", "raise_exception"}, defaults: map[string]any{"raise_exception": true}, stubOK: true, fn: (*env).checkAccessRightsMethod},
-		"has_access":          {params: []string{"operation"}, record: true, stubOK: true, fn: (*env).hasAccessMethod},
-		"check_access":        {params: []string{"operation"}, record: true, stubOK: true, fn: (*env).checkAccessMethod},
-		"action_archive":      {params: []string{}, record: true, write: true, fn: archiveMethod(false)},
-		"action_unarchive":    {params: []string{}, record: true, write: true, fn: archiveMethod(true)},
-		"web_search_read":     {params: []string{"domain", "specification", "offset", "limit", "order", "count_limit"}, defaults: map[string]any{"offset": 0, "limit": nil, "order": nil, "count_limit": nil}, stubOK: true, fn: (*env).webSearchReadMethod},
-		"web_read":            {params: []string{"specification"}, record: true, stubOK: true, fn: (*env).webReadMethod},
-		"read_group":          {params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, defaults: map[string]any{"offset": 0, "limit": nil, "orderby": false, "lazy": true}, fn: (*env).readGroupMethod},
-		"name_create":         {params: []string{"name"}, write: true, fn: (*env).nameCreateMethod},
-		"exists":              {params: []string{}, record: true, stubOK: true, fn: (*env).existsMethod},
-		"default_get":         {params: []string{"fields_list"}, fn: (*env).defaultGetMethod},
+		"fields_get":           {params: []string{"allfields", "attributes"}, defaults: map[string]any{"allfields": nil, "attributes": nil}, stubOK: true, fn: (*env).fieldsGet},
+		"search":               {params: []string{"domain", "offset", "limit", "order"}, defaults: map[string]any{"offset": 0, "limit": nil, "order": nil}, stubOK: true, fn: (*env).searchMethod},
+		"search_count":         {params: []string{"domain", "limit"}, defaults: map[string]any{"limit": nil}, stubOK: true, fn: (*env).searchCountMethod},
+		"search_read":          {params: []string{"domain", "fields", "offset", "limit", "order"}, defaults: map[string]any{"domain": nil, "fields": nil, "offset": 0, "limit": nil, "order": nil}, varkw: true, stubOK: true, fn: (*env).searchReadMethod},
+		"read":                 {params: []string{"fields", "load"}, defaults: map[string]any{"fields": nil, "load": "_classic_read"}, record: true, stubOK: true, fn: (*env).readMethod},
+		"create":               {params: []string{"vals_list"}, write: true, fn: (*env).createMethod},
+		"write":                {params: []string{"vals"}, record: true, write: true, fn: (*env).writeMethod},
+		"unlink":               {params: []string{}, record: true, write: true, fn: (*env).unlinkMethod},
+		"name_search":          {params: []string{"name", "domain", "operator", "limit"}, defaults: map[string]any{"name": "", "domain": nil, "operator": "ilike", "limit": 100}, stubOK: true, fn: (*env).nameSearchMethod},
+		"check_access_rights":  {params: []string{"operation", "raise_exception"}, defaults: map[string]any{"raise_exception": true}, stubOK: true, fn: (*env).checkAccessRightsMethod},
+		"has_access":           {params: []string{"operation"}, record: true, stubOK: true, fn: (*env).hasAccessMethod},
+		"check_access":         {params: []string{"operation"}, record: true, stubOK: true, fn: (*env).checkAccessMethod},
+		"action_archive":       {params: []string{}, record: true, write: true, fn: archiveMethod(false)},
+		"action_unarchive":     {params: []string{}, record: true, write: true, fn: archiveMethod(true)},
+		"web_search_read":      {params: []string{"domain", "specification", "offset", "limit", "order", "count_limit"}, defaults: map[string]any{"offset": 0, "limit": nil, "order": nil, "count_limit": nil}, stubOK: true, fn: (*env).webSearchReadMethod},
+		"web_read":             {params: []string{"specification"}, record: true, stubOK: true, fn: (*env).webReadMethod},
+		"read_group":           {params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, defaults: map[string]any{"offset": 0, "limit": nil, "orderby": false, "lazy": true}, fn: (*env).readGroupMethod},
+		"formatted_read_group": {params: []string{"domain", "groupby", "aggregates", "having", "offset", "limit", "order"}, defaults: map[string]any{"groupby": []any{}, "aggregates": []any{}, "having": []any{}, "offset": 0, "limit": nil, "order": nil}, fn: (*env).formattedReadGroupMethod},
+		"name_create":          {params: []string{"name"}, write: true, fn: (*env).nameCreateMethod},
+		"exists":               {params: []string{}, record: true, stubOK: true, fn: (*env).existsMethod},
+		"default_get":          {params: []string{"fields_list"}, fn: (*env).defaultGetMethod},
 		// sale.order's business actions (sale.go).
 		"action_confirm": {params: []string{}, record: true, write: true, fn: (*env).actionConfirmMethod},
 		"action_cancel":  {params: []string{}, record: true, write: true, fn: (*env).actionCancelMethod},
@@ -259,6 +260,8 @@ func (s *Server) execute(u *user, modelName, method string, args []any, kwargs o
 	case s.major <= 17 && (method == "has_access" || method == "check_access"):
 		spec = nil
 	case s.major <= 16 && (method == "web_search_read" || method == "web_read"):
+		spec = nil
+	case s.major <= 18 && method == "formatted_read_group":
 		spec = nil
 	case s.major >= 19 && method == "check_access":
 		return nil, privateMethodFault(modelName, method)

@@ -60,7 +60,10 @@
 //
 // fields_get, search, search_count, search_read, read, create, write,
 // unlink, name_search, name_create, read_group (lazy or not, date periods
-// with Odoo's labels and __range, aggregates, orderby, paging), default_get,
+// with Odoo's labels and __range, aggregates including count_distinct,
+// orderby, paging; on 19 it logs Odoo's DeprecationWarning),
+// formatted_read_group (19 only: Odoo 19's keys and [start, label] periods,
+// __extra_domain, aggregate specs and __count), default_get,
 // exists, check_access_rights, has_access, check_access, action_archive,
 // action_unarchive, web_search_read and web_read, with Odoo's argument
 // binding (positional or keyword) and semantics: full domains (prefix

@@ -222,6 +222,9 @@ func (ds *dataset) reconcileFields(m *model, mm *odoo.Model) {
 }
 
 func sameField(a, b odoo.Field) bool {
+	if b.Aggregator == "" { // a snapshot read without the attribute
+		a.Aggregator = ""
+	}
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	return string(ja) == string(jb)
@@ -261,6 +264,9 @@ func fieldFromMeta(mf odoo.Field) *field {
 	}
 	if mf.Groups != "" {
 		attrs = append(attrs, member{"groups", mf.Groups})
+	}
+	if mf.Aggregator != "" {
+		attrs = append(attrs, member{"aggregator", mf.Aggregator})
 	}
 	if mf.Relation != "" {
 		attrs = append(attrs, member{"relation", mf.Relation})

@@ -58,7 +58,7 @@ func TestFullSnapshotServesEveryModel(t *testing.T) {
 			}
 			ctx := context.Background()
 			var skipped []string
-			got, err := s.Catalogue(ctx, odoo.CatalogueOptions{OnSkip: func(m string, err error) { skipped = append(skipped, m+": "+err.Error()) }})
+			got, err := s.Catalogue(ctx, odoo.CatalogueOptions{Attributes: odoo.SnapshotAttributes, OnSkip: func(m string, err error) { skipped = append(skipped, m+": "+err.Error()) }})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -508,7 +508,16 @@ func (e *env) defaultGetMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault)
 // gives __count, lazy the first groupby only and <field>_count. Date groups
 // carry Odoo's English label and __range (periods in UTC; weeks are ISO
 // weeks). With no groupby, one row: the totals (False for an empty set).
-func (e *env) readGroupMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault) {
+func (e *env) readGroupMethod(m *model, ids []int, a *boundArgs) (any, *rpcFault) {
+	if e.s.major >= 19 {
+		// Odoo 19 still answers read_group, and only logs its deprecation.
+		e.s.logger.Warn("DeprecationWarning: "+readGroupDeprecation, "logger", "py.warnings", "model", m.name, "method", "read_group")
+	}
+	return e.readGroup(m, ids, a)
+}
+
+// readGroup is read_group's computation, shared with formatted_read_group.
+func (e *env) readGroup(m *model, _ []int, a *boundArgs) (any, *rpcFault) {
 	if f := e.checkModelAccess(m, "read"); f != nil {
 		return nil, f
 	}
@@ -583,7 +592,7 @@ func (e *env) readGroupMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault) 
 			}
 		}
 		dated := f.typ == "date" || f.typ == "datetime"
-		if fn == "" || !(isNumeric(f.typ) || dated && (fn == "min" || fn == "max")) {
+		if fn == "" || !(isNumeric(f.typ) || dated && (fn == "min" || fn == "max") || fn == "count_distinct") {
 			continue
 		}
 		aggs = append(aggs, agg{name, fn, f})
@@ -658,7 +667,20 @@ func (e *env) readGroupMethod(m *model, _ []int, a *boundArgs) (any, *rpcFault) 
 		gr.agg["__count"] = len(gr.ids)
 		for _, ag := range aggs {
 			var res any = false
-			if ag.f.typ == "date" || ag.f.typ == "datetime" {
+			if ag.fn == "count_distinct" {
+				// COUNT(DISTINCT column): set values only, 0 of none.
+				seen := map[string]bool{}
+				for _, id := range gr.ids {
+					v := e.wireValue(m, m.recs[id], ag.f, true)
+					if pair, ok := v.([]any); ok && len(pair) > 0 {
+						v = pair[0]
+					}
+					if v != false && v != nil {
+						seen[pyRepr(v)] = true
+					}
+				}
+				res = len(seen)
+			} else if ag.f.typ == "date" || ag.f.typ == "datetime" {
 				for _, id := range gr.ids {
 					s, ok := e.get(m, m.recs[id], ag.f).(string)
 					if !ok || s == "" {

@@ -88,7 +88,8 @@ type config struct {
 // it is reported verbatim as server_version). Versions before 17 have no
 // web_search_read/web_read; 17 has no has_access/check_access and writes
 // Python's own XML envelope; 19 treats check_access as private and words
-// some errors differently.
+// some errors differently, and has formatted_read_group (read_group then
+// only logs its deprecation).
 func WithVersion(v string) Option { return func(c *config) { c.version = v } }
 
 // WithModels restricts the server to the named models of the dataset (stub
