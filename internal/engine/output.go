@@ -329,7 +329,7 @@ func (o *reflectOutput) connection(p *listPlan, nodes []any) any {
 	}
 	f.Set(list)
 	conn.Elem().Field(info.byJSON["totalCount"]).SetInt(int64(p.count))
-	if i, ok := info.byJSON["edges"]; ok {
+	if i, ok := info.byJSON["edges"]; ok && p.page.relay { // built only when selected
 		ef := conn.Elem().Field(i) // []*XEdge
 		edgeType := ef.Type().Elem().Elem()
 		einfo := o.e.structOf(edgeType)
@@ -342,7 +342,7 @@ func (o *reflectOutput) connection(p *listPlan, nodes []any) any {
 		}
 		ef.Set(edges)
 	}
-	if i, ok := info.byJSON["pageInfo"]; ok {
+	if i, ok := info.byJSON["pageInfo"]; ok && p.page.relay {
 		pf := conn.Elem().Field(i) // *PageInfo
 		pi := p.page.info(p.opt.Offset, len(nodes))
 		v := reflect.New(pf.Type().Elem())
@@ -404,6 +404,10 @@ func (liveOutput) connection(p *listPlan, nodes []any) any {
 	if nodes == nil {
 		nodes = []any{}
 	}
+	conn := map[string]any{"totalCount": p.count, "nodes": nodes}
+	if !p.page.relay { // neither edges nor pageInfo selected: not built
+		return conn
+	}
 	edges := make([]any, len(nodes))
 	for k, n := range nodes {
 		edges[k] = map[string]any{"cursor": Cursor(p.opt.Offset + k), "node": n}
@@ -413,7 +417,8 @@ func (liveOutput) connection(p *listPlan, nodes []any) any {
 	if pi.StartCursor != nil {
 		info["startCursor"], info["endCursor"] = *pi.StartCursor, *pi.EndCursor
 	}
-	return map[string]any{"totalCount": p.count, "nodes": nodes, "edges": edges, "pageInfo": info}
+	conn["edges"], conn["pageInfo"] = edges, info
+	return conn
 }
 
 func (o *LiveObject) set(pf *planField, v any) {
