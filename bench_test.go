@@ -38,9 +38,17 @@ const benchQuery = `query($n: Int) { resPartners(limit: $n, orderBy: [{id: ASC}]
 
 // benchServer is a test server with 10,000 more partners, shared by the
 // benchmarks of one run.
+// It is an Odoo 19.0, which serves both XML-RPC and JSON-2, with an API
+// key for admin (benchKey).
 var benchServer = sync.OnceValue(func() *odootest.Server {
-	return odootest.NewServer(odootest.WithSynthetic(odootest.SyntheticConfig{Partners: 10200, ContactsPerCompany: 3, Tags: 20, Seed: 7}))
+	s := odootest.NewServer(odootest.WithVersion("19.0"),
+		odootest.WithSynthetic(odootest.SyntheticConfig{Partners: 10200, ContactsPerCompany: 3, Tags: 20, Seed: 7}))
+	s.SetAPIKey(odootest.AdminUID, benchKey)
+	return s
 })
+
+// benchKey is admin's API key on the benchmark server.
+const benchKey = "b3nchb3nchb3nchb3nchb3nchb3nchb3nchb3nc"
 
 func benchGateway(b *testing.B, strategy engine.Strategy, schema server.SchemaMode) *gateway {
 	return benchGatewayAt(b, strategy, schema, benchServer().URL)
@@ -49,8 +57,18 @@ func benchGateway(b *testing.B, strategy engine.Strategy, schema server.SchemaMo
 // benchGatewayAt is a gateway of the benchmarks' settings whose Odoo is at
 // url: the benchmark server, or a recorder in front of it.
 func benchGatewayAt(b *testing.B, strategy engine.Strategy, schema server.SchemaMode, url string) *gateway {
+	return benchGatewayOver(b, strategy, schema, url, odoo.TransportXMLRPC)
+}
+
+// benchGatewayOver is benchGatewayAt over a transport (JSON-2 logs in
+// with admin's API key).
+func benchGatewayOver(b *testing.B, strategy engine.Strategy, schema server.SchemaMode, url string, transport odoo.Transport) *gateway {
 	return newGatewayOn(b, benchServer(), func(c *server.Config) {
 		c.Strategy, c.Schema, c.MaxLimit, c.OdooURL, c.MaxConns = strategy, schema, 20000, url, 64
+		c.Transport = string(transport)
+		if transport == odoo.TransportJSON2 {
+			c.OdooPassword = benchKey
+		}
 	})
 }
 
@@ -526,7 +544,9 @@ func BenchmarkCompression(b *testing.B) {
 // back, in alternating order, so that both see the same machine (load, GC
 // state, the test server's caches). Separate sub-benchmarks, minutes
 // apart, drift by more than the 5 % being measured. Reported: the ratio of
-// the two total times (live/minimal) and each one's ms per operation.
+// the two total times (live/minimal) and each one's ms per operation. The
+// -json2 cases run the gateway over JSON-2 and the minimal sequence over
+// XML-RPC.
 func BenchmarkFetchPaired(b *testing.B) {
 	srv := benchServer()
 	srv.SetLatency(benchLatency)
@@ -538,12 +558,20 @@ func BenchmarkFetchPaired(b *testing.B) {
 	s := client.Session(odootest.AdminUID, "admin")
 	for _, n := range []int{10, 100, 1000, 10000} {
 		for _, st := range []struct {
-			name     string
-			strategy engine.Strategy
-			minimal  func(*testing.B, *odoo.Session, int) int
-		}{{"nested", engine.Nested, minimalNested}, {"batched", engine.Batched, minimalBatched}} {
+			name      string
+			strategy  engine.Strategy
+			transport odoo.Transport
+			minimal   func(*testing.B, *odoo.Session, int) int
+		}{
+			{"nested", engine.Nested, odoo.TransportXMLRPC, minimalNested},
+			{"batched", engine.Batched, odoo.TransportXMLRPC, minimalBatched},
+			// The gateway over JSON-2 against the same minimal sequences
+			// over XML-RPC, what a hand-written client uses today.
+			{"nested-json2", engine.Nested, odoo.TransportJSON2, minimalNested},
+			{"batched-json2", engine.Batched, odoo.TransportJSON2, minimalBatched},
+		} {
 			b.Run(fmt.Sprintf("N=%d/%s", n, st.name), func(b *testing.B) {
-				live := gatewayRun(benchGateway(b, st.strategy, server.SchemaLive), n)
+				live := gatewayRun(benchGatewayOver(b, st.strategy, server.SchemaLive, benchServer().URL, st.transport), n)
 				live(b) // warm: the session, the schema's caches
 				st.minimal(b, s, n)
 				var tLive, tMin time.Duration

@@ -37,11 +37,11 @@ func TestMetrics(t *testing.T) {
 	g.do(`{ resPartner(id: "nope") { id } }`, nil, nil)
 	m := scrape(t, g)
 	for _, want := range []string{
-		`odoogql_odoo_rpc_total{method="search_read",model="res.partner"} 1`,
-		`odoogql_odoo_rpc_total{method="search_count",model="res.partner"} 1`,
-		`odoogql_odoo_rpc_total{method="read",model="res.country"} 1`,
-		`odoogql_odoo_rpc_total{method="authenticate",model=""} 1`,
-		`odoogql_odoo_rpc_duration_seconds_count{method="search_read"} 1`,
+		`odoogql_odoo_rpc_total{method="search_read",model="res.partner",transport="xmlrpc"} 1`,
+		`odoogql_odoo_rpc_total{method="search_count",model="res.partner",transport="xmlrpc"} 1`,
+		`odoogql_odoo_rpc_total{method="read",model="res.country",transport="xmlrpc"} 1`,
+		`odoogql_odoo_rpc_total{method="authenticate",model="",transport="xmlrpc"} 1`,
+		`odoogql_odoo_rpc_duration_seconds_count{method="search_read",transport="xmlrpc"} 1`,
 		`odoogql_cache_hits_total{cache="records"} 3`,
 		`odoogql_cache_misses_total{cache="records"}`,
 		`odoogql_cache_evictions_total{cache="records"} 0`,

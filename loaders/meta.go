@@ -670,7 +670,11 @@ func (l *Logins) Companies(ctx context.Context, s *odoo.Session) ([]int, error) 
 
 // Authenticate returns the uid of login, from the cache or from Odoo.
 func (l *Logins) Authenticate(ctx context.Context, login, password string) (int, error) {
-	sum := sha256.Sum256([]byte(l.client.DB() + "\x00" + login + "\x00" + password))
+	who := login
+	if l.client.Transport() == odoo.TransportJSON2 {
+		who = "" // the API key alone is the identity; Odoo does not check the login
+	}
+	sum := sha256.Sum256([]byte(l.client.DB() + "\x00" + who + "\x00" + password))
 	key := "login|" + hex.EncodeToString(sum[:])
 	if v, ok := l.cache.Get(key); ok {
 		return v.(int), nil

@@ -52,6 +52,10 @@ type Config struct {
 	// Observer, when set, is told of every call once it has finished (for
 	// metrics). It must be quick and safe for concurrent use.
 	Observer func(ctx context.Context, call CallInfo)
+	// Transport is the protocol: TransportXMLRPC (the default) or
+	// TransportJSON2 (Odoo 19 and later, API keys only). SetTransport
+	// changes it later.
+	Transport Transport
 }
 
 // Client calls one Odoo server over XML-RPC. It is safe for concurrent
@@ -64,6 +68,7 @@ type Config struct {
 // arrives; every other method is sent exactly once.
 type Client struct {
 	db          string
+	baseURL     string
 	commonURL   string
 	objectURL   string
 	http        *http.Client
@@ -73,6 +78,7 @@ type Client struct {
 	observer    func(context.Context, CallInfo)
 
 	calls, inFlight, peak, retries, faults, transportErrs atomic.Int64
+	json2                                                 atomic.Bool // Transport() == TransportJSON2
 }
 
 // ClientStats is a snapshot of a Client's counters.
@@ -104,6 +110,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		db:          cfg.DB,
+		baseURL:     base,
 		commonURL:   base + "/xmlrpc/2/common",
 		objectURL:   base + "/xmlrpc/2/object",
 		maxResponse: cfg.MaxResponseBytes,
@@ -111,6 +118,9 @@ func NewClient(cfg Config) (*Client, error) {
 		log:         cfg.Logger,
 		observer:    cfg.Observer,
 		http:        cfg.HTTPClient,
+	}
+	if err := c.SetTransport(cfg.Transport); err != nil {
+		return nil, err
 	}
 	if c.maxResponse == 0 {
 		c.maxResponse = DefaultMaxResponseBytes
@@ -203,7 +213,13 @@ type Version struct {
 // Version calls common.version. It needs no credentials.
 func (c *Client) Version(ctx context.Context) (Version, error) {
 	const op = "version"
-	res, err := c.call(ctx, c.commonURL, "version", "", "version", nil)
+	var res any
+	var err error
+	if c.json2.Load() {
+		res, err = c.versionJSON(ctx)
+	} else {
+		res, err = c.call(ctx, c.commonURL, "version", "", "version", nil)
+	}
 	if err != nil {
 		return Version{}, err
 	}
@@ -250,11 +266,16 @@ func parseVersion(r Record) Version {
 }
 
 // Authenticate checks a login and password (or API key) with
-// common.authenticate and returns the user id. Bad credentials give an
+// common.authenticate and returns the user id. Over JSON-2, which has no
+// login, password must be an API key and login is not checked: the key
+// alone says who the user is (one res.users context_get call). Bad credentials give an
 // error matching ErrAuthentication (Odoo answers false, not a fault); an
 // unknown database is a *Fault of KindServer.
 func (c *Client) Authenticate(ctx context.Context, login, password string) (int, error) {
 	const op = "authenticate"
+	if c.json2.Load() {
+		return c.whoAmI(ctx, login, password)
+	}
 	if c.db == "" {
 		return 0, errors.New("odoo: authenticate: Config.DB is empty")
 	}
@@ -299,6 +320,7 @@ func opName(model, method string) string {
 // CallInfo describes one finished call, for Config.Observer.
 type CallInfo struct {
 	Model, Method string // Model is "" for the common service
+	Transport     Transport
 	Duration      time.Duration
 	Err           error
 }
@@ -309,7 +331,7 @@ func (c *Client) call(ctx context.Context, endpoint, rpcMethod, model, method st
 	}
 	start := time.Now()
 	v, err := c.callInner(ctx, endpoint, rpcMethod, model, method, params)
-	c.observer(ctx, CallInfo{Model: model, Method: method, Duration: time.Since(start), Err: err})
+	c.observer(ctx, CallInfo{Model: model, Method: method, Transport: TransportXMLRPC, Duration: time.Since(start), Err: err})
 	return v, err
 }
 

@@ -145,7 +145,10 @@ func reportRecords(b *testing.B) {
 //     nesting checks), the floor for any encoding/xml-based decoder;
 //   - encoding-xml-handwritten: a reflection-free decoder on encoding/xml
 //     tokens building the same values (the test's reference parser);
-//   - json: encoding/json of the same records as JSON (JSON-RPC's cost).
+//   - json2-client: the JSON-2 decode path (decodeJSON2: encoding/json as
+//     the body streams in, then numbers and objects to the client's shapes)
+//     on the same records as JSON;
+//   - json: encoding/json of the same records as JSON, nothing else.
 func BenchmarkDecodeSearchRead(b *testing.B) {
 	body, jsonBody := benchPayload(b)
 	b.Run("client", func(b *testing.B) {
@@ -224,6 +227,21 @@ func BenchmarkDecodeSearchRead(b *testing.B) {
 		for b.Loop() {
 			_, params, _, err := refParse(body)
 			if err != nil || len(params[0].([]any)) != benchRecords {
+				b.Fatal(err)
+			}
+		}
+		reportRecords(b)
+	})
+	b.Run("json2-client", func(b *testing.B) {
+		b.SetBytes(int64(len(jsonBody)))
+		b.ReportAllocs()
+		for b.Loop() {
+			v, err := decodeJSON2(bytes.NewReader(jsonBody), 1<<30)
+			if err != nil {
+				b.Fatal(err)
+			}
+			recs, err := asRecords(v)
+			if err != nil || len(recs) != benchRecords {
 				b.Fatal(err)
 			}
 		}

@@ -72,7 +72,8 @@ func (s *Session) ExecuteKW(ctx context.Context, model, method string, args []an
 	if c == nil {
 		return nil, errNoClient
 	}
-	if c.db == "" {
+	json2 := c.json2.Load()
+	if c.db == "" && !json2 {
 		return nil, fmt.Errorf("odoo: %s: Config.DB is empty", opName(model, method))
 	}
 	if args == nil {
@@ -94,6 +95,13 @@ func (s *Session) ExecuteKW(ctx context.Context, model, method string, args []an
 	}
 	if kw == nil {
 		kw = map[string]any{}
+	}
+	if json2 {
+		named, err := json2Named(method, args, kw)
+		if err != nil {
+			return nil, err
+		}
+		return c.callJSON2(ctx, s.password, model, method, named)
 	}
 	return c.call(ctx, c.objectURL, "execute_kw", model, method,
 		[]any{c.db, s.UID, s.password, model, method, args, kw})

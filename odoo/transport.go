@@ -113,6 +113,7 @@ var retryable = map[string]bool{
 	"web_search_read":     true,
 	"web_read":            true,
 	"version":             true,
+	"context_get":         true,
 }
 
 // isBrokenConnection reports whether err is a connection that closed or

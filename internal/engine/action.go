@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -74,6 +75,8 @@ func (e *Engine) call(ctx context.Context, out output, bind func(*node) error, m
 		// The method ran and returned None, which Odoo's XML-RPC cannot
 		// send: null.
 		result, err = nil, nil
+	case errors.Is(err, odoo.ErrPositionalArgs):
+		return nil, nil, badInput("args: over JSON-2 (Odoo 19 and later) a method's arguments after the records have no positions: pass them by name in kwargs")
 	case err != nil:
 		return nil, nil, writeError(method, model, err)
 	}

@@ -14,6 +14,9 @@ import (
 // FetchOptions says which Odoo to read metadata from and which models.
 type FetchOptions struct {
 	URL, DB, User, Password string
+	// Transport is the protocol (odoo.TransportXMLRPC when empty; JSON-2
+	// needs Odoo 19 or later and Password an API key).
+	Transport odoo.Transport
 	// Patterns are model names or glob patterns (sale.*).
 	Patterns []string
 	// Depth adds models reachable through relations, up to this many hops.
@@ -41,7 +44,7 @@ func Fetch(ctx context.Context, opt FetchOptions) (*odoo.Metadata, error) {
 	if opt.URL == "" || opt.DB == "" || opt.User == "" {
 		return nil, errors.New("fetch: -url, -db and -user are required")
 	}
-	c, err := odoo.NewClient(odoo.Config{URL: opt.URL, DB: opt.DB})
+	c, err := odoo.NewClient(odoo.Config{URL: opt.URL, DB: opt.DB, Transport: opt.Transport})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/odoogql/odoogql/internal/schemagen"
+	"github.com/odoogql/odoogql/odoo"
 	"github.com/odoogql/odoogql/odoo/odootest"
 )
 
@@ -146,5 +147,38 @@ func TestFetchWholeOdooInParallel(t *testing.T) {
 	}
 	if p := srv.PeakInFlight(); p < 2 || p > 6 {
 		t.Errorf("peak in flight %d, want 2..6", p)
+	}
+}
+
+// TestFetchOverJSON2: the same snapshot read over JSON-2 (an Odoo 19 and
+// an API key) and over XML-RPC is byte for byte the same.
+func TestFetchOverJSON2(t *testing.T) {
+	srv := odootest.NewServer(odootest.WithVersion("19.0"))
+	defer srv.Close()
+	const key = "f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed"
+	srv.SetAPIKey(odootest.AdminUID, key)
+	ctx := context.Background()
+	opt := FetchOptions{URL: srv.URL, DB: srv.DB(), User: "admin", Password: "admin", Patterns: []string{"res.partner*", "sale.order*"}, Depth: 1}
+	xml, err := Fetch(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Password, opt.Transport = key, odoo.TransportJSON2
+	srv.ResetCounters()
+	j2, err := Fetch(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := MarshalMetadata(xml)
+	b, _ := MarshalMetadata(j2)
+	if !bytes.Equal(a, b) || len(xml.Models) < 4 {
+		t.Errorf("JSON-2 snapshot (%d models, %d bytes) differs from XML-RPC's (%d models, %d bytes)", len(j2.Models), len(b), len(xml.Models), len(a))
+	}
+	if n := srv.CallCounts()["authenticate"]; n != 0 {
+		t.Errorf("%d authenticate calls over JSON-2", n)
+	}
+	opt.Password = "admin" // a password is not an API key
+	if _, err := Fetch(ctx, opt); err == nil || !strings.Contains(err.Error(), "authenticat") {
+		t.Errorf("a password over JSON-2: %v", err)
 	}
 }

@@ -221,6 +221,7 @@ func fetch(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&opt.DB, "db", os.Getenv("ODOO_DB"), "database ($ODOO_DB)")
 	fs.StringVar(&opt.User, "user", os.Getenv("ODOO_USERNAME"), "login ($ODOO_USERNAME)")
 	fs.StringVar(&opt.Password, "password", os.Getenv("ODOO_PASSWORD"), "password or API key ($ODOO_PASSWORD)")
+	transport := fs.String("transport", envOr("ODOOGQL_TRANSPORT", "xmlrpc"), "xmlrpc, or json2 for Odoo 19 and later with -password an API key ($ODOOGQL_TRANSPORT)")
 	models := fs.String("models", "", "comma-separated model names or glob patterns (default: the models of generate.yml)")
 	cfgPath := fs.String("config", "generate.yml", "generation configuration whose models to fetch when -models is empty")
 	fs.IntVar(&opt.Depth, "depth", 0, "also fetch models reachable through relations, up to this many hops")
@@ -229,6 +230,13 @@ func fetch(args []string, stdout, stderr io.Writer) error {
 	timeout := fs.Duration("timeout", 5*time.Minute, "overall timeout")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *transport != "auto" { // auto (the gateway's default) reads over XML-RPC here
+		t, err := odoo.ParseTransport(*transport)
+		if err != nil {
+			return fmt.Errorf("-transport: %w", err)
+		}
+		opt.Transport = t
 	}
 	if *models != "" {
 		opt.Patterns = splitComma(*models)
@@ -320,4 +328,12 @@ func Scale(meta *odoo.Metadata, copies int) *odoo.Metadata {
 	}
 	out.Sort()
 	return out
+}
+
+// envOr is the environment variable name, or def when it is unset or empty.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }

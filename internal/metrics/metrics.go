@@ -42,17 +42,17 @@ func New(caches func() []loaders.CacheStats, inFlight func() float64) *Metrics {
 	}, []string{"operation"})
 	m.rpcTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "odoogql_odoo_rpc_total",
-		Help: "Calls made to Odoo, by model and method (model is empty for the common service).",
-	}, []string{"model", "method"})
+		Help: "Calls made to Odoo, by model, method and transport (xmlrpc or json2; model is empty for the common service).",
+	}, []string{"model", "method", "transport"})
 	m.rpcErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "odoogql_odoo_rpc_errors_total",
 		Help: "Odoo calls that failed, by model, method and kind (fault kind, transport or canceled).",
 	}, []string{"model", "method", "kind"})
 	m.rpcDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "odoogql_odoo_rpc_duration_seconds",
-		Help:    "Duration of Odoo calls, by method.",
+		Help:    "Duration of Odoo calls, by method and transport.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
-	}, []string{"method"})
+	}, []string{"method", "transport"})
 	m.batchSize = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "odoogql_loader_batch_size",
 		Help:    "Records read in one batched read, by model.",
@@ -119,8 +119,12 @@ func (m *Metrics) Handler() http.Handler {
 
 // ObserveCall is an odoo.Config.Observer.
 func (m *Metrics) ObserveCall(_ context.Context, c odoo.CallInfo) {
-	m.rpcTotal.WithLabelValues(c.Model, c.Method).Inc()
-	m.rpcDuration.WithLabelValues(c.Method).Observe(c.Duration.Seconds())
+	transport := string(c.Transport)
+	if transport == "" {
+		transport = string(odoo.TransportXMLRPC)
+	}
+	m.rpcTotal.WithLabelValues(c.Model, c.Method, transport).Inc()
+	m.rpcDuration.WithLabelValues(c.Method, transport).Observe(c.Duration.Seconds())
 	if c.Err == nil {
 		return
 	}

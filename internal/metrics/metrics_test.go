@@ -22,6 +22,7 @@ func TestMetricsExposition(t *testing.T) {
 	m.ObserveCall(ctx, odoo.CallInfo{Model: "res.partner", Method: "read", Duration: time.Millisecond, Err: &odoo.Fault{Kind: odoo.KindAccess}})
 	m.ObserveCall(ctx, odoo.CallInfo{Model: "res.partner", Method: "read", Err: context.Canceled})
 	m.ObserveCall(ctx, odoo.CallInfo{Model: "", Method: "version", Err: errors.New("refused")})
+	m.ObserveCall(ctx, odoo.CallInfo{Model: "res.partner", Method: "read", Transport: odoo.TransportJSON2, Duration: time.Millisecond})
 	m.ObserveBatch("res.country", 12)
 	m.ObserveRequest("query", false, 5*time.Millisecond)
 	m.ObserveRequest("mutation", true, 5*time.Millisecond)
@@ -30,11 +31,13 @@ func TestMetricsExposition(t *testing.T) {
 	body, _ := io.ReadAll(rec.Body)
 	out := string(body)
 	for _, want := range []string{
-		`odoogql_odoo_rpc_total{method="read",model="res.partner"} 3`,
+		`odoogql_odoo_rpc_total{method="read",model="res.partner",transport="xmlrpc"} 3`,
+		`odoogql_odoo_rpc_total{method="read",model="res.partner",transport="json2"} 1`,
 		`odoogql_odoo_rpc_errors_total{kind="access",method="read",model="res.partner"} 1`,
 		`odoogql_odoo_rpc_errors_total{kind="canceled",method="read",model="res.partner"} 1`,
 		`odoogql_odoo_rpc_errors_total{kind="transport",method="version",model=""} 1`,
-		`odoogql_odoo_rpc_duration_seconds_count{method="read"} 3`,
+		`odoogql_odoo_rpc_duration_seconds_count{method="read",transport="xmlrpc"} 3`,
+		`odoogql_odoo_rpc_duration_seconds_count{method="read",transport="json2"} 1`,
 		`odoogql_odoo_rpc_in_flight 4`,
 		`odoogql_cache_hits_total{cache="records"} 3`,
 		`odoogql_cache_misses_total{cache="records"} 1`,

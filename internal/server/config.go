@@ -15,7 +15,12 @@ import (
 	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/internal/redisstore"
 	"github.com/odoogql/odoogql/internal/schemagen"
+	"github.com/odoogql/odoogql/odoo"
 )
+
+// TransportAuto is ODOOGQL_TRANSPORT's default: the gateway picks the
+// transport when it first reaches Odoo (Gateway.Warm).
+const TransportAuto = "auto"
 
 // Config is the gateway's configuration, from flags and environment
 // variables (a flag wins over its variable).
@@ -29,9 +34,13 @@ type Config struct {
 	MaxLimit     int
 	OdooTimeout  time.Duration
 	MaxConns     int
-	LogLevel     string
-	LogFormat    string
-	Strategy     engine.Strategy
+	// Transport is how the gateway talks to Odoo: TransportAuto (JSON-2
+	// when Odoo is 19 or later and ODOO_PASSWORD is an API key, else
+	// XML-RPC), or odoo.TransportXMLRPC / odoo.TransportJSON2 as such.
+	Transport string
+	LogLevel  string
+	LogFormat string
+	Strategy  engine.Strategy
 	// Schema is live (built at start-up from the metadata, the default) or
 	// compiled (gqlgen's code generated from the committed snapshot).
 	Schema SchemaMode
@@ -143,6 +152,18 @@ func settings() []setting {
 				return fmt.Errorf("ODOOGQL_ODOO_TIMEOUT must be a positive duration such as 30s, got %q", v)
 			}
 			c.OdooTimeout = d
+			return nil
+		}},
+		{"transport", "ODOOGQL_TRANSPORT", "auto", "how to talk to Odoo: xmlrpc, json2 (Odoo 19 and later; ODOO_PASSWORD and the users' credentials must be API keys) or auto (json2 when Odoo is 19 or later and ODOO_PASSWORD is an API key, else xmlrpc; json2 when Odoo serves no XML-RPC)", func(c *Config, v string) error {
+			if strings.EqualFold(strings.TrimSpace(v), TransportAuto) {
+				c.Transport = TransportAuto
+				return nil
+			}
+			t, err := odoo.ParseTransport(v)
+			if err != nil {
+				return fmt.Errorf("ODOOGQL_TRANSPORT must be auto, xmlrpc or json2, got %q", v)
+			}
+			c.Transport = string(t)
 			return nil
 		}},
 		{"odoo-max-conns", "ODOOGQL_ODOO_MAX_CONNS", "64", "keep-alive connections to Odoo", posInt("ODOOGQL_ODOO_MAX_CONNS", func(c *Config) *int { return &c.MaxConns })},

@@ -54,6 +54,10 @@ type Gateway struct {
 	caches  []*loaders.Cache
 	metrics *metrics.Metrics
 	warm    atomic.Bool
+	// transportSet is true once the transport is settled: from the start
+	// when ODOOGQL_TRANSPORT names one, after the first successful
+	// detection with auto (chooseTransport).
+	transportSet atomic.Bool
 
 	shared     *redisstore.Store // the record cache's second level; nil without Redis
 	stopShared context.CancelFunc
@@ -81,9 +85,14 @@ func New(cfg Config, meta *odoo.Metadata, log *slog.Logger) (*Gateway, error) {
 	}
 	g := &Gateway{cfg: cfg, log: log, snap: meta, rules: liveRules(cfg)}
 	g.ctx, g.cancel = context.WithCancel(context.Background())
+	transport := odoo.TransportXMLRPC // auto starts there and settles in Warm
+	if cfg.Transport == string(odoo.TransportJSON2) {
+		transport = odoo.TransportJSON2
+	}
 	client, err := odoo.NewClient(odoo.Config{
 		URL:              cfg.OdooURL,
 		DB:               cfg.OdooDB,
+		Transport:        transport,
 		MaxConnsPerHost:  cfg.MaxConns,
 		MaxResponseBytes: 64 << 20,
 		Timeout:          cfg.OdooTimeout,
@@ -215,7 +224,11 @@ func (g *Gateway) session(ctx context.Context) (*odoo.Session, error) {
 
 // errNoCredentials is a request without credentials when anonymous requests
 // are not allowed.
-var errNoCredentials = &engine.Error{Code: engine.CodeUnauthenticated, Message: "authentication required: send Authorization: Basic base64(login:password) or Bearer login:api-key"}
+var errNoCredentials = &engine.Error{Code: engine.CodeUnauthenticated, Message: "authentication required: send Authorization: Basic base64(login:password), Bearer login:api-key, or Bearer api-key (JSON-2)"}
+
+// errKeyNeedsJSON2 is a bare "Bearer <api-key>" while the gateway talks
+// XML-RPC, whose login call needs the login too.
+var errKeyNeedsJSON2 = &engine.Error{Code: engine.CodeUnauthenticated, Message: "Bearer <api-key> without a login needs the JSON-2 transport (Odoo 19 and later); over XML-RPC send Bearer login:api-key"}
 
 // errBadCredentials never says which part was wrong.
 var errBadCredentials = &engine.Error{Code: engine.CodeUnauthenticated, Message: "authentication failed"}
@@ -234,6 +247,9 @@ func (g *Gateway) requestSession(r *http.Request) (*odoo.Session, error) {
 		}
 		return g.session(r.Context())
 	}
+	if login == "" && g.client.Transport() != odoo.TransportJSON2 {
+		return nil, errKeyNeedsJSON2
+	}
 	uid, err := g.logins.Authenticate(r.Context(), login, password)
 	if err != nil {
 		if errors.Is(err, odoo.ErrAuthentication) {
@@ -244,8 +260,9 @@ func (g *Gateway) requestSession(r *http.Request) (*odoo.Session, error) {
 	return g.client.Session(uid, password), nil
 }
 
-// credentials reads "Basic base64(login:password)" or "Bearer
-// login:api-key" (an Odoo API key stands in for the password).
+// credentials reads "Basic base64(login:password)", "Bearer
+// login:api-key" (an Odoo API key stands in for the password) or "Bearer
+// api-key" (login "": JSON-2 only, where the key alone is the identity).
 func credentials(header string) (login, password string, ok bool, err error) {
 	if header == "" {
 		return "", "", false, nil
@@ -266,6 +283,9 @@ func credentials(header string) (login, password string, ok bool, err error) {
 		return "", "", false, errBadCredentials
 	}
 	login, password, found := strings.Cut(pair, ":")
+	if !found && strings.EqualFold(scheme, "bearer") && pair != "" {
+		return "", pair, true, nil // an API key alone
+	}
 	if !found || login == "" || password == "" {
 		return "", "", false, errBadCredentials
 	}
@@ -279,6 +299,9 @@ func credentials(header string) (login, password string, ok bool, err error) {
 // of every model of the snapshot, which it compares with the snapshot
 // (checkDrift). The gateway is ready (/readyz) once Warm succeeded.
 func (g *Gateway) Warm(ctx context.Context) error {
+	if err := g.chooseTransport(ctx); err != nil {
+		return err
+	}
 	if g.snap == nil && g.state.Load() == nil {
 		if err := g.rebuild(ctx, g.cfg.MetadataTTL, "start-up"); err != nil {
 			return err
@@ -717,4 +740,62 @@ func Run(ctx context.Context, cfg Config, meta *odoo.Metadata, log *slog.Logger,
 	defer cancel()
 	log.Info("odoogql shutting down")
 	return srv.Shutdown(shutdown)
+}
+
+// chooseTransport settles the transport once, on the first warm-up that
+// reaches Odoo, and logs one line saying which and why. With
+// ODOOGQL_TRANSPORT=auto: JSON-2 when Odoo serves no XML-RPC (Odoo 22, Odoo
+// Online 21.1), or when it is 19 or later and ODOO_PASSWORD is an API key
+// JSON-2 accepts; XML-RPC otherwise. A failure to reach Odoo leaves it
+// unsettled (Maintain retries).
+func (g *Gateway) chooseTransport(ctx context.Context) error {
+	if g.transportSet.Load() {
+		return nil
+	}
+	t, why := g.client.Transport(), "ODOOGQL_TRANSPORT="+g.cfg.Transport
+	if g.cfg.Transport == TransportAuto || g.cfg.Transport == "" {
+		var err error
+		if t, why, err = g.detectTransport(ctx); err != nil {
+			return err
+		}
+		if err := g.client.SetTransport(t); err != nil {
+			return err
+		}
+	} else if t == odoo.TransportJSON2 {
+		v, err := g.meta.Version(ctx)
+		if err != nil {
+			return err
+		}
+		if v.Major < 19 {
+			return fmt.Errorf("ODOOGQL_TRANSPORT=json2, but Odoo %s has no JSON-2 API (19.0 and later): use xmlrpc or auto", v.ServerVersion)
+		}
+	}
+	g.transportSet.Store(true)
+	g.log.Info("odoo transport", slog.String("transport", string(t)), slog.String("why", why))
+	return nil
+}
+
+// detectTransport is ODOOGQL_TRANSPORT=auto's choice (chooseTransport).
+func (g *Gateway) detectTransport(ctx context.Context) (odoo.Transport, string, error) {
+	v, err := g.meta.Version(ctx)
+	var te *odoo.TransportError
+	if errors.As(err, &te) && te.StatusCode == http.StatusNotFound {
+		return odoo.TransportJSON2, "Odoo serves no XML-RPC (HTTP 404 on /xmlrpc/2/common): JSON-2 replaces it from Odoo 22 and Odoo Online 21.1", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if v.Major < 19 {
+		return odoo.TransportXMLRPC, fmt.Sprintf("Odoo %s has no JSON-2 API (19.0 and later)", v.ServerVersion), nil
+	}
+	_, err = g.client.KeyUID(ctx, g.cfg.OdooPassword)
+	switch {
+	case err == nil:
+		return odoo.TransportJSON2, fmt.Sprintf("Odoo %s serves JSON-2 and ODOO_PASSWORD is an API key", v.ServerVersion), nil
+	case errors.Is(err, odoo.ErrAuthentication):
+		return odoo.TransportXMLRPC, fmt.Sprintf("Odoo %s serves JSON-2, but ODOO_PASSWORD is not an API key it accepts (JSON-2 takes API keys only); XML-RPC until it is, which Odoo removes in 22 and Online 21.1", v.ServerVersion), nil
+	case errors.As(err, &te) && te.StatusCode == http.StatusNotFound:
+		return odoo.TransportXMLRPC, fmt.Sprintf("Odoo %s answers HTTP 404 on /json/2 (the rpc module is not installed?)", v.ServerVersion), nil
+	}
+	return "", "", fmt.Errorf("probing JSON-2: %w", err)
 }

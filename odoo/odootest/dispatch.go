@@ -238,6 +238,7 @@ func init() {
 		"name_create":          {params: []string{"name"}, write: true, fn: (*env).nameCreateMethod},
 		"exists":               {params: []string{}, record: true, stubOK: true, fn: (*env).existsMethod},
 		"default_get":          {params: []string{"fields_list"}, fn: (*env).defaultGetMethod},
+		"context_get":          {params: []string{}, fn: (*env).contextGetMethod}, // res.users only (json2.go)
 		// sale.order's business actions (sale.go).
 		"action_confirm": {params: []string{}, record: true, write: true, fn: (*env).actionConfirmMethod},
 		"action_cancel":  {params: []string{}, record: true, write: true, fn: (*env).actionCancelMethod},
@@ -255,15 +256,8 @@ func (s *Server) execute(u *user, modelName, method string, args []any, kwargs o
 	if m == nil {
 		return nil, unknownModelFault(modelName)
 	}
-	spec := methods[method]
-	switch {
-	case s.major <= 17 && (method == "has_access" || method == "check_access"):
-		spec = nil
-	case s.major <= 16 && (method == "web_search_read" || method == "web_read"):
-		spec = nil
-	case s.major <= 18 && method == "formatted_read_group":
-		spec = nil
-	case s.major >= 19 && method == "check_access":
+	spec, private := s.methodSpecFor(modelName, method)
+	if private {
 		return nil, privateMethodFault(modelName, method)
 	}
 	if spec == nil {
@@ -340,6 +334,29 @@ func (s *Server) execute(u *user, modelName, method string, args []any, kwargs o
 		f.record = true
 	}
 	return res, f
+}
+
+// methodSpecFor returns the public method model.method as this server's
+// version has it (nil: no such method); private reports a method Odoo
+// refuses to call remotely.
+func (s *Server) methodSpecFor(modelName, method string) (spec *methodSpec, private bool) {
+	if strings.HasPrefix(method, "_") {
+		return nil, true
+	}
+	spec = methods[method]
+	switch {
+	case s.major <= 17 && (method == "has_access" || method == "check_access"):
+		spec = nil
+	case s.major <= 16 && (method == "web_search_read" || method == "web_read"):
+		spec = nil
+	case s.major <= 18 && method == "formatted_read_group":
+		spec = nil
+	case s.major >= 19 && method == "check_access":
+		return nil, true
+	case method == "context_get" && modelName != "res.users":
+		spec = nil
+	}
+	return spec, false
 }
 
 func toIDs(v any) ([]int, bool) {

@@ -74,6 +74,24 @@
 // stays (a create whose nested line is invalid creates no order), and a
 // sale order line without a product fails as Odoo's SQL constraint does.
 //
+// # JSON-2 (Odoo 19)
+//
+// With WithVersion("19.0") (or later) the server also answers Odoo 19's
+// JSON-2 API, POST /json/2/<model>/<method> (on older versions the path is
+// a plain 404). The credential is an API key registered with SetAPIKey, sent
+// as "Authorization: bearer <key>" (passwords do not work there); an
+// X-Odoo-Database header, when sent, must name DBName. The body is a JSON
+// object of named arguments ("ids" for record methods, "context"); the
+// answer is the bare result as Python's json.dumps writes it (create: a
+// list of ids) or Odoo's error object {"name", "message", "arguments",
+// "context", "debug"} with the exception's status: 401 (bad or missing
+// key), 403 AccessError, 404 unknown model or method and MissingError, 422
+// UserError, ValidationError and signature mismatches, 500 any other
+// exception. Calls go through the same methods, counters, call log,
+// latency and fault plan as XML-RPC ones; the tests replay the captures of
+// odoo/testdata/v19/json2. res.users context_get (lang, tz, uid) tells the
+// uid of a key.
+//
 // # Test hooks
 //
 // Calls, TotalCalls and ResetCounters count calls per model and method;

@@ -228,8 +228,10 @@ func (s *Server) Calls(model, method string) int {
 	return s.calls[callKey{model, method}]
 }
 
-// Call is one execute_kw call the server received, as decoded: positional
-// args and keyword args.
+// Call is one execute_kw (or JSON-2) call the server received, as decoded:
+// positional args and keyword args. A JSON-2 call has the record ids as its
+// only positional argument (none for a model method) and the other members
+// of its body, "context" included, as keyword args.
 type Call struct {
 	Model, Method string
 	UID           int
@@ -455,6 +457,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		abort(w, true)
 		return
 	}
+	if s.major >= 19 && (r.URL.Path == "/json/2" || strings.HasPrefix(r.URL.Path, "/json/2/")) {
+		s.serveJSON2(w, r)
+		return
+	}
+	if r.URL.Path == "/web/webclient/version_info" {
+		s.serveVersionInfo(w, r)
+		return
+	}
 	var service string
 	legacy := false
 	switch r.URL.Path {
@@ -482,9 +492,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	model, method := callName(service, mc)
-	s.cmu.Lock()
-	s.calls[callKey{model, method}]++
-	s.total++
+	var entry *Call
 	if service == "object" && len(mc.Params) >= 5 {
 		c := Call{Model: model, Method: method}
 		c.UID, _ = mc.Params[1].(int)
@@ -494,13 +502,61 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if len(mc.Params) > 6 {
 			c.Kwargs, _ = plainValue(mc.Params[6]).(map[string]any)
 		}
+		entry = &c
+	}
+	s.serveCall(w, r, start, model, method, entry, xmlWire, func() *wireReply {
+		return &wireReply{body: s.handleCall(service, mc, legacy)}
+	})
+}
+
+// wireReply is a response of one protocol: status (0 = 200), extra
+// headers and body.
+type wireReply struct {
+	status int
+	header [][2]string
+	body   []byte
+}
+
+// wireProto is what serveCall needs of a protocol (XML-RPC, JSON-2): how
+// to write a reply, how to break a body for FaultGarbled, and a broken body
+// for FaultGarbled before the call ran.
+type wireProto struct {
+	write   func(s *Server, w http.ResponseWriter, r *wireReply)
+	garble  func(body []byte) []byte
+	garbage []byte
+}
+
+var xmlWire = wireProto{
+	write: func(s *Server, w http.ResponseWriter, r *wireReply) { s.writeXML(w, r.body) },
+	garble: func(b []byte) []byte {
+		if len(b) > 40 {
+			return b[:len(b)*2/3]
+		}
+		return b
+	},
+	garbage: []byte("<?xml version=\"1.0\"?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n<value><int>1</int></value>\n<value><in"),
+}
+
+// countCall counts a parsed call and, for model calls (entry != nil),
+// appends it to the call log.
+func (s *Server) countCall(model, method string, entry *Call) {
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	s.calls[callKey{model, method}]++
+	s.total++
+	if entry != nil {
 		if len(s.log) >= maxCallLog {
 			s.log = append(s.log[:0], s.log[len(s.log)/2:]...)
 		}
-		s.log = append(s.log, c)
+		s.log = append(s.log, *entry)
 	}
-	s.cmu.Unlock()
+}
 
+// serveCall is the part of a call both protocols share: it counts the
+// call, applies the latency and the fault plan, runs handle and writes its
+// reply.
+func (s *Server) serveCall(w http.ResponseWriter, r *http.Request, start time.Time, model, method string, entry *Call, proto wireProto, handle func() *wireReply) {
+	s.countCall(model, method, entry)
 	kind, plan := s.pickFault(model, method)
 	if !s.waitLatency(r.Context(), start) {
 		abort(w, false)
@@ -517,16 +573,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if kind != FaultNone && kind != FaultSlow && !plan.AfterApply {
-		s.injectFault(w, kind, nil)
+		s.injectFault(w, kind, nil, proto)
 		return
 	}
-	resp := s.handleCall(service, mc, legacy)
+	resp := handle()
 	if kind != FaultNone && kind != FaultSlow {
-		s.injectFault(w, kind, resp)
+		s.injectFault(w, kind, resp, proto)
 		return
 	}
 	s.logger.Debug("odootest call", "model", model, "method", method, "elapsed", time.Since(start))
-	s.writeXML(w, resp)
+	proto.write(s, w, resp)
 }
 
 func describeParseError(body []byte, err error) string {
@@ -599,7 +655,8 @@ const (
 	FaultHTTP502
 	// FaultSlow delays the response by FaultPlan.Delay, then answers normally.
 	FaultSlow
-	// FaultGarbled answers 200 with a truncated, invalid XML body.
+	// FaultGarbled answers 200 with a truncated, invalid XML (or JSON-2:
+	// JSON) body.
 	FaultGarbled
 )
 
@@ -705,7 +762,7 @@ const html500 = `<!doctype html>
 
 const html502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 
-func (s *Server) injectFault(w http.ResponseWriter, kind FaultKind, resp []byte) {
+func (s *Server) injectFault(w http.ResponseWriter, kind FaultKind, resp *wireReply, proto wireProto) {
 	switch kind {
 	case FaultRefuse:
 		abort(w, false)
@@ -718,12 +775,13 @@ func (s *Server) injectFault(w http.ResponseWriter, kind FaultKind, resp []byte)
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = io.WriteString(w, html502)
 	case FaultGarbled:
-		if resp == nil {
-			resp = []byte("<?xml version=\"1.0\"?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n<value><int>1</int></value>\n<value><in")
-		} else if len(resp) > 40 {
-			resp = resp[:len(resp)*2/3]
+		// 200 with a truncated body (the protocol's canned one when the
+		// call did not run).
+		body := proto.garbage
+		if resp != nil {
+			body = proto.garble(resp.body)
 		}
-		s.writeXML(w, resp)
+		proto.write(s, w, &wireReply{body: body})
 	}
 }
 
