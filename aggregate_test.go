@@ -124,7 +124,7 @@ func checkTotals(t *testing.T, got aggTotals, recs []record) {
 }
 
 func TestAggregateTotals(t *testing.T) {
-	forStrategies(t, func(t *testing.T, g *gateway) {
+	forXMLRPCStrategies(t, func(t *testing.T, g *gateway) {
 		var got struct {
 			A aggTotals `json:"saleOrdersAggregate"`
 		}
@@ -201,7 +201,7 @@ type aggGroups struct {
 }
 
 func TestAggregateGroupBySelection(t *testing.T) {
-	forStrategies(t, func(t *testing.T, g *gateway) {
+	forXMLRPCStrategies(t, func(t *testing.T, g *gateway) {
 		var got aggGroups
 		calls := aggCalls(t, g, `{ saleOrdersAggregate(groupBy: [state]) { groups { state count sum { amount_total } } } }`, &got)
 		if len(calls) != 1 {
@@ -312,7 +312,7 @@ func periodStart(t *testing.T, s, gran string) string {
 }
 
 func TestAggregateGroupByDate(t *testing.T) {
-	forStrategies(t, func(t *testing.T, g *gateway) {
+	forXMLRPCStrategies(t, func(t *testing.T, g *gateway) {
 		for _, gran := range []string{"day", "week", "month", "quarter", "year"} {
 			var got aggGroups
 			q := fmt.Sprintf(`{ saleOrdersAggregate(groupBy: [date_order_%s]) { groups { date: date_order_%s count } } }`, gran, gran)
@@ -343,7 +343,7 @@ func TestAggregateGroupByDate(t *testing.T) {
 }
 
 func TestAggregateGroupOrderAndPaging(t *testing.T) {
-	forStrategies(t, func(t *testing.T, g *gateway) {
+	forXMLRPCStrategies(t, func(t *testing.T, g *gateway) {
 		sums := map[string]float64{}
 		for _, r := range saleOrders(t, 0) {
 			id, _ := r.m2o("partner_id")
@@ -406,7 +406,7 @@ func TestAggregateEmpty(t *testing.T) {
 // TestAggregateCached: @cached serves a repeated aggregate without Odoo; a
 // write to the model invalidates it.
 func TestAggregateCached(t *testing.T) {
-	forStrategies(t, func(t *testing.T, g *gateway) {
+	forXMLRPCStrategies(t, func(t *testing.T, g *gateway) {
 		q := `query @cached(ttl: 60) { saleOrdersAggregate(groupBy: [state]) { count sum { amount_total } groups { state count } } }`
 		g.mustDo(q, nil, nil)
 		g.odoo.ResetCounters()
@@ -481,7 +481,7 @@ func TestAggregateOdoo19(t *testing.T) {
 			[]any{[]any{}, strs([]string{"state", "date_order:year"}), strs([]string{"__count", "amount_total:avg"})},
 			map[string]any{"limit": 100, "order": "__count desc, date_order:year desc"}},
 	}
-	for _, s := range strategies {
+	for _, s := range xmlrpcModes() {
 		t.Run(s.name, func(t *testing.T) {
 			g18 := newGateway(t, s)
 			g19 := newGateway(t, s, odootest.WithVersion("19.0"))
@@ -560,7 +560,7 @@ func TestAggregateOdoo19(t *testing.T) {
 // of many2one, char, selection and integer fields (Odoo's count_distinct),
 // in the totals and per group, in the same read_group.
 func TestAggregateCountDistinct(t *testing.T) {
-	forStrategies(t, func(t *testing.T, g *gateway) {
+	forXMLRPCStrategies(t, func(t *testing.T, g *gateway) {
 		var got struct {
 			A struct {
 				Count    int `json:"count"`

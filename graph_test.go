@@ -23,6 +23,7 @@ import (
 	"github.com/odoogql/odoogql/internal/engine"
 	"github.com/odoogql/odoogql/internal/schemagen"
 	"github.com/odoogql/odoogql/internal/server"
+	"github.com/odoogql/odoogql/odoo"
 	"github.com/odoogql/odoogql/odoo/odootest"
 )
 
@@ -33,8 +34,12 @@ type gateway struct {
 	gw   *server.Gateway
 	url  string
 	auth string // Authorization header of requests, "" for none
-	logs *syncBuffer
-	last *atomic.Pointer[http.Header] // headers of the last response
+	// json2 is set when the gateway talks JSON-2 (to a 19.0 test server
+	// with API keys for admin and demo, see newOdoo19): as() then sends the
+	// user's API key instead of the password.
+	json2 bool
+	logs  *syncBuffer
+	last  *atomic.Pointer[http.Header] // headers of the last response
 }
 
 // hdr returns the headers of the last response.
@@ -67,8 +72,15 @@ func (s *syncBuffer) String() string {
 func (g *gateway) as(login, password string) *gateway {
 	c := *g
 	c.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(login+":"+password))
+	if key, ok := apiKeys[login+":"+password]; ok && g.json2 {
+		c.auth = "Bearer " + key
+	}
 	return &c
 }
+
+// apiKeys are the API keys newOdoo19 registers, by the login:password
+// they stand for.
+var apiKeys = map[string]string{"admin:admin": adminKey, "demo:demo": demoKey}
 
 // mode is how a gateway under test serves: its schema (compiled or live)
 // and its fetch strategy.
@@ -76,15 +88,21 @@ type mode struct {
 	name     string
 	strategy engine.Strategy
 	schema   server.SchemaMode
+	// transport is XML-RPC when empty; JSON-2 runs against an Odoo 19.0
+	// test server (newOdoo19), logging in with API keys.
+	transport odoo.Transport
 }
 
 // strategies are the modes every end-to-end test runs under: both schemas,
 // each with both fetch strategies.
 var strategies = []mode{
-	{"nested", engine.Nested, server.SchemaCompiled},
-	{"batched", engine.Batched, server.SchemaCompiled},
-	{"live-nested", engine.Nested, server.SchemaLive},
-	{"live-batched", engine.Batched, server.SchemaLive},
+	{"nested", engine.Nested, server.SchemaCompiled, ""},
+	{"batched", engine.Batched, server.SchemaCompiled, ""},
+	{"live-nested", engine.Nested, server.SchemaLive, ""},
+	{"live-batched", engine.Batched, server.SchemaLive, ""},
+	// The same suites over JSON-2, Odoo 19's transport, with their exact
+	// call counts (TestDifferentialTransports compares every response).
+	{"live-nested-json2", engine.Nested, server.SchemaLive, odoo.TransportJSON2},
 }
 
 // compiledStrategies are the compiled modes of strategies (for tests of
@@ -113,6 +131,28 @@ func single(strategy engine.Strategy) mode {
 	return mode{name: "single", strategy: strategy, schema: defaultSchema()}
 }
 
+// xmlrpcModes are the modes of strategies that talk XML-RPC to the
+// default (18.0) test server, for tests pinned to Odoo 18's calls
+// (read_group before 19's formatted_read_group). Over JSON-2 (19.0) the
+// same requests are compared with XML-RPC's, responses and calls, by
+// TestDifferentialTransports.
+func xmlrpcModes() []mode {
+	var out []mode
+	for _, s := range strategies {
+		if s.transport != odoo.TransportJSON2 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// forXMLRPCStrategies is forStrategies over xmlrpcModes.
+func forXMLRPCStrategies(t *testing.T, test func(t *testing.T, g *gateway)) {
+	for _, s := range xmlrpcModes() {
+		t.Run(s.name, func(t *testing.T) { test(t, newGateway(t, s)) })
+	}
+}
+
 // forStrategies runs test against a fresh gateway for each mode.
 func forStrategies(t *testing.T, test func(t *testing.T, g *gateway)) {
 	for _, s := range strategies {
@@ -128,7 +168,16 @@ func newGateway(t *testing.T, m mode, opts ...odootest.Option) *gateway {
 // newGatewayWith is newGateway with a maximum list limit.
 func newGatewayWith(t *testing.T, m mode, maxLimit int, opts ...odootest.Option) *gateway {
 	t.Helper()
-	return newGatewayConfig(t, func(c *server.Config) { c.Strategy, c.Schema, c.MaxLimit = m.strategy, m.schema, maxLimit }, opts...)
+	edit := func(c *server.Config) { c.Strategy, c.Schema, c.MaxLimit = m.strategy, m.schema, maxLimit }
+	if m.transport != odoo.TransportJSON2 {
+		return newGatewayConfig(t, edit, opts...)
+	}
+	g := newGatewayOn(t, newOdoo19(t, opts...), func(c *server.Config) {
+		edit(c)
+		c.Transport, c.OdooPassword = string(odoo.TransportJSON2), adminKey
+	})
+	g.json2 = true
+	return g
 }
 
 // newGatewayConfig builds a gateway, in front of a test server of its own,

@@ -300,7 +300,12 @@ func TestRootFieldsWithoutJoin(t *testing.T) {
 			if data.A == nil || data.A.Name != "Deco Addict" || data.B == nil || data.B.Name != "Gemini Furniture" {
 				t.Errorf("a, b = %+v, %+v", data.A, data.B)
 			}
-			if n := g.odoo.TotalCalls(); n != 2 {
+			// A plan per root field, run at once: two calls; with the batched
+			// strategy, the two reads may also meet in one loader batch when
+			// the second root starts within the first one's batch window (a
+			// slow machine, -race), which is one read of both ids.
+			n, reads := g.odoo.TotalCalls(), g.odoo.Calls("res.partner", "read")
+			if n != 2 && (s.strategy != engine.Batched || n != 1 || reads != 1) {
 				t.Errorf("%d calls, want 2 (a plan per root field): %v", n, g.odoo.CallCounts())
 			}
 		})
@@ -356,13 +361,17 @@ func TestWhereDatesChecked(t *testing.T) {
 // error naming the field and the record, and the rest of the answer intact.
 func TestOdooDateForms(t *testing.T) {
 	forStrategies(t, func(t *testing.T, g *gateway) {
-		uid, err := g.gw.Client().Authenticate(t.Context(), "admin", "admin")
+		password := "admin"
+		if g.json2 {
+			password = adminKey
+		}
+		uid, err := g.gw.Client().Authenticate(t.Context(), "admin", password)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// The test server stores strings as it gets them, as a database
 		// written by other code than Odoo's ORM may hold them.
-		if err := g.gw.Client().Session(uid, "admin").Write(t.Context(), "sale.order", []int{1}, map[string]any{
+		if err := g.gw.Client().Session(uid, password).Write(t.Context(), "sale.order", []int{1}, map[string]any{
 			"date_order":      "2026-10-21 20:25:00.123456",
 			"validity_date":   "2026-12-21 00:00:00",
 			"commitment_date": "21/11/2026 10:00",

@@ -26,13 +26,14 @@ func (e *authError) Unwrap() error { return ErrAuthentication }
 var ErrResponseTooLarge = errors.New("response body too large")
 
 // ErrMalformedResponse is wrapped by the *TransportError returned when a
-// response body is not a decodable XML-RPC methodResponse, or does not have
-// the shape the called method returns.
+// response body is not a decodable XML-RPC methodResponse (or JSON-2 JSON
+// value), or does not have the shape the called method returns.
 var ErrMalformedResponse = errors.New("malformed XML-RPC response")
 
 // ErrBadStatus is wrapped by the *TransportError returned for a non-200
-// HTTP status (Odoo itself answers faults with 200; other statuses come
-// from proxies, or from a server that is down or overloaded).
+// HTTP status that is not an Odoo error (XML-RPC faults come with 200 and
+// JSON-2's error objects become a *Fault; other statuses come from proxies,
+// or from a server that is down or overloaded).
 var ErrBadStatus = errors.New("unexpected HTTP status")
 
 // Kind classifies a Fault by what the caller can do about it.
@@ -81,7 +82,10 @@ func (k Kind) String() string {
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// Fault is an XML-RPC fault returned by Odoo (always with HTTP 200).
+// Fault is an XML-RPC fault returned by Odoo (always with HTTP 200), or a
+// JSON-2 error response (an HTTP error status with Odoo's error object),
+// given the Code, Kind and Exception the same error has over XML-RPC (see
+// json2Fault).
 //
 // Error() gives "odoo: <op>: <Exception>: <Message>" and never includes
 // the Python traceback, which may hold server file paths; the traceback is
