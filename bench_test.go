@@ -546,7 +546,7 @@ func BenchmarkCompression(b *testing.B) {
 // apart, drift by more than the 5 % being measured. Reported: the ratio of
 // the two total times (live/minimal) and each one's ms per operation. The
 // -json2 cases run the gateway over JSON-2 and the minimal sequence over
-// XML-RPC.
+// XML-RPC; the -json2-both cases both over JSON-2.
 func BenchmarkFetchPaired(b *testing.B) {
 	srv := benchServer()
 	srv.SetLatency(benchLatency)
@@ -556,23 +556,33 @@ func BenchmarkFetchPaired(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := client.Session(odootest.AdminUID, "admin")
+	client2, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB(), MaxConnsPerHost: 64, Transport: odoo.TransportJSON2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s2 := client2.Session(odootest.AdminUID, benchKey)
 	for _, n := range []int{10, 100, 1000, 10000} {
 		for _, st := range []struct {
 			name      string
 			strategy  engine.Strategy
 			transport odoo.Transport
 			minimal   func(*testing.B, *odoo.Session, int) int
+			session   *odoo.Session // of the minimal sequence
 		}{
-			{"nested", engine.Nested, odoo.TransportXMLRPC, minimalNested},
-			{"batched", engine.Batched, odoo.TransportXMLRPC, minimalBatched},
+			{"nested", engine.Nested, odoo.TransportXMLRPC, minimalNested, s},
+			{"batched", engine.Batched, odoo.TransportXMLRPC, minimalBatched, s},
 			// The gateway over JSON-2 against the same minimal sequences
-			// over XML-RPC, what a hand-written client uses today.
-			{"nested-json2", engine.Nested, odoo.TransportJSON2, minimalNested},
-			{"batched-json2", engine.Batched, odoo.TransportJSON2, minimalBatched},
+			// over XML-RPC, what a hand-written client uses today ...
+			{"nested-json2", engine.Nested, odoo.TransportJSON2, minimalNested, s},
+			{"batched-json2", engine.Batched, odoo.TransportJSON2, minimalBatched, s},
+			// ... and over JSON-2 too: the gateway's own share.
+			{"nested-json2-both", engine.Nested, odoo.TransportJSON2, minimalNested, s2},
+			{"batched-json2-both", engine.Batched, odoo.TransportJSON2, minimalBatched, s2},
 		} {
 			b.Run(fmt.Sprintf("N=%d/%s", n, st.name), func(b *testing.B) {
 				live := gatewayRun(benchGatewayOver(b, st.strategy, server.SchemaLive, benchServer().URL, st.transport), n)
 				live(b) // warm: the session, the schema's caches
+				s := st.session
 				st.minimal(b, s, n)
 				var tLive, tMin time.Duration
 				b.ResetTimer()
