@@ -221,9 +221,14 @@ func TestTransportAuto(t *testing.T) {
 		{"19 with an API key", "19.0", adminKey, odoo.TransportJSON2, "ODOO_PASSWORD is an API key"},
 		{"19 with a password", "19.0", "admin", odoo.TransportXMLRPC, "ODOO_PASSWORD is not an API key"},
 		{"18", "18.0", "admin", odoo.TransportXMLRPC, "Odoo 18.0 has no JSON-2 API"},
+		{"22 without XML-RPC", "22.0", adminKey, odoo.TransportJSON2, "Odoo serves no XML-RPC (HTTP 404"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			o := newOdoo19(t, odootest.WithVersion(tc.version))
+			opts := []odootest.Option{odootest.WithVersion(tc.version)}
+			if tc.version == "22.0" {
+				opts = append(opts, odootest.WithoutXMLRPC())
+			}
+			o := newOdoo19(t, opts...)
 			g := newGatewayOn(t, o, func(c *server.Config) {
 				c.Schema, c.Transport, c.OdooPassword, c.LogFormat = server.SchemaLive, server.TransportAuto, tc.password, "json"
 			})

@@ -548,10 +548,10 @@ func json2Fault(status int, v any) (f *Fault, ok bool) {
 // credentials): the same struct as common.version.
 func (c *Client) versionJSON(ctx context.Context) (any, error) {
 	body := []byte(`{"jsonrpc": "2.0", "method": "call", "params": {}, "id": 1}`)
+	start := time.Now()
 	v, err := c.exchangeJSON(ctx, "version", "", "version", c.baseURL+"/web/webclient/version_info", "", body, unwrapJSONRPC)
 	if c.observer != nil {
-		// exchangeJSON does not observe; versions are rare.
-		c.observer(ctx, CallInfo{Method: "version", Transport: TransportJSON2, Err: err})
+		c.observer(ctx, CallInfo{Method: "version", Transport: TransportJSON2, Duration: time.Since(start), Err: err})
 	}
 	return v, err
 }

@@ -34,11 +34,12 @@ type Server struct {
 	ts      *httptest.Server
 	handler http.Handler
 
-	version string
-	major   int
-	style   responseStyle
-	logger  *slog.Logger
-	now     func() time.Time
+	version  string
+	major    int
+	noXMLRPC bool // WithoutXMLRPC
+	style    responseStyle
+	logger   *slog.Logger
+	now      func() time.Time
 
 	mu    sync.RWMutex // guards ds and users
 	ds    *dataset
@@ -81,6 +82,7 @@ type config struct {
 	now           func() time.Time
 	meta          *odoo.Metadata
 	perModel      int
+	noXMLRPC      bool
 }
 
 // WithVersion sets the Odoo version the server claims and mimics: "16.0",
@@ -91,6 +93,12 @@ type config struct {
 // some errors differently, and has formatted_read_group (read_group then
 // only logs its deprecation).
 func WithVersion(v string) Option { return func(c *config) { c.version = v } }
+
+// WithoutXMLRPC makes the server answer 404 on /xmlrpc, /xmlrpc/2 and
+// /jsonrpc, as Odoo 22 and Odoo Online 21.1 do once XML-RPC is removed
+// (JSON-2 and /web/webclient/version_info stay; use with version 19.0 or
+// later).
+func WithoutXMLRPC() Option { return func(c *config) { c.noXMLRPC = true } }
 
 // WithModels restricts the server to the named models of the dataset (stub
 // models for relations outside the dataset, ir.model and
@@ -154,6 +162,7 @@ func NewUnstarted(opts ...Option) *Server {
 	}
 	s := &Server{
 		version:  c.version,
+		noXMLRPC: c.noXMLRPC,
 		logger:   c.logger,
 		now:      c.now,
 		ds:       base.clone(keep),
@@ -463,6 +472,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Path == "/web/webclient/version_info" {
 		s.serveVersionInfo(w, r)
+		return
+	}
+	if s.noXMLRPC {
+		http.NotFound(w, r)
 		return
 	}
 	var service string
