@@ -342,21 +342,8 @@ func (c *Client) callInner(ctx context.Context, endpoint, rpcMethod, model, meth
 		return nil, fmt.Errorf("odoo: %s: encoding request: %w", op, err)
 	}
 
-	c.calls.Add(1)
-	n := c.inFlight.Add(1)
-	for {
-		p := c.peak.Load()
-		if n <= p || c.peak.CompareAndSwap(p, n) {
-			break
-		}
-	}
-	defer c.inFlight.Add(-1)
-
-	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
-	}
+	ctx, done := c.begin(ctx)
+	defer done()
 
 	var res attemptResult
 	for attempt := 0; ; attempt++ {
@@ -399,4 +386,26 @@ func (c *Client) callInner(ctx context.Context, endpoint, rpcMethod, model, meth
 		return nil, f
 	}
 	return val, nil
+}
+
+// begin counts a call starting (Stats: calls, in flight, peak) and bounds
+// it by Config.Timeout when ctx has no deadline; call done when it ends.
+// Both transports start their calls with it.
+func (c *Client) begin(ctx context.Context) (context.Context, func()) {
+	c.calls.Add(1)
+	n := c.inFlight.Add(1)
+	for {
+		p := c.peak.Load()
+		if n <= p || c.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	cancel := context.CancelFunc(func() {})
+	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+	}
+	return ctx, func() {
+		cancel()
+		c.inFlight.Add(-1)
+	}
 }

@@ -273,21 +273,8 @@ func (c *Client) callJSON2Inner(ctx context.Context, key, model, method string, 
 // safe), decode, and map errors. unwrap picks the result out of the decoded
 // body.
 func (c *Client) exchangeJSON(ctx context.Context, op, model, method, endpoint, key string, body []byte, unwrap func(any) (any, error)) (any, error) {
-	c.calls.Add(1)
-	n := c.inFlight.Add(1)
-	for {
-		p := c.peak.Load()
-		if n <= p || c.peak.CompareAndSwap(p, n) {
-			break
-		}
-	}
-	defer c.inFlight.Add(-1)
-
-	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
-	}
+	ctx, done := c.begin(ctx)
+	defer done()
 	for attempt := 0; ; attempt++ {
 		v, status, gotByte, err := c.postJSON(ctx, endpoint, key, body)
 		if err == nil {
@@ -312,13 +299,13 @@ func (c *Client) finishJSON(ctx context.Context, op, model, method string, v any
 	if status >= 200 && status < 300 {
 		res, err := unwrap(v)
 		if err != nil {
-			c.faults.Add(1)
 			if f, ok := err.(*Fault); ok {
+				c.faults.Add(1)
 				f.Op, f.Model, f.Method = op, model, method
 				return nil, f
 			}
 			c.transportErrs.Add(1)
-			return nil, &TransportError{Op: op, StatusCode: status, Err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
+			return nil, &TransportError{Op: op, StatusCode: status, Err: err} // a shapeError: ErrMalformedResponse
 		}
 		return res, nil
 	}
