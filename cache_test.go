@@ -16,7 +16,7 @@ import (
 func metadataCalls(counts map[string]int) int {
 	n := 0
 	for k, v := range counts {
-		if k == "version" || k == "authenticate" || strings.HasSuffix(k, ".fields_get") || strings.HasSuffix(k, ".check_access_rights") {
+		if k == "version" || k == "authenticate" || strings.HasSuffix(k, ".fields_get") || strings.HasSuffix(k, ".check_access_rights") || strings.HasSuffix(k, ".has_access") {
 			n += v
 		}
 	}

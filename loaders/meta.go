@@ -216,7 +216,8 @@ func (m *Meta) Access(ctx context.Context, s *odoo.Session, model string) (Acces
 // costs one call, the read of their groups. The superuser (uid 1) may do
 // everything. When the rules or the groups cannot be read (the account may
 // not read ir.model.access, a server without the field ...), it falls back
-// to check_access_rights: four calls per model. Like Readable, the rights
+// to asking Odoo: four calls per model (has_access on 18 and later,
+// check_access_rights before). Like Readable, the rights
 // are the user's whatever the Odoo context of the request.
 func (m *Meta) Rights(ctx context.Context, s *odoo.Session, models []string) (map[string]Access, error) {
 	models = slices.Sorted(slices.Values(models))
@@ -367,6 +368,12 @@ func (m *Meta) rightsFromRules(ctx context.Context, s *odoo.Session, models []st
 
 // rightsPerModel asks check_access_rights for each model and operation.
 func (m *Meta) rightsPerModel(ctx context.Context, s *odoo.Session, models []string) (map[string]Access, error) {
+	// has_access on Odoo 18 and later: check_access_rights is deprecated
+	// there and removed from Odoo 19.1 on (odoo/odoo#226551).
+	check := s.CheckAccessRights
+	if v, err := m.Version(ctx); err == nil && v.Major >= 18 {
+		check = s.HasAccess
+	}
 	out := make([]Access, len(models))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
@@ -376,10 +383,10 @@ func (m *Meta) rightsPerModel(ctx context.Context, s *odoo.Session, models []str
 			g.Go(func() (err error) {
 				defer func() {
 					if p := recover(); p != nil {
-						err = fmt.Errorf("loaders: panic in check_access_rights: %v", p)
+						err = fmt.Errorf("loaders: panic in an access check: %v", p)
 					}
 				}()
-				ok, err := s.CheckAccessRights(gctx, model, op)
+				ok, err := check(gctx, model, op)
 				*dst = ok
 				return err
 			})

@@ -132,11 +132,18 @@ func TestMetaStaleEntryOneRefresh(t *testing.T) {
 }
 
 // TestMetaRightsFallbackAndSuperuser: without a service account, a user who
-// may not read ir.model.access (demo) still gets the rights, from
-// check_access_rights per model and operation, equal to those the rules
+// may not read ir.model.access (demo) still gets the rights, from one call
+// per model and operation (check_access_rights before Odoo 18, has_access
+// from 18 on: 19.1 removes check_access_rights), equal to those the rules
 // give when the admin reads them; the superuser needs no call.
 func TestMetaRightsFallbackAndSuperuser(t *testing.T) {
-	srv := odootest.NewServer()
+	for version, method := range map[string]string{"17.0": "check_access_rights", "18.0": "has_access"} {
+		t.Run(version, func(t *testing.T) { testRightsFallback(t, version, method) })
+	}
+}
+
+func testRightsFallback(t *testing.T, version, method string) {
+	srv := odootest.NewServer(odootest.WithVersion(version))
 	defer srv.Close()
 	c, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB()})
 	if err != nil {
@@ -153,8 +160,8 @@ func TestMetaRightsFallbackAndSuperuser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := srv.Calls("", "check_access_rights") + srv.Calls("res.partner", "check_access_rights"); n != 0 {
-		t.Errorf("%d check_access_rights calls with readable rules", n)
+	if n := srv.Calls("", method) + srv.Calls("res.partner", method); n != 0 {
+		t.Errorf("%d %s calls with readable rules", n, method)
 	}
 
 	srv.ResetCounters()
@@ -168,14 +175,14 @@ func TestMetaRightsFallbackAndSuperuser(t *testing.T) {
 	}
 	checks := 0
 	for _, model := range models {
-		checks += srv.Calls(model, "check_access_rights")
+		checks += srv.Calls(model, method)
 	}
-	if checks != 4*len(models) {
-		t.Errorf("%d check_access_rights calls, want %d", checks, 4*len(models))
+	if checks != 4*len(models) || srv.TotalCalls() != 4*len(models)+3 { // + version, ir.model and the refused ir.model.access reads
+		t.Errorf("%d %s calls, want %d: %v", checks, method, 4*len(models), srv.CallCounts())
 	}
 	for _, model := range models {
 		if fromRules[model] != perModel[model] {
-			t.Errorf("%s: rules give %+v, check_access_rights %+v", model, fromRules[model], perModel[model])
+			t.Errorf("%s: rules give %+v, %s %+v", model, fromRules[model], method, perModel[model])
 		}
 	}
 	if a := perModel["res.partner"]; !a.Read || !a.Write || !a.Create || !a.Unlink {

@@ -420,6 +420,23 @@ func (s *Session) CheckAccessRights(ctx context.Context, model, operation string
 	return b, nil
 }
 
+// HasAccess calls has_access(operation) on an empty recordset: whether the
+// user's access rights allow operation ("read", "write", "create",
+// "unlink") on the model. It is Odoo 18's replacement of
+// check_access_rights, which 18.0 deprecates and Odoo 19.1 removes; it
+// does not exist before 18.0. It works over both transports.
+func (s *Session) HasAccess(ctx context.Context, model, operation string) (bool, error) {
+	res, err := s.ExecuteKW(ctx, model, "has_access", []any{[]int{}, operation}, nil)
+	if err != nil {
+		return false, err
+	}
+	b, ok := res.(bool)
+	if !ok {
+		return false, s.shape(model, "has_access", shapeError("a boolean", res))
+	}
+	return b, nil
+}
+
 // Spec is an Odoo 17+ web_search_read/web_read specification: the fields
 // to read, with sub-specifications for relational fields.
 type Spec map[string]SpecField

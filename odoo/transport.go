@@ -110,6 +110,7 @@ var retryable = map[string]bool{
 	"fields_get":          true,
 	"name_search":         true,
 	"check_access_rights": true,
+	"has_access":          true,
 	"web_search_read":     true,
 	"web_read":            true,
 	"version":             true,
