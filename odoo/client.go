@@ -313,10 +313,6 @@ func opName(model, method string) string {
 	return method + " " + model
 }
 
-// call performs one XML-RPC call of rpcMethod ("execute_kw", "version" ...)
-// on endpoint: encode, POST (retrying once when method, the Odoo method, is
-// read-only and the connection broke before any response byte), decode, and
-// turn faults into *Fault.
 // CallInfo describes one finished call, for Config.Observer.
 type CallInfo struct {
 	Model, Method string // Model is "" for the common service
@@ -325,14 +321,25 @@ type CallInfo struct {
 	Err           error
 }
 
-func (c *Client) call(ctx context.Context, endpoint, rpcMethod, model, method string, params []any) (any, error) {
+// observed runs one call and tells Config.Observer, if any, of it.
+func (c *Client) observed(ctx context.Context, model, method string, t Transport, run func() (any, error)) (any, error) {
 	if c.observer == nil {
-		return c.callInner(ctx, endpoint, rpcMethod, model, method, params)
+		return run()
 	}
 	start := time.Now()
-	v, err := c.callInner(ctx, endpoint, rpcMethod, model, method, params)
-	c.observer(ctx, CallInfo{Model: model, Method: method, Transport: TransportXMLRPC, Duration: time.Since(start), Err: err})
+	v, err := run()
+	c.observer(ctx, CallInfo{Model: model, Method: method, Transport: t, Duration: time.Since(start), Err: err})
 	return v, err
+}
+
+// call performs one XML-RPC call of rpcMethod ("execute_kw", "version" ...)
+// on endpoint: encode, POST (retrying once when method, the Odoo method, is
+// read-only and the connection broke before any response byte), decode, and
+// turn faults into *Fault.
+func (c *Client) call(ctx context.Context, endpoint, rpcMethod, model, method string, params []any) (any, error) {
+	return c.observed(ctx, model, method, TransportXMLRPC, func() (any, error) {
+		return c.callInner(ctx, endpoint, rpcMethod, model, method, params)
+	})
 }
 
 func (c *Client) callInner(ctx context.Context, endpoint, rpcMethod, model, method string, params []any) (any, error) {
@@ -348,22 +355,10 @@ func (c *Client) callInner(ctx context.Context, endpoint, rpcMethod, model, meth
 	var res attemptResult
 	for attempt := 0; ; attempt++ {
 		res, err = c.post(ctx, endpoint, body)
-		if err == nil {
+		var again bool
+		if again, err = c.retry(ctx, op, method, attempt, res.gotResponseByte, err); !again {
 			break
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			// Report the cancellation or deadline itself, whatever the
-			// transport made of it.
-			err = ctxErr
-			break
-		}
-		if attempt == 0 && retryable[method] && !res.gotResponseByte && isBrokenConnection(err) {
-			c.retries.Add(1)
-			c.log.LogAttrs(ctx, slog.LevelDebug, "odoo: retrying read-only call after broken connection",
-				slog.String("op", op), slog.String("error", err.Error()))
-			continue
-		}
-		break
 	}
 	if err != nil {
 		c.transportErrs.Add(1)
@@ -386,6 +381,27 @@ func (c *Client) callInner(ctx context.Context, endpoint, rpcMethod, model, meth
 		return nil, f
 	}
 	return val, nil
+}
+
+// retry decides, after attempt (0 for the first) of a call ended in err,
+// whether to send it again: once, when method only reads and the connection
+// broke before any response byte arrived. Otherwise it returns the error to
+// report: the context's own cancellation or deadline when it is done,
+// whatever the transport made of it; err else (nil on success).
+func (c *Client) retry(ctx context.Context, op, method string, attempt int, gotResponseByte bool, err error) (bool, error) {
+	if err == nil {
+		return false, nil
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	if attempt == 0 && retryable[method] && !gotResponseByte && isBrokenConnection(err) {
+		c.retries.Add(1)
+		c.log.LogAttrs(ctx, slog.LevelDebug, "odoo: retrying read-only call after broken connection",
+			slog.String("op", op), slog.String("error", err.Error()))
+		return true, nil
+	}
+	return false, err
 }
 
 // begin counts a call starting (Stats: calls, in flight, peak) and bounds

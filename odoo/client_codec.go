@@ -3,6 +3,7 @@ package odoo
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -38,22 +39,56 @@ func encodeCall(method string, params ...any) ([]byte, error) {
 //   - map keys are XML-escaped (kolo writes them verbatim);
 //   - slices and string-keyed maps of any element type are converted
 //     recursively.
-func wireValue(v any) (any, error) {
+func wireValue(v any) (any, error) { return wireFormat{}.value(v) }
+
+// wireMap is wireValue of a map.
+func wireMap(m map[string]any) (map[string]any, error) { return wireFormat{}.object(m) }
+
+// wireFormat is what the transports' request values differ in: for
+// XML-RPC (the zero value) nil is false and map keys are XML-escaped; for
+// JSON-2 (json) nil stays null, keys stay as they are, and unsigned
+// integers and json.Number pass as they are (encoding/json and AppendJSON
+// write them). The rest (times, bytes, specifications, slices and maps of
+// any type) is converted alike.
+type wireFormat struct{ json bool }
+
+func (w wireFormat) name() string {
+	if w.json {
+		return "JSON-2"
+	}
+	return "XML-RPC"
+}
+
+func (w wireFormat) value(v any) (any, error) {
 	switch x := v.(type) {
 	case nil:
+		if w.json {
+			return nil, nil
+		}
 		return false, nil
 	case bool, string, int, int64, int32, int16, int8, float64, float32, uint8, uint16, uint32:
 		return x, nil
 	case uint:
+		if w.json {
+			return x, nil
+		}
 		if uint64(x) > 1<<63-1 {
 			return nil, fmt.Errorf("odoo: integer %d out of range", x)
 		}
 		return int64(x), nil
 	case uint64:
+		if w.json {
+			return x, nil
+		}
 		if x > 1<<63-1 {
 			return nil, fmt.Errorf("odoo: integer %d out of range", x)
 		}
 		return int64(x), nil
+	case json.Number:
+		if w.json {
+			return x, nil
+		}
+		return string(x), nil // as reflection below would
 	case time.Time:
 		return FormatDateTime(x), nil
 	case []byte:
@@ -69,37 +104,37 @@ func wireValue(v any) (any, error) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			w, err := wireValue(e)
+			c, err := w.value(e)
 			if err != nil {
 				return nil, err
 			}
-			out[i] = w
+			out[i] = c
 		}
 		return out, nil
 	case map[string]any:
-		return wireMap(x)
+		return w.object(x)
 	case Record:
-		return wireMap(x)
+		return w.object(x)
 	case Spec:
-		return wireMap(x.wire())
+		return w.object(x.wire())
 	case SpecField:
-		return wireMap(x.wire())
+		return w.object(x.wire())
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if rv.IsNil() {
-			return false, nil
+			return w.value(nil)
 		}
-		return wireValue(rv.Elem().Interface())
+		return w.value(rv.Elem().Interface())
 	case reflect.Slice, reflect.Array:
 		out := make([]any, rv.Len())
 		for i := range out {
-			w, err := wireValue(rv.Index(i).Interface())
+			c, err := w.value(rv.Index(i).Interface())
 			if err != nil {
 				return nil, err
 			}
-			out[i] = w
+			out[i] = c
 		}
 		return out, nil
 	case reflect.Map:
@@ -109,11 +144,11 @@ func wireValue(v any) (any, error) {
 		out := make(map[string]any, rv.Len())
 		it := rv.MapRange()
 		for it.Next() {
-			w, err := wireValue(it.Value().Interface())
+			c, err := w.value(it.Value().Interface())
 			if err != nil {
 				return nil, err
 			}
-			out[escapeKey(it.Key().String())] = w
+			out[w.key(it.Key().String())] = c
 		}
 		return out, nil
 	case reflect.Bool:
@@ -125,19 +160,26 @@ func wireValue(v any) (any, error) {
 	case reflect.Float32, reflect.Float64:
 		return rv.Float(), nil
 	}
-	return nil, fmt.Errorf("odoo: cannot send a value of type %T over XML-RPC", v)
+	return nil, fmt.Errorf("odoo: cannot send a value of type %T over %s", v, w.name())
 }
 
-func wireMap(m map[string]any) (map[string]any, error) {
+func (w wireFormat) object(m map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(m))
 	for k, e := range m {
-		w, err := wireValue(e)
+		c, err := w.value(e)
 		if err != nil {
 			return nil, err
 		}
-		out[escapeKey(k)] = w
+		out[w.key(k)] = c
 	}
 	return out, nil
+}
+
+func (w wireFormat) key(k string) string {
+	if w.json {
+		return k
+	}
+	return escapeKey(k)
 }
 
 // escapeKey XML-escapes a struct member name (kolo does not).

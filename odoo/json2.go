@@ -3,7 +3,6 @@ package odoo
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,10 +12,8 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"reflect"
 	"strings"
 	"sync/atomic"
-	"time"
 )
 
 // Transport is the wire protocol a Client speaks to Odoo.
@@ -141,99 +138,9 @@ func isObject(v any) bool {
 	return false
 }
 
-// jsonValue converts a Go value into one encoding/json writes the way Odoo
-// expects, like wireValue does for XML-RPC: nil stays null (JSON has one;
-// Odoo reads None), time.Time an Odoo UTC datetime string, []byte base64,
-// Spec plain objects.
-func jsonValue(v any) (any, error) {
-	switch x := v.(type) {
-	case nil, bool, string, int, int64, int32, int16, int8, uint, uint64, uint32, uint16, uint8, float32, []int, []string:
-		return x, nil
-	case float64:
-		return x, nil
-	case json.Number:
-		return x, nil
-	case time.Time:
-		return FormatDateTime(x), nil
-	case []byte:
-		return base64.StdEncoding.EncodeToString(x), nil
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			w, err := jsonValue(e)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = w
-		}
-		return out, nil
-	case map[string]any:
-		return jsonMap(x)
-	case Record:
-		return jsonMap(x)
-	case Spec:
-		return jsonMap(x.wire())
-	case SpecField:
-		return jsonMap(x.wire())
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if rv.IsNil() {
-			return nil, nil
-		}
-		return jsonValue(rv.Elem().Interface())
-	case reflect.Slice, reflect.Array:
-		out := make([]any, rv.Len())
-		for i := range out {
-			w, err := jsonValue(rv.Index(i).Interface())
-			if err != nil {
-				return nil, err
-			}
-			out[i] = w
-		}
-		return out, nil
-	case reflect.Map:
-		if rv.Type().Key().Kind() != reflect.String {
-			return nil, fmt.Errorf("odoo: cannot send %T: map keys must be strings", v)
-		}
-		out := make(map[string]any, rv.Len())
-		it := rv.MapRange()
-		for it.Next() {
-			w, err := jsonValue(it.Value().Interface())
-			if err != nil {
-				return nil, err
-			}
-			out[it.Key().String()] = w
-		}
-		return out, nil
-	case reflect.Bool:
-		return rv.Bool(), nil
-	case reflect.String:
-		return rv.String(), nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int(), nil
-	case reflect.Float32, reflect.Float64:
-		return rv.Float(), nil
-	}
-	return nil, fmt.Errorf("odoo: cannot send a value of type %T over JSON-2", v)
-}
-
-func jsonMap(m map[string]any) (map[string]any, error) {
-	out := make(map[string]any, len(m))
-	for k, e := range m {
-		w, err := jsonValue(e)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = w
-	}
-	return out, nil
-}
-
 // encodeJSON2 writes the request body: one JSON object of named arguments.
 func encodeJSON2(named map[string]any) ([]byte, error) {
-	w, err := jsonMap(named)
+	w, err := wireFormat{json: true}.object(named)
 	if err != nil {
 		return nil, err
 	}
@@ -249,13 +156,9 @@ func encodeJSON2(named map[string]any) ([]byte, error) {
 // the response is decoded as it streams in (see decodeJSON2), and an error
 // status becomes a *Fault (see json2Fault).
 func (c *Client) callJSON2(ctx context.Context, key, model, method string, named map[string]any) (any, error) {
-	if c.observer == nil {
+	return c.observed(ctx, model, method, TransportJSON2, func() (any, error) {
 		return c.callJSON2Inner(ctx, key, model, method, named)
-	}
-	start := time.Now()
-	v, err := c.callJSON2Inner(ctx, key, model, method, named)
-	c.observer(ctx, CallInfo{Model: model, Method: method, Transport: TransportJSON2, Duration: time.Since(start), Err: err})
-	return v, err
+	})
 }
 
 func (c *Client) callJSON2Inner(ctx context.Context, key, model, method string, named map[string]any) (any, error) {
@@ -280,12 +183,8 @@ func (c *Client) exchangeJSON(ctx context.Context, op, model, method, endpoint, 
 		if err == nil {
 			return c.finishJSON(ctx, op, model, method, v, status, unwrap)
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = ctxErr
-		} else if attempt == 0 && retryable[method] && !gotByte && isBrokenConnection(err) {
-			c.retries.Add(1)
-			c.log.LogAttrs(ctx, slog.LevelDebug, "odoo: retrying read-only call after broken connection",
-				slog.String("op", op), slog.String("error", err.Error()))
+		again, err := c.retry(ctx, op, method, attempt, gotByte, err)
+		if again {
 			continue
 		}
 		c.transportErrs.Add(1)
@@ -535,12 +434,9 @@ func json2Fault(status int, v any) (f *Fault, ok bool) {
 // credentials): the same struct as common.version.
 func (c *Client) versionJSON(ctx context.Context) (any, error) {
 	body := []byte(`{"jsonrpc": "2.0", "method": "call", "params": {}, "id": 1}`)
-	start := time.Now()
-	v, err := c.exchangeJSON(ctx, "version", "", "version", c.baseURL+"/web/webclient/version_info", "", body, unwrapJSONRPC)
-	if c.observer != nil {
-		c.observer(ctx, CallInfo{Method: "version", Transport: TransportJSON2, Duration: time.Since(start), Err: err})
-	}
-	return v, err
+	return c.observed(ctx, "", "version", TransportJSON2, func() (any, error) {
+		return c.exchangeJSON(ctx, "version", "", "version", c.baseURL+"/web/webclient/version_info", "", body, unwrapJSONRPC)
+	})
 }
 
 // unwrapJSONRPC returns a JSON-RPC 2.0 response's result, or its error as

@@ -228,6 +228,18 @@ func TestWireValue(t *testing.T) {
 			t.Errorf("wireValue(%T) accepted", bad)
 		}
 	}
+	// JSON-2's form of the same values: null stays null, keys as they are,
+	// unsigned integers as they are; the rest alike.
+	got, err = wireFormat{json: true}.value(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want["nil"], want["ptr"], want["uint"] = nil, nil, uint(7)
+	want["a&b"] = want["a&amp;b"]
+	delete(want, "a&amp;b")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("JSON-2 (-want +got):\n%s", diff)
+	}
 	// The encoded request must parse back to the same values.
 	body, err := encodeCall("execute_kw", "demo", 2, "pw", "res.partner", "write", []any{[]int{1}, in}, nil)
 	if err != nil {
