@@ -674,41 +674,13 @@ func appendPyJSON(b []byte, v any) []byte {
 	case string:
 		return appendPyJSONString(b, x)
 	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = appendPyJSON(b, e)
-		}
-		return append(b, ']')
+		return appendPyList(b, x, appendPyJSON)
 	case []int:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = strconv.AppendInt(b, int64(e), 10)
-		}
-		return append(b, ']')
+		return appendPyList(b, x, func(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) })
 	case []string:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = appendPyJSONString(b, e)
-		}
-		return append(b, ']')
+		return appendPyList(b, x, appendPyJSONString)
 	case []ostruct:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = appendPyJSON(b, e)
-		}
-		return append(b, ']')
+		return appendPyList(b, x, func(b []byte, e ostruct) []byte { return appendPyJSON(b, e) })
 	case ostruct:
 		b = append(b, '{')
 		for i, m := range x {
@@ -721,18 +693,21 @@ func appendPyJSON(b []byte, v any) []byte {
 		}
 		return append(b, '}')
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		s := make(ostruct, 0, len(keys))
-		for _, k := range keys {
-			s = append(s, member{k, x[k]})
-		}
-		return appendPyJSON(b, s)
+		return appendPyJSON(b, sortedStruct(x))
 	}
 	return appendPyJSONReflect(b, reflect.ValueOf(v))
+}
+
+// appendPyList writes a list as json.dumps does: "[a, b]".
+func appendPyList[T any](b []byte, list []T, item func([]byte, T) []byte) []byte {
+	b = append(b, '[')
+	for i, e := range list {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = item(b, e)
+	}
+	return append(b, ']')
 }
 
 // appendPyJSONReflect encodes the other Go values: numbers, strings,

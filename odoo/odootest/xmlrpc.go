@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -209,16 +210,7 @@ func marshalValue(b *bytes.Buffer, v any) error {
 		}
 		b.WriteString("</struct></value>\n")
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		s := make(ostruct, 0, len(keys))
-		for _, k := range keys {
-			s = append(s, member{k, x[k]})
-		}
-		return marshalValue(b, s)
+		return marshalValue(b, sortedStruct(x))
 	default:
 		return fmt.Errorf("odootest: cannot marshal %T", v)
 	}
@@ -627,6 +619,16 @@ func isoToOdoo(s string) string {
 	s = strings.ReplaceAll(s, "-", "")
 	if len(s) >= 17 && s[8] == 'T' {
 		return s[0:4] + "-" + s[4:6] + "-" + s[6:8] + " " + s[9:17]
+	}
+	return s
+}
+
+// sortedStruct is m as an ostruct with its keys sorted, the order both
+// encoders (XML-RPC, JSON-2) write a map in.
+func sortedStruct(m map[string]any) ostruct {
+	s := make(ostruct, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		s = append(s, member{k, m[k]})
 	}
 	return s
 }
