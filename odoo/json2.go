@@ -333,6 +333,14 @@ func decodeJSON2(r io.Reader, max int64) (any, error) {
 
 // normalizeJSON2 converts encoding/json's values in place (see decodeJSON2).
 func normalizeJSON2(v any, depth int) (any, error) {
+	child := func(e any) (any, error) {
+		switch e.(type) {
+		case json.Number, map[string]any, []any:
+			return normalizeJSON2(e, depth+1)
+		}
+		return e, nil
+	}
+	var err error
 	switch x := v.(type) {
 	case json.Number:
 		n, err := JSONNumber(x)
@@ -342,37 +350,30 @@ func normalizeJSON2(v any, depth int) (any, error) {
 		return n, nil
 	case map[string]any:
 		if depth >= MaxNesting {
-			return nil, fmt.Errorf("%w: response nests arrays and objects more than %d deep", ErrMalformedResponse, MaxNesting)
+			return nil, errTooDeep
 		}
 		for k, e := range x {
-			switch e.(type) {
-			case json.Number, map[string]any, []any:
-				n, err := normalizeJSON2(e, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				x[k] = n
+			if x[k], err = child(e); err != nil {
+				return nil, err
 			}
 		}
 		return Record(x), nil
 	case []any:
 		if depth >= MaxNesting {
-			return nil, fmt.Errorf("%w: response nests arrays and objects more than %d deep", ErrMalformedResponse, MaxNesting)
+			return nil, errTooDeep
 		}
 		for i, e := range x {
-			switch e.(type) {
-			case json.Number, map[string]any, []any:
-				n, err := normalizeJSON2(e, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				x[i] = n
+			if x[i], err = child(e); err != nil {
+				return nil, err
 			}
 		}
 		return x, nil
 	}
 	return v, nil
 }
+
+// errTooDeep is a JSON-2 response nested deeper than MaxNesting.
+var errTooDeep = fmt.Errorf("%w: response nests arrays and objects more than %d deep", ErrMalformedResponse, MaxNesting)
 
 // json2Fault maps a JSON-2 error response to a *Fault with the Kind, Code
 // and Exception the same error has over XML-RPC, so callers (and clients of
