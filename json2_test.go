@@ -240,6 +240,15 @@ func TestTransportAuto(t *testing.T) {
 			if got := g.gw.Client().Transport(); got != tc.want {
 				t.Errorf("transport %s, want %s", got, tc.want)
 			}
+			// One context_get at most: on 19 the probe (whose uid, when the
+			// key is good, is the service account's login), on 22 the login.
+			wantProbes := 1
+			if tc.version == "18.0" {
+				wantProbes = 0
+			}
+			if n := o.CallCounts()["res.users.context_get"]; n != wantProbes {
+				t.Errorf("%d context_get calls in the first warm-up, want %d", n, wantProbes)
+			}
 			logs := g.logs.String()
 			if n := strings.Count(logs, `"msg":"odoo transport"`); n != 1 {
 				t.Errorf("%d transport log lines:\n%s", n, logs)

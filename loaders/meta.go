@@ -677,12 +677,7 @@ func (l *Logins) Companies(ctx context.Context, s *odoo.Session) ([]int, error) 
 
 // Authenticate returns the uid of login, from the cache or from Odoo.
 func (l *Logins) Authenticate(ctx context.Context, login, password string) (int, error) {
-	who := login
-	if l.client.Transport() == odoo.TransportJSON2 {
-		who = "" // the API key alone is the identity; Odoo does not check the login
-	}
-	sum := sha256.Sum256([]byte(l.client.DB() + "\x00" + who + "\x00" + password))
-	key := "login|" + hex.EncodeToString(sum[:])
+	key := l.key(login, password)
 	if v, ok := l.cache.Get(key); ok {
 		return v.(int), nil
 	}
@@ -698,4 +693,22 @@ func (l *Logins) Authenticate(ctx context.Context, login, password string) (int,
 		return 0, err
 	}
 	return v.(int), nil
+}
+
+// Remember caches uid as the login of login and password, found by a call
+// made outside Authenticate (the JSON-2 probe of the gateway's transport
+// choice), so that Authenticate does not make it again.
+func (l *Logins) Remember(login, password string, uid int) {
+	l.cache.Set(l.key(login, password), uid, 128, l.ttl)
+}
+
+// key is the cache key of a login: a hash of the database and the
+// credentials. Over JSON-2 the login is left out: the API key alone is the
+// identity, and Odoo does not check the login.
+func (l *Logins) key(login, password string) string {
+	if l.client.Transport() == odoo.TransportJSON2 {
+		login = ""
+	}
+	sum := sha256.Sum256([]byte(l.client.DB() + "\x00" + login + "\x00" + password))
+	return "login|" + hex.EncodeToString(sum[:])
 }

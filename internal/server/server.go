@@ -754,12 +754,16 @@ func (g *Gateway) chooseTransport(ctx context.Context) error {
 	}
 	t, why := g.client.Transport(), "ODOOGQL_TRANSPORT="+g.cfg.Transport
 	if g.cfg.Transport == TransportAuto || g.cfg.Transport == "" {
+		var uid int
 		var err error
-		if t, why, err = g.detectTransport(ctx); err != nil {
+		if t, why, uid, err = g.detectTransport(ctx); err != nil {
 			return err
 		}
 		if err := g.client.SetTransport(t); err != nil {
 			return err
+		}
+		if uid > 0 { // the probe was the service account's JSON-2 login
+			g.logins.Remember(g.cfg.OdooUser, g.cfg.OdooPassword, uid)
 		}
 	} else if t == odoo.TransportJSON2 {
 		v, err := g.meta.Version(ctx)
@@ -775,27 +779,28 @@ func (g *Gateway) chooseTransport(ctx context.Context) error {
 	return nil
 }
 
-// detectTransport is ODOOGQL_TRANSPORT=auto's choice (chooseTransport).
-func (g *Gateway) detectTransport(ctx context.Context) (odoo.Transport, string, error) {
+// detectTransport is ODOOGQL_TRANSPORT=auto's choice (chooseTransport),
+// with the service account's uid when the JSON-2 probe found it.
+func (g *Gateway) detectTransport(ctx context.Context) (odoo.Transport, string, int, error) {
 	v, err := g.meta.Version(ctx)
 	var te *odoo.TransportError
 	if errors.As(err, &te) && te.StatusCode == http.StatusNotFound {
-		return odoo.TransportJSON2, "Odoo serves no XML-RPC (HTTP 404 on /xmlrpc/2/common): JSON-2 replaces it from Odoo 22 and Odoo Online 21.1", nil
+		return odoo.TransportJSON2, "Odoo serves no XML-RPC (HTTP 404 on /xmlrpc/2/common): JSON-2 replaces it from Odoo 22 and Odoo Online 21.1", 0, nil
 	}
 	if err != nil {
-		return "", "", err
+		return "", "", 0, err
 	}
 	if v.Major < 19 {
-		return odoo.TransportXMLRPC, fmt.Sprintf("Odoo %s has no JSON-2 API (19.0 and later)", v.ServerVersion), nil
+		return odoo.TransportXMLRPC, fmt.Sprintf("Odoo %s has no JSON-2 API (19.0 and later)", v.ServerVersion), 0, nil
 	}
-	_, err = g.client.KeyUID(ctx, g.cfg.OdooPassword)
+	uid, err := g.client.KeyUID(ctx, g.cfg.OdooPassword)
 	switch {
 	case err == nil:
-		return odoo.TransportJSON2, fmt.Sprintf("Odoo %s serves JSON-2 and ODOO_PASSWORD is an API key", v.ServerVersion), nil
+		return odoo.TransportJSON2, fmt.Sprintf("Odoo %s serves JSON-2 and ODOO_PASSWORD is an API key", v.ServerVersion), uid, nil
 	case errors.Is(err, odoo.ErrAuthentication):
-		return odoo.TransportXMLRPC, fmt.Sprintf("Odoo %s serves JSON-2, but ODOO_PASSWORD is not an API key it accepts (JSON-2 takes API keys only); XML-RPC until it is, which Odoo removes in 22 and Online 21.1", v.ServerVersion), nil
+		return odoo.TransportXMLRPC, fmt.Sprintf("Odoo %s serves JSON-2, but ODOO_PASSWORD is not an API key it accepts (JSON-2 takes API keys only); XML-RPC until it is, which Odoo removes in 22 and Online 21.1", v.ServerVersion), 0, nil
 	case errors.As(err, &te) && te.StatusCode == http.StatusNotFound:
-		return odoo.TransportXMLRPC, fmt.Sprintf("Odoo %s answers HTTP 404 on /json/2 (the rpc module is not installed?)", v.ServerVersion), nil
+		return odoo.TransportXMLRPC, fmt.Sprintf("Odoo %s answers HTTP 404 on /json/2 (the rpc module is not installed?)", v.ServerVersion), 0, nil
 	}
-	return "", "", fmt.Errorf("probing JSON-2: %w", err)
+	return "", "", 0, fmt.Errorf("probing JSON-2: %w", err)
 }
