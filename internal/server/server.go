@@ -228,7 +228,7 @@ var errNoCredentials = &engine.Error{Code: engine.CodeUnauthenticated, Message: 
 
 // errKeyNeedsJSON2 is a bare "Bearer <api-key>" while the gateway talks
 // XML-RPC, whose login call needs the login too.
-var errKeyNeedsJSON2 = &engine.Error{Code: engine.CodeUnauthenticated, Message: "Bearer <api-key> without a login needs the JSON-2 transport (Odoo 19 and later); over XML-RPC send Bearer login:api-key"}
+var errKeyNeedsJSON2 = &engine.Error{Code: engine.CodeUnauthenticated, Message: "an API key without a login (Bearer api-key) needs the JSON-2 transport (Odoo 19 and later); over XML-RPC send Bearer login:api-key"}
 
 // errBadCredentials never says which part was wrong.
 var errBadCredentials = &engine.Error{Code: engine.CodeUnauthenticated, Message: "authentication failed"}
