@@ -214,6 +214,7 @@ func (l *Loaders) batchRead(ctx context.Context, keys []RecordKey) []*dataloader
 		ids    []int
 		seen   map[int]bool
 		fields map[string]bool
+		lists  map[string]bool // the keys' Fields merged into fields
 		recs   map[int]odoo.Record
 		err    error
 	}
@@ -221,13 +222,17 @@ func (l *Loaders) batchRead(ctx context.Context, keys []RecordKey) []*dataloader
 	for _, k := range keys {
 		g := groups[k.Model]
 		if g == nil {
-			g = &group{seen: map[int]bool{}, fields: map[string]bool{}}
+			g = &group{seen: map[int]bool{}, fields: map[string]bool{}, lists: map[string]bool{}}
 			groups[k.Model] = g
 		}
 		if !g.seen[k.ID] {
 			g.seen[k.ID] = true
 			g.ids = append(g.ids, k.ID)
 		}
+		if g.lists[k.Fields] {
+			continue // a level's keys share a few field lists
+		}
+		g.lists[k.Fields] = true
 		for _, f := range strings.Split(k.Fields, ",") {
 			if f != "" {
 				g.fields[f] = true

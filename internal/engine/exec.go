@@ -707,19 +707,27 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 	for len(level) > 0 {
 		var rels []relation
 		for _, b := range level {
-			for i, rec := range b.recs {
-				if err := e.fill(l, b.out, b.node, b.objs[i], rec); err != nil {
-					return err
-				}
-			}
 			for _, pf := range b.node.fields {
 				if pf.sub != nil {
 					rels = append(rels, relation{parent: b, pf: pf})
 				}
 			}
 		}
-		if len(rels) == 0 {
+		// The level's scalar fields are filled while its Odoo calls are in
+		// flight: they only read the level's records, the calls only their
+		// ids.
+		fill := func() error {
+			for _, b := range level {
+				for i, rec := range b.recs {
+					if err := e.fill(l, b.out, b.node, b.objs[i], rec); err != nil {
+						return err
+					}
+				}
+			}
 			return nil
+		}
+		if len(rels) == 0 {
+			return fill()
 		}
 
 		// This level's Odoo calls: reads grouped by model, and searches.
@@ -751,9 +759,10 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 				readFields[m] = map[string]bool{}
 				readSeen[m] = map[int]bool{}
 			}
+			seen := readSeen[m]
 			for _, id := range ids {
-				if !readSeen[m][id] {
-					readSeen[m][id] = true
+				if !seen[id] {
+					seen[id] = true
 					readIDs[m] = append(readIDs[m], id)
 				}
 			}
@@ -793,8 +802,12 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 				})
 			})
 		}
+		fillErr := fill()
 		if err := g.Wait(); err != nil {
 			return err
+		}
+		if fillErr != nil {
+			return fillErr
 		}
 		searched := map[*planField]map[int]odoo.Record{}
 		searchPos := map[*planField]map[int]int{}
@@ -837,7 +850,7 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 	}
 	out := r.parent.out
 	child := &batch{node: pf.sub, out: out}
-	made := map[int]any{}
+	made := make(map[int]any, min(len(r.parent.recs), 1024))
 	obj := func(id int, rec odoo.Record) any {
 		if o, ok := made[id]; ok {
 			return o
@@ -882,18 +895,23 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 			out.one(pobj, pf, obj(id, full))
 			continue
 		}
-		var items []odoo.Record
-		if pf.prefetched {
-			list, _ := raw.([]any)
-			items = make([]odoo.Record, 0, len(list))
-			for _, it := range list {
-				if rec, ok := it.(odoo.Record); ok {
-					items = append(items, rec)
+		if pf.prefetched { // the records themselves
+			items, _ := raw.([]any)
+			list := make([]any, 0, len(items))
+			n := 0 // records seen
+			for _, it := range items {
+				rec, ok := it.(odoo.Record)
+				if !ok {
+					continue
+				}
+				if n++; pf.limit >= 0 && n > pf.limit {
+					break // Odoo returns {id} past a sub-limit
+				}
+				if id, ok := rec.ID(); ok {
+					list = append(list, obj(id, rec))
 				}
 			}
-			if pf.limit >= 0 && len(items) > pf.limit {
-				items = items[:pf.limit] // Odoo returns {id} past a sub-limit
-			}
+			out.many(l, pobj, pf, list)
 		} else {
 			ids := odoo.IDs(raw)
 			if pf.hasArgs {
@@ -917,15 +935,7 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 				list = append(list, obj(id, full))
 			}
 			out.many(l, pobj, pf, list)
-			continue
 		}
-		list := make([]any, 0, len(items))
-		for _, it := range items { // prefetched: the records themselves
-			if id, ok := it.ID(); ok {
-				list = append(list, obj(id, it))
-			}
-		}
-		out.many(l, pobj, pf, list)
 	}
 	if len(child.recs) == 0 {
 		return nil
@@ -935,22 +945,23 @@ func (e *Engine) attach(l *loaders.Loaders, r relation, read map[string]map[int]
 
 // relIDs returns the distinct ids a relation of a batch points at.
 func relIDs(r relation) []int {
-	seen := map[int]bool{}
+	seen := make(map[int]struct{}, min(len(r.parent.recs), 1024))
 	var out []int
+	add := func(id int) {
+		if _, ok := seen[id]; !ok {
+			seen[id] = struct{}{}
+			out = append(out, id)
+		}
+	}
 	for _, rec := range r.parent.recs {
-		var ids []int
 		if r.pf.field.Type == "many2one" {
 			if id, _, ok := odoo.Many2One(rec[r.pf.name]); ok {
-				ids = []int{id}
+				add(id)
 			}
-		} else {
-			ids = odoo.IDs(rec[r.pf.name])
+			continue
 		}
-		for _, id := range ids {
-			if !seen[id] {
-				seen[id] = true
-				out = append(out, id)
-			}
+		for _, id := range odoo.IDs(rec[r.pf.name]) {
+			add(id)
 		}
 	}
 	return out

@@ -58,6 +58,10 @@ func (s *ExecutableSchema) execute(ctx context.Context, oc *graphql.OperationCon
 		return []byte("null"), 0
 	}
 	e := &execution{s: s, ctx: ctx, oc: oc, plan: plan}
+	if hint := plan.sizeHint.Load(); hint > 0 {
+		e.buf.Grow(int(min(hint, maxSizeHint)))
+	}
+	defer func() { plan.sizeHint.Store(int64(e.buf.Len())) }()
 	run := func(ctx context.Context) error {
 		e.ctx = ctx
 		e.coerceRoots()
@@ -333,9 +337,15 @@ func (e *execution) completeNonNullValue(t *ast.Type, f *Field, v any) bool {
 	if t.Elem != nil {
 		return e.completeListValue(t, f, v)
 	}
-	def := e.s.schema.Types[t.NamedType]
+	def := f.named
+	if def == nil || def.Name != t.NamedType {
+		def = e.s.schema.Types[t.NamedType]
+	}
 	switch def.Kind {
 	case ast.Scalar:
+		if f.scalar != nil && def == f.named {
+			return e.completeScalarValue(t, f.scalar, v)
+		}
 		return e.completeLeafValue(t, def, v)
 	case ast.Enum:
 		return e.completeEnumValue(def, v)
@@ -375,6 +385,11 @@ func (e *execution) completeListValue(t *ast.Type, f *Field, v any) bool {
 // completeLeafValue writes a scalar with its marshaler.
 func (e *execution) completeLeafValue(t *ast.Type, def *ast.Definition, v any) bool {
 	sc := e.s.scalars[def.Name]
+	return e.completeScalarValue(t, &sc, v)
+}
+
+// completeScalarValue writes a scalar with the marshaler sc.
+func (e *execution) completeScalarValue(t *ast.Type, sc *Scalar, v any) bool {
 	if sc.builtin != notBuiltin && writeBuiltin(&e.buf, sc.builtin, v) {
 		return true
 	}

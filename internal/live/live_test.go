@@ -431,3 +431,42 @@ func TestResolverPanics(t *testing.T) {
 		t.Errorf("non-null root panicking: %s, %q", got.data, got.errors)
 	}
 }
+
+// TestResponseSizeHint checks that a plan's next response starts with a
+// buffer of the last one's size: the same bytes, without the reallocations
+// of a buffer doubling its way up.
+func TestResponseSizeHint(t *testing.T) {
+	users := make([]Record, 5000)
+	for i := range users {
+		users[i] = user(i+1, fmt.Sprintf("user number %d", i+1))
+	}
+	es := testSchema(t, roots(map[string]any{"users": users}))
+	q := `{ users { id name } }`
+	doc, errs := gqlparser.LoadQuery(es.Schema(), q)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	oc := &graphql.OperationContext{RawQuery: q, Doc: doc, Operation: doc.Operations[0]}
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	ctx = graphql.WithOperationContext(ctx, oc)
+	plan, err := es.Plan(oc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := es.execute(ctx, oc)
+	if got := plan.sizeHint.Load(); got != int64(len(first)) {
+		t.Fatalf("size hint %d after a %d-byte response", got, len(first))
+	}
+	second, _ := es.execute(ctx, oc)
+	if string(second) != string(first) {
+		t.Fatal("the second response differs")
+	}
+	cold := testing.AllocsPerRun(5, func() {
+		plan.sizeHint.Store(0)
+		es.execute(ctx, oc)
+	})
+	warm := testing.AllocsPerRun(5, func() { es.execute(ctx, oc) })
+	if warm > cold-5 {
+		t.Errorf("%v allocations with the hint, %v without: the buffer still grows", warm, cold)
+	}
+}

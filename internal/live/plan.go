@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -20,7 +21,15 @@ type OperationPlan struct {
 	// Plans are all distinct plans, Root first, in the order they were made.
 	Plans []*Plan
 	Stats PlanStats
+
+	// sizeHint is the size of the last response written with this plan:
+	// the next one's buffer starts at that size instead of doubling its way
+	// up (for a 1.6 MB response, 2.5 MB less allocated and copied).
+	sizeHint atomic.Int64
 }
+
+// maxSizeHint bounds the buffer an execution allocates before writing.
+const maxSizeHint = 16 << 20
 
 // PlanStats counts the planner's work: it is linear in the document's size.
 type PlanStats struct {
@@ -62,6 +71,11 @@ type Field struct {
 
 	objectDefinition *ast.Definition
 	atoms            []ast.Selection
+	// named is the definition of the field's named type and scalar its
+	// marshaler when it is a scalar: looked up once here rather than per
+	// value written.
+	named  *ast.Definition
+	scalar *Scalar
 }
 
 // Selections are the field's selections, every selection of its response
@@ -166,6 +180,10 @@ func (p *planner) completeField(f *Field) {
 	def := p.s.schema.Types[f.Definition.Type.Name()]
 	if def == nil {
 		panic(&PlanError{Reason: fmt.Sprintf("unknown type %q", f.Definition.Type.Name())})
+	}
+	f.named = def
+	if sc, ok := p.s.scalars[def.Name]; ok && def.Kind == ast.Scalar {
+		f.scalar = &sc
 	}
 	switch def.Kind {
 	case ast.Object:
