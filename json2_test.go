@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,10 +139,10 @@ func TestJSON2Calls(t *testing.T) {
 	if len(out.ResPartners.Nodes) != 3 || out.ResPartners.Nodes[0].Name == "" {
 		t.Fatalf("got %+v", out.ResPartners)
 	}
-	// The first request of a key: its uid (context_get), the user's access
-	// rights, then one nested web_search_read.
+	// The first request of a key: its uid (context_get), then one nested
+	// web_search_read (access rights are asked for by odooModels only).
 	counts := o.CallCounts()
-	if counts["res.users.context_get"] != 1 || counts["res.partner.web_search_read"] != 1 || counts["authenticate"] != 0 {
+	if counts["res.users.context_get"] != 1 || counts["res.partner.web_search_read"] != 1 || o.TotalCalls() != 2 {
 		t.Errorf("calls %v", counts)
 	}
 	log := o.CallLog()
@@ -281,4 +282,51 @@ func TestTransportAuto(t *testing.T) {
 			t.Fatalf("Warm = %v, want a clear refusal", err)
 		}
 	})
+}
+
+// TestOdooModelsAccessOn19: on Odoo 19 a user's rights come from the access
+// rules summed over res.users all_group_ids (19 has no groups_id): one read
+// of the user, no has_access per model, and the rights 18 gives.
+func TestOdooModelsAccessOn19(t *testing.T) {
+	o := newOdoo19(t)
+	g := newGatewayOn(t, o, func(c *server.Config) {
+		c.Schema, c.Strategy, c.Transport, c.OdooPassword = server.SchemaLive, engine.Nested, string(odoo.TransportJSON2), adminKey
+	})
+	g.auth = "Bearer " + demoKey
+	var got struct {
+		OdooModels []struct {
+			Model  string
+			Access struct{ Read, Create, Write, Unlink bool }
+		} `json:"odooModels"`
+	}
+	o.ResetCounters()
+	g.mustDo(`{ odooModels { model access { read create write unlink } } }`, nil, &got)
+	access := map[string]struct{ Read, Create, Write, Unlink bool }{}
+	for _, m := range got.OdooModels {
+		access[m.Model] = m.Access
+	}
+	if a := access["res.partner"]; !a.Read || !a.Write {
+		t.Errorf("demo on res.partner: %+v", a)
+	}
+	if a := access["account.tax"]; a.Read || a.Write {
+		t.Errorf("demo must not read account.tax: %+v", a)
+	}
+	if a := access["res.users"]; !a.Read || a.Write || a.Create || a.Unlink {
+		t.Errorf("demo on res.users: %+v, want read only", a)
+	}
+	counts := o.CallCounts()
+	checks := 0
+	for k, n := range counts {
+		if strings.HasSuffix(k, ".has_access") || strings.HasSuffix(k, ".check_access_rights") {
+			checks += n
+		}
+	}
+	if counts["res.users.read"] != 1 || checks != 0 {
+		t.Errorf("calls %v: want one res.users read (all_group_ids) and no access check per model", counts)
+	}
+	if log := o.CallLog(); !slices.ContainsFunc(log, func(c odootest.Call) bool {
+		return c.Model == "res.users" && c.Method == "read" && fmt.Sprint(c.Kwargs["fields"]) == "[all_group_ids]"
+	}) {
+		t.Errorf("no read of all_group_ids in %+v", log)
+	}
 }

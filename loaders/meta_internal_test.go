@@ -135,9 +135,10 @@ func TestMetaStaleEntryOneRefresh(t *testing.T) {
 // may not read ir.model.access (demo) still gets the rights, from one call
 // per model and operation (check_access_rights before Odoo 18, has_access
 // from 18 on: 19.1 removes check_access_rights), equal to those the rules
-// give when the admin reads them; the superuser needs no call.
+// give when the admin reads them (over groups_id, or 19's all_group_ids);
+// the superuser needs no call.
 func TestMetaRightsFallbackAndSuperuser(t *testing.T) {
-	for version, method := range map[string]string{"17.0": "check_access_rights", "18.0": "has_access"} {
+	for version, method := range map[string]string{"17.0": "check_access_rights", "18.0": "has_access", "19.0": "has_access"} {
 		t.Run(version, func(t *testing.T) { testRightsFallback(t, version, method) })
 	}
 }

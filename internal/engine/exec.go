@@ -802,7 +802,11 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 				})
 			})
 		}
-		fillErr := fill()
+		// Without calls in flight, the fill goes beside the attaches below.
+		var fillErr error
+		if len(readIDs) > 0 || len(searches) > 0 {
+			fillErr, fill = fill(), nil
+		}
 		if err := g.Wait(); err != nil {
 			return err
 		}
@@ -825,15 +829,55 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 		}
 
 		// Hand the records to their parents and build the next level.
-		var next []*batch
-		for _, r := range rels {
-			if child := e.attach(l, r, read, searched[r.pf], searchPos[r.pf]); child != nil {
-				next = append(next, child)
+		children := make([]*batch, len(rels))
+		attach := func(i int) {
+			children[i] = e.attach(l, rels[i], read, searched[rels[i].pf], searchPos[rels[i].pf])
+		}
+		if concurrentLevel(rels) {
+			var cg errgroup.Group
+			if fill != nil {
+				cg.Go(func() error { return protect(fill) })
+			}
+			for i := range rels {
+				cg.Go(func() error { return protect(func() error { attach(i); return nil }) })
+			}
+			if err := cg.Wait(); err != nil {
+				return err
+			}
+		} else {
+			if fill != nil {
+				if err := fill(); err != nil {
+					return err
+				}
+			}
+			for i := range rels {
+				attach(i)
 			}
 		}
-		level = next
+		level = slices.DeleteFunc(children, func(b *batch) bool { return b == nil })
 	}
 	return nil
+}
+
+// concurrentLevelRecords is the number of parent records from which a
+// level's relations are attached concurrently.
+const concurrentLevelRecords = 256
+
+// concurrentLevel tells whether the relations of a level may be attached
+// concurrently, each by a goroutine of its own, beside the level's fill: for
+// the live output, where each relation sets its own slot of the parents'
+// objects and the fill only the scalar slots, and for a level large enough
+// to be worth the goroutines. (The compiled output's structs share a
+// many2one's object between its aliases: they stay sequential.)
+func concurrentLevel(rels []relation) bool {
+	n := 0
+	for _, r := range rels {
+		if _, live := r.parent.out.(liveOutput); !live {
+			return false
+		}
+		n = max(n, len(r.parent.recs))
+	}
+	return n >= concurrentLevelRecords
 }
 
 // attach sets relation r on every parent of its batch and returns the batch

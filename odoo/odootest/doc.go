@@ -92,6 +92,10 @@
 // odoo/testdata/v19/json2. res.users context_get (lang, tz, uid) tells the
 // uid of a key.
 //
+// On 19 the data follow 19's res.users too (v19.go): a user's groups are
+// group_ids and all_group_ids (read-only, not stored), with the values of
+// 18's groups_id, which 19 has no more.
+//
 // # Test hooks
 //
 // Calls, TotalCalls and ResetCounters count calls per model and method;

@@ -189,6 +189,9 @@ func NewUnstarted(opts ...Option) *Server {
 	if s.major <= 17 {
 		s.style = stylePython
 	}
+	if s.major >= 19 {
+		s.ds.adaptTo19()
+	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
