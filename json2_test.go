@@ -117,15 +117,23 @@ func TestDifferentialTransports(t *testing.T) {
 	}
 }
 
+// demoKeyGateway is a live, nested gateway over JSON-2 in front of o (its
+// service account logs in with admin's key), whose requests carry demo's
+// API key.
+func demoKeyGateway(t *testing.T, o *odootest.Server) *gateway {
+	g := newGatewayOn(t, o, func(c *server.Config) {
+		c.Schema, c.Strategy, c.Transport, c.OdooPassword = server.SchemaLive, engine.Nested, string(odoo.TransportJSON2), adminKey
+	})
+	g.auth = "Bearer " + demoKey
+	return g
+}
+
 // TestJSON2Calls: over JSON-2 the gateway makes exactly the calls it makes
 // over XML-RPC, on the JSON-2 endpoint, and the metrics say which
 // transport carried them.
 func TestJSON2Calls(t *testing.T) {
 	o := newOdoo19(t)
-	g := newGatewayOn(t, o, func(c *server.Config) {
-		c.Schema, c.Strategy, c.Transport, c.OdooPassword = server.SchemaLive, engine.Nested, string(odoo.TransportJSON2), adminKey
-	})
-	g.auth = "Bearer " + demoKey
+	g := demoKeyGateway(t, o)
 	var out struct {
 		ResPartners struct {
 			Nodes []struct {
@@ -289,10 +297,7 @@ func TestTransportAuto(t *testing.T) {
 // of the user, no has_access per model, and the rights 18 gives.
 func TestOdooModelsAccessOn19(t *testing.T) {
 	o := newOdoo19(t)
-	g := newGatewayOn(t, o, func(c *server.Config) {
-		c.Schema, c.Strategy, c.Transport, c.OdooPassword = server.SchemaLive, engine.Nested, string(odoo.TransportJSON2), adminKey
-	})
-	g.auth = "Bearer " + demoKey
+	g := demoKeyGateway(t, o)
 	var got struct {
 		OdooModels []struct {
 			Model  string

@@ -410,14 +410,7 @@ func (s *Session) NameSearch(ctx context.Context, model, name string, domain []a
 func (s *Session) CheckAccessRights(ctx context.Context, model, operation string) (bool, error) {
 	res, err := s.ExecuteKW(ctx, model, "check_access_rights", []any{operation},
 		map[string]any{"raise_exception": false})
-	if err != nil {
-		return false, err
-	}
-	b, ok := res.(bool)
-	if !ok {
-		return false, s.shape(model, "check_access_rights", shapeError("a boolean", res))
-	}
-	return b, nil
+	return s.boolAnswer(model, "check_access_rights", res, err)
 }
 
 // HasAccess calls has_access(operation) on an empty recordset: whether the
@@ -427,12 +420,17 @@ func (s *Session) CheckAccessRights(ctx context.Context, model, operation string
 // does not exist before 18.0. It works over both transports.
 func (s *Session) HasAccess(ctx context.Context, model, operation string) (bool, error) {
 	res, err := s.ExecuteKW(ctx, model, "has_access", []any{[]int{}, operation}, nil)
+	return s.boolAnswer(model, "has_access", res, err)
+}
+
+// boolAnswer is the answer of a method that returns a boolean.
+func (s *Session) boolAnswer(model, method string, res any, err error) (bool, error) {
 	if err != nil {
 		return false, err
 	}
 	b, ok := res.(bool)
 	if !ok {
-		return false, s.shape(model, "has_access", shapeError("a boolean", res))
+		return false, s.shape(model, method, shapeError("a boolean", res))
 	}
 	return b, nil
 }

@@ -702,7 +702,9 @@ type relation struct {
 // level. Relations the nested strategy fetched already cost nothing; the
 // others cost, per level, one read per related model (through the request's
 // record loader, for all batches together) plus one search per filtered or
-// offset x2many field, whatever the number of parent records.
+// offset x2many field, whatever the number of parent records. A level's
+// scalar fields are filled while its calls are in flight, and a large live
+// level attaches its relations concurrently (concurrentLevel).
 func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) error {
 	for len(level) > 0 {
 		var rels []relation

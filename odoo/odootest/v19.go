@@ -1,6 +1,9 @@
 package odootest
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // adaptTo19 changes the captured Odoo 18 dataset where Odoo 19 differs in a
 // way the gateway depends on. res.users: 18's groups_id holds every group
@@ -29,10 +32,7 @@ func (ds *dataset) adaptTo19() {
 		m.fieldOrder = slices.Replace(m.fieldOrder, i, i+1, given.name, all.name)
 	}
 	for id, r := range m.recs {
-		c := make(rec, len(r)+1)
-		for k, v := range r {
-			c[k] = v
-		}
+		c := maps.Clone(r)
 		v := c["groups_id"]
 		delete(c, "groups_id")
 		c[given.name], c[all.name] = v, v
