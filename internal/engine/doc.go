@@ -14,5 +14,9 @@
 //
 // A query flows one way: GraphQL layer → plan (selection set → fields per
 // model and level) → execution (one Odoo call per model and level) →
-// loaders → odoo.
+// loaders → odoo. Round trips dominate, so execution keeps the processors
+// busy while calls are in flight: a level's scalars are filled during its
+// calls, and the next level's calls start as soon as the reads tell its
+// records (nextLevel), before this level's records are attached to their
+// parents.
 package engine

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -703,18 +704,34 @@ type relation struct {
 // others cost, per level, one read per related model (through the request's
 // record loader, for all batches together) plus one search per filtered or
 // offset x2many field, whatever the number of parent records. A level's
-// scalar fields are filled while its calls are in flight, and a large live
+// scalar fields are filled while its calls are in flight; the next level's
+// calls start, when its records are known from the reads alone
+// (nextLevel), before this level's relations are attached; and a large live
 // level attaches its relations concurrently (concurrentLevel).
 func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) error {
-	for len(level) > 0 {
-		var rels []relation
-		for _, b := range level {
-			for _, pf := range b.node.fields {
-				if pf.sub != nil {
-					rels = append(rels, relation{parent: b, pf: pf})
-				}
-			}
+	// Calls started ahead are cancelled, and waited for, if the level
+	// before them fails.
+	ctx, cancel := context.WithCancel(ctx)
+	var started []*levelCalls
+	defer func() {
+		cancel()
+		for _, c := range started {
+			c.g.Wait() //nolint:errcheck // reported by the loop, or moot
 		}
+	}()
+	start := func(level []*batch) *levelCalls {
+		c := e.startCalls(ctx, l, level)
+		started = append(started, c)
+		if c.started {
+			// Let the calls reach Odoo before the fill and the attaches
+			// take the processors.
+			runtime.Gosched()
+		}
+		return c
+	}
+	calls := start(level)
+	for len(level) > 0 {
+		rels := relationsOf(level)
 		// The level's scalar fields are filled while its Odoo calls are in
 		// flight: they only read the level's records, the calls only their
 		// ids.
@@ -731,93 +748,21 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 		if len(rels) == 0 {
 			return fill()
 		}
-
-		// This level's Odoo calls: reads grouped by model, and searches.
-		readFields := map[string]map[string]bool{}
-		readIDs := map[string][]int{}
-		readSeen := map[string]map[int]bool{}
-		type search struct {
-			rel  relation
-			recs []odoo.Record
-		}
-		var searches []*search
-		for _, r := range rels {
-			if r.pf.prefetched {
-				continue
-			}
-			ids := relIDs(r)
-			if len(ids) == 0 {
-				continue
-			}
-			if r.pf.hasArgs {
-				searches = append(searches, &search{rel: r})
-				continue
-			}
-			if !r.pf.sub.needsRead(r.pf.field.Type == "many2one") {
-				continue
-			}
-			m := r.pf.sub.model
-			if readFields[m] == nil {
-				readFields[m] = map[string]bool{}
-				readSeen[m] = map[int]bool{}
-			}
-			seen := readSeen[m]
-			for _, id := range ids {
-				if !seen[id] {
-					seen[id] = true
-					readIDs[m] = append(readIDs[m], id)
-				}
-			}
-			for _, f := range r.pf.sub.odooFields() {
-				readFields[m][f] = true
-			}
-		}
-
-		g, gctx := errgroup.WithContext(ctx)
-		var read map[string]map[int]odoo.Record
-		if len(readIDs) > 0 {
-			reqs := make([]loaders.ReadRequest, 0, len(readIDs))
-			for _, m := range sortedKeys(readIDs) {
-				reqs = append(reqs, loaders.ReadRequest{Model: m, IDs: readIDs[m], Fields: sortedKeys(readFields[m])})
-			}
-			g.Go(func() error {
-				return protect(func() error {
-					var err error
-					read, err = l.Records(gctx, reqs)
-					return err
-				})
-			})
-		}
-		for _, s := range searches {
-			g.Go(func() error {
-				return protect(func() error {
-					pf := s.rel.pf
-					ids := relIDs(s.rel)
-					list := make([]any, len(ids))
-					for i, id := range ids {
-						list[i] = id
-					}
-					domain := and(expr{[]any{"id", "in", list}}, pf.where)
-					recs, err := l.Odoo(gctx).SearchRead(gctx, pf.sub.model, domain, pf.sub.odooFields(), odoo.SearchOptions{Order: pf.order})
-					s.recs = recs
-					return err
-				})
-			})
-		}
 		// Without calls in flight, the fill goes beside the attaches below.
 		var fillErr error
-		if len(readIDs) > 0 || len(searches) > 0 {
+		if calls.started {
 			fillErr, fill = fill(), nil
 		}
-		if err := g.Wait(); err != nil {
+		if err := calls.g.Wait(); err != nil {
 			return err
 		}
 		if fillErr != nil {
 			return fillErr
 		}
+		read := calls.read
 		searched := map[*planField]map[int]odoo.Record{}
 		searchPos := map[*planField]map[int]int{}
-		for _, s := range searches {
+		for _, s := range calls.searches {
 			m := make(map[int]odoo.Record, len(s.recs))
 			pos := make(map[int]int, len(s.recs))
 			for i, rec := range s.recs {
@@ -828,6 +773,10 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 			}
 			searched[s.rel.pf] = m
 			searchPos[s.rel.pf] = pos
+		}
+		var next *levelCalls
+		if ahead, ok := nextLevel(calls, read); ok {
+			next = start(ahead)
 		}
 
 		// Hand the records to their parents and build the next level.
@@ -857,8 +806,165 @@ func (e *Engine) run(ctx context.Context, l *loaders.Loaders, level []*batch) er
 			}
 		}
 		level = slices.DeleteFunc(children, func(b *batch) bool { return b == nil })
+		if next == nil {
+			next = start(level)
+		}
+		calls = next
 	}
 	return nil
+}
+
+// relationsOf lists the relation fields of a level's batches, batch by
+// batch, each in its plan's order.
+func relationsOf(level []*batch) []relation {
+	var rels []relation
+	for _, b := range level {
+		for _, pf := range b.node.fields {
+			if pf.sub != nil {
+				rels = append(rels, relation{parent: b, pf: pf})
+			}
+		}
+	}
+	return rels
+}
+
+// levelCalls is a level's Odoo calls, in flight until g.Wait returns: one
+// read per related model (read, by model then id) and one search per
+// filtered or offset x2many relation.
+type levelCalls struct {
+	g        *errgroup.Group
+	started  bool // some call was started
+	rels     []relation
+	ids      [][]int // per relation: the distinct ids it points at
+	read     map[string]map[int]odoo.Record
+	searches []*levelSearch
+}
+
+// levelSearch is the search of one relation and, once done, its records.
+type levelSearch struct {
+	rel  relation
+	ids  []int
+	recs []odoo.Record
+}
+
+// startCalls starts the Odoo calls that resolve the relations of level's
+// batches (only their nodes and records are read).
+func (e *Engine) startCalls(ctx context.Context, l *loaders.Loaders, level []*batch) *levelCalls {
+	c := &levelCalls{rels: relationsOf(level)}
+	c.g, ctx = errgroup.WithContext(ctx)
+	c.ids = make([][]int, len(c.rels))
+	readFields := map[string]map[string]bool{}
+	readIDs := map[string][]int{}
+	readSeen := map[string]map[int]bool{}
+	idsOf := func(i int) {
+		if !c.rels[i].pf.prefetched {
+			c.ids[i] = relIDs(c.rels[i])
+		}
+	}
+	if concurrentLevel(c.rels) {
+		// Each relation's ids in a goroutine of its own: they only read
+		// the records.
+		var wg sync.WaitGroup
+		for i := range c.rels {
+			wg.Go(func() { idsOf(i) })
+		}
+		wg.Wait()
+	} else {
+		for i := range c.rels {
+			idsOf(i)
+		}
+	}
+	for i, r := range c.rels {
+		if r.pf.prefetched {
+			continue
+		}
+		ids := c.ids[i]
+		if len(ids) == 0 {
+			continue
+		}
+		if r.pf.hasArgs {
+			c.searches = append(c.searches, &levelSearch{rel: r, ids: ids})
+			continue
+		}
+		if !r.pf.sub.needsRead(r.pf.field.Type == "many2one") {
+			continue
+		}
+		m := r.pf.sub.model
+		if readFields[m] == nil {
+			readFields[m] = map[string]bool{}
+			readSeen[m] = map[int]bool{}
+		}
+		seen := readSeen[m]
+		for _, id := range ids {
+			if !seen[id] {
+				seen[id] = true
+				readIDs[m] = append(readIDs[m], id)
+			}
+		}
+		for _, f := range r.pf.sub.odooFields() {
+			readFields[m][f] = true
+		}
+	}
+	if len(readIDs) > 0 {
+		reqs := make([]loaders.ReadRequest, 0, len(readIDs))
+		for _, m := range sortedKeys(readIDs) {
+			reqs = append(reqs, loaders.ReadRequest{Model: m, IDs: readIDs[m], Fields: sortedKeys(readFields[m])})
+		}
+		c.started = true
+		c.g.Go(func() error {
+			return protect(func() error {
+				var err error
+				c.read, err = l.Records(ctx, reqs)
+				return err
+			})
+		})
+	}
+	for _, s := range c.searches {
+		c.started = true
+		c.g.Go(func() error {
+			return protect(func() error {
+				pf := s.rel.pf
+				list := make([]any, len(s.ids))
+				for i, id := range s.ids {
+					list[i] = id
+				}
+				domain := and(expr{[]any{"id", "in", list}}, pf.where)
+				recs, err := l.Odoo(ctx).SearchRead(ctx, pf.sub.model, domain, pf.sub.odooFields(), odoo.SearchOptions{Order: pf.order})
+				s.recs = recs
+				return err
+			})
+		})
+	}
+	return c
+}
+
+// nextLevel returns the batches of the level after the one of calls, with
+// their records but no objects yet, when the reads alone tell them: every
+// relation whose records have relations of their own was read by id (not
+// prefetched, not searched), so its records are the ones read for the ids
+// it points at, in the order attach makes them. The next level's calls
+// need nothing more. Relations without sub-relations are left out: they
+// make no calls.
+func nextLevel(c *levelCalls, read map[string]map[int]odoo.Record) ([]*batch, bool) {
+	var out []*batch
+	for i, r := range c.rels {
+		pf := r.pf
+		if !slices.ContainsFunc(pf.sub.fields, func(f *planField) bool { return f.sub != nil }) {
+			continue
+		}
+		if pf.prefetched || pf.hasArgs {
+			return nil, false
+		}
+		source := read[pf.sub.model]
+		b := &batch{node: pf.sub, recs: make([]odoo.Record, 0, len(c.ids[i]))}
+		for _, id := range c.ids[i] {
+			if rec := source[id]; rec != nil {
+				b.recs = append(b.recs, rec)
+			}
+		}
+		out = append(out, b)
+	}
+	return out, true
 }
 
 // concurrentLevelRecords is the number of parent records from which a

@@ -28,6 +28,11 @@ type execution struct {
 	// args are the coerced arguments of the fields below the root, per
 	// field (the same for every object: they depend on the variables only).
 	args map[*Field]map[string]any
+	// speculative is set on the executions of the parts of a list written
+	// in parallel (parallel.go): they report nothing, and the first error
+	// they meet sets failed instead, and the list is written again in
+	// sequence.
+	speculative, failed bool
 }
 
 // pathSegment is one step of the response path: a field of an object, or
@@ -129,6 +134,9 @@ func (e *execution) executeFields(plan *Plan, obj any, root bool) bool {
 	e.buf.WriteByte('{')
 	valid, first := true, true
 	for _, f := range plan.Fields {
+		if e.failed {
+			return false
+		}
 		if f.Shadowed {
 			continue
 		}
@@ -195,6 +203,10 @@ func (e *execution) executeField(plan *Plan, obj any, f *Field, root bool) bool 
 				v = []any{}
 			}
 		case Object:
+			if e.speculative {
+				e.failed = true
+				return false
+			}
 			var panicked bool
 			if v, panicked, err = e.resolve(e.ctx, func(ctx context.Context) (any, error) { return o.FieldValue(ctx, info) }); panicked {
 				return e.argumentError(t, err)
@@ -276,6 +288,10 @@ func (e *execution) fieldArguments(f *Field) (map[string]any, error) {
 // without the field's location) and makes the field null: in a non-null
 // position its parent is null, with no further error.
 func (e *execution) argumentError(t *ast.Type, err error) bool {
+	if e.speculative {
+		e.failed = true
+		return false
+	}
 	e.oc.Error(e.errorContext(), err)
 	if t.NonNull {
 		return false
@@ -366,9 +382,14 @@ func (e *execution) completeListValue(t *ast.Type, f *Field, v any) bool {
 		e.handleFieldError(&ValueError{Type: t.String(), Value: v})
 		return false
 	}
+	if n >= e.s.parallelList && !e.speculative {
+		if valid, done := e.completeListParallel(t, f, v, n); done {
+			return valid
+		}
+	}
 	e.buf.WriteByte('[')
 	valid := true
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !e.failed; i++ {
 		if i > 0 {
 			e.buf.WriteByte(',')
 		}
@@ -404,6 +425,10 @@ func (e *execution) completeScalarValue(t *ast.Type, sc *Scalar, v any) bool {
 			// gqlgen's WrapContextMarshaler: the error is added and null
 			// written at marshal time, after null propagation was decided.
 			e.buf.Truncate(start)
+			if e.speculative {
+				e.failed = true
+				return false
+			}
 			graphql.AddError(e.errorContext(), err)
 			e.buf.WriteString("null")
 		}
@@ -480,6 +505,10 @@ func (e *execution) completeAbstractValue(def *ast.Definition, f *Field, v any) 
 // field's location when the path ends at a field, as gqlgen's resolveField
 // does (AddFieldLocationToError).
 func (e *execution) handleFieldError(err error) {
+	if e.speculative {
+		e.failed = true
+		return
+	}
 	ctx := e.errorContext()
 	if n := len(e.path); n > 0 && e.path[n-1].field != nil {
 		err = graphql.AddFieldLocationToError(ctx, err)
@@ -490,6 +519,10 @@ func (e *execution) handleFieldError(err error) {
 // addNonNullError reports a null in a non-null position, as gqlgen's
 // marshalN… functions do.
 func (e *execution) addNonNullError() {
+	if e.speculative {
+		e.failed = true
+		return
+	}
 	ctx := e.errorContext()
 	if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 		graphql.AddErrorf(ctx, nonNullMessage)

@@ -60,6 +60,10 @@ type ExecutableSchema struct {
 	// enums are the values of each enum type.
 	enums map[string]map[string]bool
 	plans *planCache
+	// parallelList is the length from which a list is written in parts
+	// concurrently (parallel.go), in listParts parts at most (0: one per
+	// core).
+	parallelList, listParts int
 }
 
 var _ graphql.ExecutableSchema = (*ExecutableSchema)(nil)
@@ -73,13 +77,14 @@ func New(cfg Config) (*ExecutableSchema, error) {
 		return nil, &ConfigError{Reason: "the schema has no query type"}
 	}
 	s := &ExecutableSchema{
-		schema:     cfg.Schema,
-		resolver:   cfg.Resolver,
-		scalars:    map[string]Scalar{},
-		directives: cfg.OperationDirectives,
-		complexity: cfg.Complexity,
-		satisfies:  map[string][]string{},
-		enums:      map[string]map[string]bool{},
+		schema:       cfg.Schema,
+		resolver:     cfg.Resolver,
+		scalars:      map[string]Scalar{},
+		directives:   cfg.OperationDirectives,
+		complexity:   cfg.Complexity,
+		satisfies:    map[string][]string{},
+		parallelList: parallelListItems,
+		enums:        map[string]map[string]bool{},
 	}
 	for name, sc := range DefaultScalars() {
 		s.scalars[name] = sc
