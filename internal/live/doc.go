@@ -23,7 +23,7 @@
 //     abstract (interface, union), list. A null in a non-null position is
 //     reported once with its response path and bubbles up to the nearest
 //     nullable parent by truncating the buffer back to where that parent
-//     began. A long list (1,024 items or more: the records of a large page)
+//     began. A long list (256 items or more: the records of a large page)
 //     is written in parts, one per core, concurrently (parallel.go); the
 //     parts report nothing and call no resolver, and at the first error or
 //     resolver they meet the list is written again in sequence, so the

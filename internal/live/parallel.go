@@ -12,7 +12,7 @@ import (
 // part by a goroutine of its own (ExecutableSchema.parallelList, which
 // tests lower).
 const (
-	parallelListItems = 1024
+	parallelListItems = 256
 	maxListParts      = 8
 )
 
@@ -36,10 +36,14 @@ func (e *execution) completeListParallel(t *ast.Type, f *Field, v any, n int) (v
 	}
 	forks := make([]*execution, parts)
 	valids := make([]bool, parts)
+	// Each part's buffer starts at its share of the plan's last response
+	// (most of which, when a list is this long, is the list).
+	partHint := int(min(e.plan.sizeHint.Load(), maxSizeHint)) / parts
 	var wg sync.WaitGroup
 	for p := range forks {
 		fork := &execution{s: e.s, ctx: e.ctx, oc: e.oc, plan: e.plan, speculative: true}
 		fork.path = append(make([]pathSegment, 0, len(e.path)+8), e.path...)
+		fork.buf.Grow(partHint)
 		forks[p] = fork
 		from, to := p*n/parts, (p+1)*n/parts
 		write := func() {
