@@ -383,8 +383,8 @@ func (e *execution) completeListValue(t *ast.Type, f *Field, v any) bool {
 		return false
 	}
 	if n >= e.s.parallelList && !e.speculative {
-		if valid, done := e.completeListParallel(t, f, v, n); done {
-			return valid
+		if e.completeListParallel(t, f, v, n) {
+			return true
 		}
 	}
 	e.buf.WriteByte('[')

@@ -17,25 +17,25 @@ const (
 )
 
 // completeListParallel writes the list v of n items in parts written
-// concurrently, then joined in order: the bytes of the sequential loop of
-// completeListValue, in less time when the items are many (the records of
-// a large root list). The parts run speculatively: they report no error
-// and call no resolver (Object), and the first error or resolver any of
-// them meets abandons the whole attempt (done false, nothing written), so
-// that the list is written again in sequence, every error reported in its
-// order. The values the parts read (maps, Keyed engine objects) are not
-// changed by reading them.
-func (e *execution) completeListParallel(t *ast.Type, f *Field, v any, n int) (valid, done bool) {
+// concurrently, then joined in order, and returns true: the bytes of the
+// sequential loop of completeListValue, in less time when the items are
+// many (the records of a large root list). The parts run speculatively:
+// they report no error and call no resolver (Object), and the first error,
+// resolver or item null in a non-null position any of them meets abandons
+// the whole attempt (false, nothing written), so that the list is written
+// again in sequence, every error reported in its order. A list written
+// here is therefore valid. The values the parts read (maps, Keyed engine
+// objects) are not changed by reading them.
+func (e *execution) completeListParallel(t *ast.Type, f *Field, v any, n int) bool {
 	parts := e.s.listParts
 	if parts == 0 {
 		parts = runtime.GOMAXPROCS(0)
 	}
 	parts = min(parts, n/max(1, e.s.parallelList/2), maxListParts)
 	if parts < 2 {
-		return false, false
+		return false
 	}
 	forks := make([]*execution, parts)
-	valids := make([]bool, parts)
 	// Each part's buffer starts at its share of the plan's last response
 	// (most of which, when a list is this long, is the list).
 	partHint := int(min(e.plan.sizeHint.Load(), maxSizeHint)) / parts
@@ -52,14 +52,15 @@ func (e *execution) completeListParallel(t *ast.Type, f *Field, v any, n int) (v
 					fork.failed = true // written again in sequence, where it is reported
 				}
 			}()
-			valids[p] = true
 			for i := from; i < to && !fork.failed; i++ {
 				if i > from {
 					fork.buf.WriteByte(',')
 				}
 				fork.path = append(fork.path, pathSegment{index: i})
 				if !fork.completeValue(t.Elem, f, listAt(v, i)) {
-					valids[p] = false
+					// A null item in a non-null position: the sequential
+					// loop reports and propagates it.
+					fork.failed = true
 				}
 				fork.path = fork.path[:len(fork.path)-1]
 			}
@@ -74,11 +75,10 @@ func (e *execution) completeListParallel(t *ast.Type, f *Field, v any, n int) (v
 	size := 2
 	for _, fork := range forks {
 		if fork.failed {
-			return false, false
+			return false
 		}
 		size += fork.buf.Len() + 1
 	}
-	valid = true
 	e.buf.Grow(size)
 	e.buf.WriteByte('[')
 	for p, fork := range forks {
@@ -87,8 +87,7 @@ func (e *execution) completeListParallel(t *ast.Type, f *Field, v any, n int) (v
 		}
 		e.buf.Write(fork.buf.Bytes())
 		e.fields += fork.fields
-		valid = valid && valids[p]
 	}
 	e.buf.WriteByte(']')
-	return valid, true
+	return true
 }
