@@ -856,24 +856,20 @@ func (e *Engine) startCalls(ctx context.Context, l *loaders.Loaders, level []*ba
 	readFields := map[string]map[string]bool{}
 	readIDs := map[string][]int{}
 	readSeen := map[string]map[int]bool{}
-	idsOf := func(i int) {
-		if !c.rels[i].pf.prefetched {
-			c.ids[i] = relIDs(c.rels[i])
+	// A large level's relations have their ids collected each in a
+	// goroutine of its own: that only reads records, whatever the output.
+	var wg sync.WaitGroup
+	large := largeLevel(c.rels)
+	for i, r := range c.rels {
+		switch {
+		case r.pf.prefetched:
+		case large:
+			wg.Go(func() { c.ids[i] = relIDs(r) })
+		default:
+			c.ids[i] = relIDs(r)
 		}
 	}
-	if concurrentLevel(c.rels) {
-		// Each relation's ids in a goroutine of its own: they only read
-		// the records.
-		var wg sync.WaitGroup
-		for i := range c.rels {
-			wg.Go(func() { idsOf(i) })
-		}
-		wg.Wait()
-	} else {
-		for i := range c.rels {
-			idsOf(i)
-		}
-	}
+	wg.Wait()
 	for i, r := range c.rels {
 		if r.pf.prefetched {
 			continue
@@ -978,14 +974,23 @@ const concurrentLevelRecords = 256
 // to be worth the goroutines. (The compiled output's structs share a
 // many2one's object between its aliases: they stay sequential.)
 func concurrentLevel(rels []relation) bool {
-	n := 0
 	for _, r := range rels {
 		if _, live := r.parent.out.(liveOutput); !live {
 			return false
 		}
-		n = max(n, len(r.parent.recs))
 	}
-	return n >= concurrentLevelRecords
+	return largeLevel(rels)
+}
+
+// largeLevel tells whether a level has a batch of concurrentLevelRecords
+// records or more: enough for its relations to be worth a goroutine each.
+func largeLevel(rels []relation) bool {
+	for _, r := range rels {
+		if len(r.parent.recs) >= concurrentLevelRecords {
+			return true
+		}
+	}
+	return false
 }
 
 // attach sets relation r on every parent of its batch and returns the batch
