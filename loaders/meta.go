@@ -46,6 +46,7 @@ type Meta struct {
 	bg         sync.WaitGroup   // background refreshes
 	refreshes  atomic.Int64     // background refreshes started (goroutines spawned)
 	joined     func(key string) // test hook: a caller waits for the shared fetch of key
+	missed     func(key string) // test hook: a caller found no entry, before it joins a fetch
 
 	service func(context.Context) (*odoo.Session, error) // see SetService
 
@@ -76,7 +77,18 @@ func (m *Meta) get(ctx context.Context, key string, fetch func(context.Context) 
 		}
 		return e.value, nil
 	}
-	ch := m.group.DoChan(key, func() (any, error) { return m.fetch(ctx, key, fetch) })
+	if m.missed != nil {
+		m.missed(key)
+	}
+	ch := m.group.DoChan(key, func() (any, error) {
+		// Another caller's fetch may have finished, stored its entry and
+		// left the group between our miss and now: that entry is as fresh
+		// as a fetch would be, and a second fetch would cost a second call.
+		if v, ok := m.cache.Peek(key); ok {
+			return v.(metaEntry).value, nil
+		}
+		return m.fetch(ctx, key, fetch)
+	})
 	if m.joined != nil {
 		m.joined(key)
 	}
@@ -658,6 +670,9 @@ func (l *Logins) Companies(ctx context.Context, s *odoo.Session) ([]int, error) 
 		return v.([]int), nil
 	}
 	v, err, _ := l.group.Do(key, func() (any, error) {
+		if v, ok := l.cache.Peek(key); ok { // stored by a flight that ended since our miss
+			return v, nil
+		}
 		users, err := bare(s).Read(ctx, "res.users", []int{s.UID}, []string{"company_ids"})
 		if err != nil {
 			return nil, err
@@ -682,6 +697,9 @@ func (l *Logins) Authenticate(ctx context.Context, login, password string) (int,
 		return v.(int), nil
 	}
 	v, err, _ := l.group.Do(key, func() (any, error) {
+		if v, ok := l.cache.Peek(key); ok { // stored by a flight that ended since our miss
+			return v, nil
+		}
 		uid, err := l.client.Authenticate(ctx, login, password)
 		if err != nil {
 			return 0, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -203,5 +204,43 @@ func testRightsFallback(t *testing.T, version, method string) {
 	}
 	if n := srv.TotalCalls(); n != 0 || root["account.tax"] != (Access{Read: true, Create: true, Write: true, Unlink: true}) {
 		t.Errorf("superuser: %d calls, account.tax %+v", n, root["account.tax"])
+	}
+}
+
+// TestMetaMissThenStoredFetchesOnce: a caller misses the cache while another
+// caller's fetch of the same key runs, stores its entry and leaves the shared
+// flight; the first caller must take that entry, not fetch again. It used to
+// fetch twice (a second res.users read for one user's rights, seen once in
+// 80 runs of TestOdooModelsRightsCalls under -race).
+func TestMetaMissThenStoredFetchesOnce(t *testing.T) {
+	m := NewMeta(nil, NewCache("metadata", 0, 100, 0), time.Hour, nil)
+	var fetches atomic.Int64
+	fetch := func(context.Context) (any, error) {
+		fetches.Add(1)
+		return "value", nil
+	}
+	missed, release := make(chan struct{}), make(chan struct{})
+	var first0 atomic.Bool
+	m.missed = func(string) {
+		if first0.CompareAndSwap(false, true) {
+			close(missed)
+			<-release // the first caller stops between its miss and the flight
+		}
+	}
+	first := make(chan any, 1)
+	go func() {
+		v, _ := m.get(context.Background(), "k", fetch)
+		first <- v
+	}()
+	<-missed
+	if v, err := m.get(context.Background(), "k", fetch); err != nil || v != "value" {
+		t.Fatalf("second caller: %v, %v", v, err)
+	}
+	close(release)
+	if v := <-first; v != "value" {
+		t.Errorf("first caller got %v, want the value", v)
+	}
+	if n := fetches.Load(); n != 1 {
+		t.Errorf("%d fetches, want 1: the first caller fetched again what the second had just stored", n)
 	}
 }
