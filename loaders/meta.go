@@ -653,6 +653,7 @@ type Logins struct {
 	cache  *Cache
 	ttl    time.Duration
 	group  singleflight.Group
+	missed func(key string) // test hook: a caller found no entry, before it joins a flight
 }
 
 // NewLogins returns a login cache with ttl.
@@ -668,6 +669,9 @@ func (l *Logins) Companies(ctx context.Context, s *odoo.Session) ([]int, error) 
 	key := "companies|" + userScope(s)
 	if v, ok := l.cache.Get(key); ok {
 		return v.([]int), nil
+	}
+	if l.missed != nil {
+		l.missed(key)
 	}
 	v, err, _ := l.group.Do(key, func() (any, error) {
 		if v, ok := l.cache.Peek(key); ok { // stored by a flight that ended since our miss
@@ -695,6 +699,9 @@ func (l *Logins) Authenticate(ctx context.Context, login, password string) (int,
 	key := l.key(login, password)
 	if v, ok := l.cache.Get(key); ok {
 		return v.(int), nil
+	}
+	if l.missed != nil {
+		l.missed(key)
 	}
 	v, err, _ := l.group.Do(key, func() (any, error) {
 		if v, ok := l.cache.Peek(key); ok { // stored by a flight that ended since our miss

@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -242,5 +243,64 @@ func TestMetaMissThenStoredFetchesOnce(t *testing.T) {
 	}
 	if n := fetches.Load(); n != 1 {
 		t.Errorf("%d fetches, want 1: the first caller fetched again what the second had just stored", n)
+	}
+}
+
+// TestLoginsMissThenStoredCallsOnce is TestMetaMissThenStoredFetchesOnce for
+// the login cache: a login and a user's companies are asked of Odoo once
+// when a caller misses the cache just before another caller's call stores
+// the entry and ends.
+func TestLoginsMissThenStoredCallsOnce(t *testing.T) {
+	srv := odootest.NewServer()
+	defer srv.Close()
+	c, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, counter string
+		call          func(*Logins) error
+	}{
+		{"authenticate", "authenticate", func(l *Logins) error {
+			uid, err := l.Authenticate(ctx, "demo", "demo")
+			if err == nil && uid != odootest.DemoUID {
+				err = fmt.Errorf("uid %d, want %d", uid, odootest.DemoUID)
+			}
+			return err
+		}},
+		{"companies", "res.users.read", func(l *Logins) error {
+			ids, err := l.Companies(ctx, c.Session(odootest.DemoUID, "demo"))
+			if err == nil && len(ids) == 0 {
+				err = errors.New("no companies")
+			}
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := NewLogins(c, NewCache("logins", time.Minute, 100, 0), time.Minute)
+			missed, release := make(chan struct{}), make(chan struct{})
+			var first atomic.Bool
+			l.missed = func(string) {
+				if first.CompareAndSwap(false, true) {
+					close(missed)
+					<-release
+				}
+			}
+			srv.ResetCounters()
+			firstErr := make(chan error, 1)
+			go func() { firstErr <- tc.call(l) }()
+			<-missed
+			if err := tc.call(l); err != nil {
+				t.Fatalf("second caller: %v", err)
+			}
+			close(release)
+			if err := <-firstErr; err != nil {
+				t.Fatalf("first caller: %v", err)
+			}
+			if n := srv.CallCounts()[tc.counter]; n != 1 {
+				t.Errorf("%d %s calls, want 1: the first caller called again what the second had just stored", n, tc.counter)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package live
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -40,6 +41,9 @@ func (e *execution) completeListParallel(t *ast.Type, f *Field, v any, n int) bo
 	// (most of which, when a list is this long, is the list).
 	partHint := int(min(e.plan.sizeHint.Load(), maxSizeHint)) / parts
 	var wg sync.WaitGroup
+	// Set by the first part that fails: the others stop at their next
+	// item, since the whole list is written again in sequence anyway.
+	var abandoned atomic.Bool
 	for p := range forks {
 		fork := &execution{s: e.s, ctx: e.ctx, oc: e.oc, plan: e.plan, speculative: true}
 		fork.path = append(make([]pathSegment, 0, len(e.path)+8), e.path...)
@@ -51,8 +55,11 @@ func (e *execution) completeListParallel(t *ast.Type, f *Field, v any, n int) bo
 				if r := recover(); r != nil {
 					fork.failed = true // written again in sequence, where it is reported
 				}
+				if fork.failed {
+					abandoned.Store(true)
+				}
 			}()
-			for i := from; i < to && !fork.failed; i++ {
+			for i := from; i < to && !fork.failed && !abandoned.Load(); i++ {
 				if i > from {
 					fork.buf.WriteByte(',')
 				}
