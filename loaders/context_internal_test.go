@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/odoogql/odoogql/odoo"
 	"github.com/odoogql/odoogql/odoo/odootest"
 )
 
@@ -16,12 +15,7 @@ import (
 // do does not depend on the Odoo context, so a French request costs no new
 // rights lookup.
 func TestLanguagesAndCompanies(t *testing.T) {
-	srv := odootest.NewServer()
-	defer srv.Close()
-	c, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := testOdoo(t)
 	ctx := context.Background()
 	m := NewMeta(c, NewCache("metadata", 0, 100, 0), time.Hour, nil)
 	demo := c.Session(odootest.DemoUID, "demo")
@@ -76,12 +70,7 @@ func TestLanguagesAndCompanies(t *testing.T) {
 // later call of the request, and the record cache keys what they read by
 // it: the same read in another language is another entry.
 func TestSetContextScopesTheCache(t *testing.T) {
-	srv := odootest.NewServer()
-	defer srv.Close()
-	c, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := testOdoo(t)
 	rc := NewRecordCache(NewCache("records", time.Minute, 1000, 0), nil)
 	ctx := WithCacheTTL(context.Background(), time.Minute)
 	read := func(kv map[string]any) string {

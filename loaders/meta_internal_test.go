@@ -13,6 +13,18 @@ import (
 	"github.com/odoogql/odoogql/odoo/odootest"
 )
 
+// testOdoo starts a demo test server, closed when t ends, and a client of it.
+func testOdoo(t *testing.T) (*odootest.Server, *odoo.Client) {
+	t.Helper()
+	srv := odootest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
 // TestMetaCancelledFirstCallerDoesNotFailOthers: the first caller starts the
 // shared fetch and goes away (its client disconnected); a second caller
 // waiting for the same key must get the value, and the value is cached. The
@@ -76,12 +88,7 @@ func TestMetaCancelledFirstCallerDoesNotFailOthers(t *testing.T) {
 // fields_get on the test server and one goroutine (it used to be one
 // goroutine per read, each queueing another refresh).
 func TestMetaStaleEntryOneRefresh(t *testing.T) {
-	srv := odootest.NewServer()
-	defer srv.Close()
-	c, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := testOdoo(t)
 	s := c.Session(odootest.AdminUID, "admin")
 	ctx := context.Background()
 	m := NewMeta(c, NewCache("metadata", 0, 100, 0), time.Hour, nil)
@@ -251,12 +258,7 @@ func TestMetaMissThenStoredFetchesOnce(t *testing.T) {
 // when a caller misses the cache just before another caller's call stores
 // the entry and ends.
 func TestLoginsMissThenStoredCallsOnce(t *testing.T) {
-	srv := odootest.NewServer()
-	defer srv.Close()
-	c, err := odoo.NewClient(odoo.Config{URL: srv.URL, DB: srv.DB()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := testOdoo(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name, counter string
