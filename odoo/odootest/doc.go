@@ -94,7 +94,8 @@
 //
 // On 19 the data follow 19's res.users too (v19.go): a user's groups are
 // group_ids and all_group_ids (read-only, not stored), with the values of
-// 18's groups_id, which 19 has no more.
+// 18's groups_id, which 19 has no more; a write of group_ids sets
+// all_group_ids to the same groups (the dataset implies none).
 //
 // # Test hooks
 //

@@ -57,3 +57,25 @@ func renamed(f *field, name string, set map[string]any) *field {
 	}
 	return &c
 }
+
+// syncAllGroups keeps a 19.0 user's all_group_ids in step with group_ids
+// after a write: Odoo computes it from the given groups and the groups they
+// imply, and the dataset has no implied groups (see adaptTo19), so it is
+// group_ids itself. On 18 (groups_id only) it does nothing.
+func (e *env) syncAllGroups(m *model, id int) {
+	if m.name != "res.users" || m.fields["all_group_ids"] == nil {
+		return
+	}
+	r := m.recs[id]
+	if r == nil {
+		return
+	}
+	given, _ := r["group_ids"].([]int)
+	if all, _ := r["all_group_ids"].([]int); slices.Equal(all, given) {
+		return
+	}
+	nr := maps.Clone(r)
+	nr["all_group_ids"] = slices.Clone(given)
+	e.touch(m)
+	m.recs[id] = nr
+}

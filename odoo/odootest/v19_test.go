@@ -50,3 +50,41 @@ func TestUserGroupsBy19(t *testing.T) {
 		t.Error("18 fields_get has all_group_ids")
 	}
 }
+
+// TestAllGroupsFollowGivenGroups19: on 19, all_group_ids is computed from
+// group_ids, so a write of group_ids (any command) changes both; on 18
+// groups_id is the one field.
+func TestAllGroupsFollowGivenGroups19(t *testing.T) {
+	s19 := NewServer(WithVersion("19.0"))
+	defer s19.Close()
+	admin := newClient(t, s19).as(AdminUID, "admin")
+	read := func() (given, all []int) {
+		r := admin.must("res.users", "read", L(L(DemoUID)), KW("fields", L("group_ids", "all_group_ids"))).([]any)[0]
+		return ints(get(r, "group_ids")), ints(get(r, "all_group_ids"))
+	}
+	given, _ := read()
+	if len(given) < 2 {
+		t.Fatalf("demo has %d groups", len(given))
+	}
+	dropped := given[len(given)-1]
+	for _, step := range []struct {
+		name string
+		cmds []any
+	}{
+		{"unlink one", L(L(3, dropped))},
+		{"link it back", L(L(4, dropped))},
+		{"set two", L(L(6, 0, L(given[0], dropped)))},
+	} {
+		admin.must("res.users", "write", L(L(DemoUID), KW("group_ids", step.cmds)), nil)
+		g, a := read()
+		if !slices.Equal(a, g) {
+			t.Errorf("%s: all_group_ids %v, group_ids %v: want them equal (the dataset implies no groups)", step.name, a, g)
+		}
+		if step.name == "unlink one" && slices.Contains(a, dropped) {
+			t.Errorf("%s: all_group_ids %v still has %d", step.name, a, dropped)
+		}
+	}
+	if g, _ := read(); !slices.Equal(g, []int{given[0], dropped}) {
+		t.Errorf("after set: group_ids %v, want %v", g, []int{given[0], dropped})
+	}
+}

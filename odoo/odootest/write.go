@@ -635,6 +635,7 @@ func (e *env) writeRecord(m *model, r rec, vals ostruct) (rec, *rpcFault) {
 			return nil, f
 		}
 	}
+	e.syncAllGroups(m, id)
 	e.refreshDisplayName(m, id)
 	e.propagate(m, id)
 	return m.recs[id], nil
