@@ -666,27 +666,16 @@ func NewLogins(client *odoo.Client, cache *Cache, ttl time.Duration) *Logins {
 // cached per user for the login TTL, as logins are. Failures are never
 // cached.
 func (l *Logins) Companies(ctx context.Context, s *odoo.Session) ([]int, error) {
-	key := "companies|" + userScope(s)
-	if v, ok := l.cache.Get(key); ok {
-		return v.([]int), nil
-	}
-	if l.missed != nil {
-		l.missed(key)
-	}
-	v, err, _ := l.group.Do(key, func() (any, error) {
-		if v, ok := l.cache.Peek(key); ok { // stored by a flight that ended since our miss
-			return v, nil
-		}
+	v, err := l.once("companies|"+userScope(s), func() (any, int64, error) {
 		users, err := bare(s).Read(ctx, "res.users", []int{s.UID}, []string{"company_ids"})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if len(users) != 1 {
-			return nil, fmt.Errorf("loaders: res.users %d: %d records read", s.UID, len(users))
+			return nil, 0, fmt.Errorf("loaders: res.users %d: %d records read", s.UID, len(users))
 		}
 		ids := odoo.IDs(users[0]["company_ids"])
-		l.cache.Set(key, ids, 64+8*int64(len(ids)), l.ttl)
-		return ids, nil
+		return ids, 64 + 8*int64(len(ids)), nil
 	})
 	if err != nil {
 		return nil, err
@@ -696,28 +685,40 @@ func (l *Logins) Companies(ctx context.Context, s *odoo.Session) ([]int, error) 
 
 // Authenticate returns the uid of login, from the cache or from Odoo.
 func (l *Logins) Authenticate(ctx context.Context, login, password string) (int, error) {
-	key := l.key(login, password)
-	if v, ok := l.cache.Get(key); ok {
-		return v.(int), nil
-	}
-	if l.missed != nil {
-		l.missed(key)
-	}
-	v, err, _ := l.group.Do(key, func() (any, error) {
-		if v, ok := l.cache.Peek(key); ok { // stored by a flight that ended since our miss
-			return v, nil
-		}
+	v, err := l.once(l.key(login, password), func() (any, int64, error) {
 		uid, err := l.client.Authenticate(ctx, login, password)
-		if err != nil {
-			return 0, err
-		}
-		l.cache.Set(key, uid, 128, l.ttl)
-		return uid, nil
+		return uid, 128, err
 	})
 	if err != nil {
 		return 0, err
 	}
 	return v.(int), nil
+}
+
+// once returns the entry under key: from the cache, or else made by call,
+// once for all the callers that miss together, and cached (with call's
+// size estimate) for the login TTL unless call fails.
+func (l *Logins) once(key string, call func() (v any, size int64, err error)) (any, error) {
+	if v, ok := l.cache.Get(key); ok {
+		return v, nil
+	}
+	if l.missed != nil {
+		l.missed(key)
+	}
+	v, err, _ := l.group.Do(key, func() (any, error) {
+		// A flight that ended since our miss may have stored the entry:
+		// calling Odoo again would cost a second call.
+		if v, ok := l.cache.Peek(key); ok {
+			return v, nil
+		}
+		v, size, err := call()
+		if err != nil {
+			return nil, err
+		}
+		l.cache.Set(key, v, size, l.ttl)
+		return v, nil
+	})
+	return v, err
 }
 
 // Remember caches uid as the login of login and password, found by a call
