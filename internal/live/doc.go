@@ -25,9 +25,10 @@
 //     nullable parent by truncating the buffer back to where that parent
 //     began. A long list (256 items or more: the records of a large page)
 //     is written in parts, one per core, concurrently (parallel.go); the
-//     parts report nothing and call no resolver, and at the first error or
-//     resolver they meet the list is written again in sequence, so the
-//     bytes and the errors are the sequential ones.
+//     parts report nothing and call no resolver, and at the first error,
+//     null in a non-null position or resolver they meet the list is written
+//     again in sequence, so the bytes and the errors are the sequential
+//     ones.
 //
 // Arguments are coerced as gqlgen's generated code coerces them
 // (CoerceArguments: the schema's scalars' unmarshalers, enums, input

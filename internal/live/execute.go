@@ -35,6 +35,16 @@ type execution struct {
 	speculative, failed bool
 }
 
+// abandon reports whether the execution is speculative, and then marks it
+// failed: whatever it was about to report or call is left to the
+// sequential rerun of the list.
+func (e *execution) abandon() bool {
+	if e.speculative {
+		e.failed = true
+	}
+	return e.speculative
+}
+
 // pathSegment is one step of the response path: a field of an object, or
 // an index in a list.
 type pathSegment struct {
@@ -203,8 +213,7 @@ func (e *execution) executeField(plan *Plan, obj any, f *Field, root bool) bool 
 				v = []any{}
 			}
 		case Object:
-			if e.speculative {
-				e.failed = true
+			if e.abandon() {
 				return false
 			}
 			var panicked bool
@@ -288,8 +297,7 @@ func (e *execution) fieldArguments(f *Field) (map[string]any, error) {
 // without the field's location) and makes the field null: in a non-null
 // position its parent is null, with no further error.
 func (e *execution) argumentError(t *ast.Type, err error) bool {
-	if e.speculative {
-		e.failed = true
+	if e.abandon() {
 		return false
 	}
 	e.oc.Error(e.errorContext(), err)
@@ -425,8 +433,7 @@ func (e *execution) completeScalarValue(t *ast.Type, sc *Scalar, v any) bool {
 			// gqlgen's WrapContextMarshaler: the error is added and null
 			// written at marshal time, after null propagation was decided.
 			e.buf.Truncate(start)
-			if e.speculative {
-				e.failed = true
+			if e.abandon() {
 				return false
 			}
 			graphql.AddError(e.errorContext(), err)
@@ -505,8 +512,7 @@ func (e *execution) completeAbstractValue(def *ast.Definition, f *Field, v any) 
 // field's location when the path ends at a field, as gqlgen's resolveField
 // does (AddFieldLocationToError).
 func (e *execution) handleFieldError(err error) {
-	if e.speculative {
-		e.failed = true
+	if e.abandon() {
 		return
 	}
 	ctx := e.errorContext()
@@ -519,8 +525,7 @@ func (e *execution) handleFieldError(err error) {
 // addNonNullError reports a null in a non-null position, as gqlgen's
 // marshalN… functions do.
 func (e *execution) addNonNullError() {
-	if e.speculative {
-		e.failed = true
+	if e.abandon() {
 		return
 	}
 	ctx := e.errorContext()
